@@ -1,0 +1,204 @@
+"""Command line: `python -m composer build | validate | schema | lint | cache` (also `placard`).
+
+Exit codes: 0 success; 1 lint found error-level problems; 2 a mistake in a spec, an asset or the
+command line (one readable message per spec, no traceback); 3 an unexpected internal error
+(traceback with -v); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from composer import __version__
+from composer.errors import PlacardError
+
+EXIT_OK, EXIT_LINT, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="placard", description="Build posters, social images, infographics and diagrams from YAML specs.",
+        epilog="Exit codes: 0 ok, 1 lint errors, 2 a mistake in a spec or the command line, 3 internal error.",
+    )
+    p.add_argument("--version", action="version", version=f"Placard {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build specs into PNG, PDF and SVG", description="Build specs into PNG/PDF/SVG plus a JSON report.")
+    b.add_argument("specs", nargs="+", metavar="SPEC", help="spec files or glob patterns")
+    b.add_argument("-o", "--out", default="out", metavar="OUT_DIR", help="output folder (default: out)")
+    b.add_argument("--format", metavar="LIST", help="comma-separated formats: png,pdf,svg,jpeg,webp (default: the spec's outputs)")
+    b.add_argument("--layers", action="store_true", help="also write each generated raster layer as PNG")
+    _common(b)
+    g = b.add_argument_group("diffusion")
+    g.add_argument("--model", help="diffusers model folder or cached model id (or env PLACARD_MODEL)")
+    g.add_argument("--device", default="auto", choices=["auto", "cuda", "mps", "cpu"], help="device (default: auto)")
+    g.add_argument("--dtype", default="auto", choices=["auto", "float16", "bfloat16", "float32"], help="precision (default: auto)")
+    g.add_argument("--no-cache", action="store_true", help="regenerate rasters instead of using the cache")
+    g.add_argument("--allow-download", action="store_true", help="let diffusers download a missing model")
+    g.add_argument("--cpu-offload", action="store_true", help="offload model parts to the CPU (small GPUs)")
+    g.add_argument("--vae-tiling", action="store_true", help="decode in tiles (large images on small GPUs)")
+
+    v = sub.add_parser("validate", help="check specs without rendering")
+    v.add_argument("specs", nargs="+", metavar="SPEC")
+    _common(v)
+
+    sub.add_parser("schema", help="print the JSON Schema of the spec")
+
+    lint = sub.add_parser("lint", help="render what is needed and list legibility and layout problems")
+    lint.add_argument("specs", nargs="+", metavar="SPEC")
+    lint.add_argument("--format", dest="lint_format", choices=["text", "json"], default="text")
+    _common(lint)
+
+    c = sub.add_parser("cache", help="inspect or clear the generated-raster cache")
+    c.add_argument("action", choices=["info", "clear"])
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help="another folder specs may read files from")
+
+
+def _expand(patterns: list[str]) -> list[str]:
+    out: list[str] = []
+    for pat in patterns:
+        if any(ch in pat for ch in "*?[") and not os.path.exists(pat):
+            matches = sorted(glob.glob(pat, recursive=True))
+            if not matches:
+                raise PlacardError(f"no spec matches {pat!r}")
+            out.extend(matches)
+        else:
+            out.append(pat)
+    return out
+
+
+def _error(e: BaseException) -> None:
+    print(f"error: {e}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from composer.pipeline import BuildOptions, build
+
+    specs = _expand(args.specs)
+    formats = None
+    if args.format:
+        formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+        allowed = ("png", "pdf", "svg", "jpeg", "webp")
+        for f in formats:
+            if f not in allowed:
+                raise PlacardError(f"invalid value for '--format': {f!r} is not one of {', '.join(allowed)}")
+    opts = BuildOptions(
+        formats=formats, layers=args.layers, allow_dirs=tuple(Path(d).resolve() for d in args.allow_dir),
+        model=args.model, device=args.device, dtype=args.dtype, use_cache=not args.no_cache,
+        allow_download=args.allow_download, cpu_offload=args.cpu_offload, vae_tiling=args.vae_tiling,
+        progress=sys.stderr.isatty() and len(specs) == 1,
+    )
+    failures = 0
+
+    def one(spec: str) -> None:
+        nonlocal failures
+        try:
+            result = build(spec, args.out, options=opts)
+        except PlacardError as e:
+            failures += 1
+            _error(e)
+            return
+        logging.getLogger("placard").info("built %s: %s", spec, ", ".join(p.name for p in result.files))
+        if len(specs) == 1:
+            for f in result.files:
+                print(f)
+
+    if len(specs) > 1:
+        from rich.progress import Progress
+
+        with Progress(transient=False, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("building", total=len(specs))
+            for spec in specs:
+                progress.update(task, description=f"building {Path(spec).name}")
+                one(spec)
+                progress.advance(task)
+        print(f"built {len(specs) - failures} of {len(specs)} specs into {args.out}")
+    else:
+        one(specs[0])
+    return EXIT_USER if failures else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import composer
+
+    failures = 0
+    for spec in _expand(args.specs):
+        try:
+            composer.validate(spec)
+            print(f"{spec}: ok")
+        except PlacardError as e:
+            failures += 1
+            _error(e)
+    return EXIT_USER if failures else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from composer.spec import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from composer.lint import run_lint
+
+    return run_lint(_expand(args.specs), args.lint_format, tuple(Path(d).resolve() for d in args.allow_dir))
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from generator import cache
+
+    if args.action == "info":
+        info = cache.cache_info()
+        for k, v in info.items():
+            print(f"{k}: {v}")
+    else:
+        n = cache.cache_clear()
+        print(f"removed {n} cache entries")
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "schema": cmd_schema, "lint": cmd_lint, "cache": cmd_cache}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m composer` and the `placard` script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not args.command:
+        parser.print_help()
+        return EXIT_USER
+    try:
+        return COMMANDS[args.command](args)
+    except PlacardError as e:
+        _error(e)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # an internal bug, not a user mistake
+        if args.verbose:
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (run with -v for the traceback and report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

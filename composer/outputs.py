@@ -1,0 +1,148 @@
+"""Turn the SVG document into files: PNG (cairo over the raster), PDF (vector) and SVG; atomic writes."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import cairocffi as cairo
+import cairosvg
+import cairosvg.parser
+import cairosvg.surface
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from composer.errors import AssetError, RenderError
+
+if tuple(int(x) for x in cairosvg.__version__.split(".")[:2]) < (2, 9):  # recursive <use> fix
+    raise ImportError(f"Placard needs cairosvg >= 2.9.0, found {cairosvg.__version__}")
+
+
+def data_only_fetcher(url: str, resource_type: str | None = None) -> bytes:
+    """cairosvg URL fetcher: only data: URIs; every asset was embedded and checked beforehand."""
+    if url.startswith("data:"):
+        return cairosvg.url.fetch(url, resource_type)
+    raise AssetError(f"refused to fetch {url[:80]!r} while rendering; only embedded data is allowed")
+
+
+def _tree(svg: str) -> cairosvg.parser.Tree:
+    return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=data_only_fetcher, unsafe=False)
+
+
+class _RasterOverSurface(cairosvg.surface.PNGSurface):
+    """A PNG surface whose pixels start as our background raster, so it is never PNG-encoded twice."""
+
+    base: np.ndarray | None = None
+
+    def _create_surface(self, width, height):
+        width, height = int(round(width)), int(round(height))
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+        if self.base is not None:
+            buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
+            rgb = self.base
+            buf[:, :width, 0] = rgb[..., 2]  # cairo ARGB32 is BGRA in little-endian memory
+            buf[:, :width, 1] = rgb[..., 1]
+            buf[:, :width, 2] = rgb[..., 0]
+            buf[:, :width, 3] = 255
+            surface.mark_dirty()
+        return surface, width, height
+
+
+def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96) -> Image.Image:
+    """Draw `svg` at width×height pixels over an optional RGB base image; returns RGB."""
+    cls = type("_Surface", (_RasterOverSurface,), {"base": np.asarray(base.convert("RGB")) if base is not None else None})
+    try:
+        surface = cls(_tree(svg), None, dpi, output_width=width, output_height=height)
+    except AssetError:
+        raise
+    except Exception as e:  # cairosvg raises assorted errors on malformed input
+        raise RenderError(f"could not render the SVG: {e}") from None
+    surface.cairo.flush()
+    stride = surface.cairo.get_stride()
+    data = np.ndarray((height, stride // 4, 4), np.uint8, surface.cairo.get_data())[:, :width]
+    rgba = data[..., [2, 1, 0, 3]].astype(np.float32)
+    alpha = rgba[..., 3:4] / 255.0
+    if base is None:  # un-premultiply onto white for a transparent document
+        rgb = rgba[..., :3] + (1 - alpha) * 255
+    else:
+        rgb = rgba[..., :3]
+    surface.finish()
+    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def encode_png(image: Image.Image, text: dict[str, str], dpi: float, compress_level: int = 6) -> bytes:
+    """PNG bytes with iTXt metadata and the physical resolution (deterministic)."""
+    info = PngImagePlugin.PngInfo()
+    for k, v in text.items():
+        info.add_itxt(k, v)
+    buf = io.BytesIO()
+    image.save(buf, "PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=compress_level)
+    return buf.getvalue()
+
+
+def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:
+    """JPEG or WebP bytes (optional outputs)."""
+    buf = io.BytesIO()
+    if fmt == "jpeg":
+        image.save(buf, "JPEG", quality=92, dpi=(dpi, dpi), optimize=True)
+    else:
+        image.save(buf, "WEBP", quality=90, method=4)
+    return buf.getvalue()
+
+
+class _PDFSurface(cairosvg.surface.PDFSurface):
+    """PDF surface with document metadata (title, subject, creator) and a fixed creation date."""
+
+    meta: dict[str, str] = {}
+
+    def _create_surface(self, width, height):
+        surface, w, h = super()._create_surface(width, height)
+        fields = {
+            "title": cairo.PDF_METADATA_TITLE, "subject": cairo.PDF_METADATA_SUBJECT,
+            "author": cairo.PDF_METADATA_AUTHOR, "keywords": cairo.PDF_METADATA_KEYWORDS,
+            "creator": cairo.PDF_METADATA_CREATOR,
+        }
+        for key, code in fields.items():
+            if self.meta.get(key):
+                surface.set_metadata(code, self.meta[key])
+        surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z")
+        surface.set_metadata(cairo.PDF_METADATA_MOD_DATE, "2000-01-01T00:00:00Z")
+        return surface, w, h
+
+
+def render_pdf(svg: str, dpi: float, meta: dict[str, str]) -> bytes:
+    """Vector PDF of the document; page size follows the SVG size at `dpi`."""
+    out = io.BytesIO()
+    cls = type("_Pdf", (_PDFSurface,), {"meta": meta})
+    try:
+        surface = cls(_tree(svg), out, dpi)
+        surface.finish()
+    except AssetError:
+        raise
+    except Exception as e:
+        raise RenderError(f"could not render the PDF: {e}") from None
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to `path` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+WRITERS: dict[str, Callable[..., bytes]] = {}

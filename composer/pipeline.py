@@ -1,0 +1,264 @@
+"""The build pipeline: spec → layout → text → rasters → legibility → SVG → PNG/PDF/SVG + report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from PIL import Image
+
+from composer import __version__
+from composer.colors import RGBA, parse_color
+from composer.errors import PlacardError, SpecError
+from composer.layout import Layout, Placed, resolve_layout
+from composer.loader import LoadedSpec, load_spec
+from composer.render import RenderState, SvgRenderer, crop_marks, png_data_uri
+from generator.base import Box, GenerateRequest
+
+log = logging.getLogger("placard")
+FORMATS = ("png", "pdf", "svg", "jpeg", "webp")
+
+
+@dataclass
+class BuildOptions:
+    """Knobs from the CLI or the Python API that are not part of the spec."""
+
+    formats: tuple[str, ...] | None = None  # None: the spec's `outputs`
+    layers: bool = False
+    allow_dirs: tuple[Path, ...] = ()
+    model: str | None = None
+    device: str = "auto"
+    dtype: str = "auto"
+    use_cache: bool = True
+    allow_download: bool = False
+    cpu_offload: bool = False
+    vae_tiling: bool = False
+    progress: bool = False
+    png_compress_level: int = 6
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote, and its report."""
+
+    name: str
+    files: list[Path]
+    report: dict[str, Any]
+    svg: str | None = None
+    image: Image.Image | None = field(default=None, repr=False)
+
+
+def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
+    formats = list(options.formats or loaded.spec.outputs)
+    for f in formats:
+        if f not in FORMATS:
+            raise SpecError(f"invalid output format {f!r}; allowed: {' | '.join(FORMATS)}", path="outputs")
+    return list(dict.fromkeys(formats))
+
+
+def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
+          *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
+    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
+    opts = options or BuildOptions()
+    if formats is not None:
+        opts = BuildOptions(**{**opts.__dict__, "formats": tuple(formats)})
+    # 1. Load and validate the spec (layout presets and brand files merged in)
+    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
+    fmts = _output_formats(loaded, opts)
+    # 2. Resolve the layout into canvas pixels
+    layout = resolve_layout(loaded)
+    state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
+    _register_extras(state)
+    # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
+    from composer import typeset
+
+    lib = typeset.font_library(state.font_dirs)
+    provisional = layout.brand.colors.get("ink", parse_color("#111111"))
+    for p in layout.text_elements():
+        state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
+    text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
+    # 4. Paint the background and illustrations
+    from composer import rasters
+
+    background, bg_meta = rasters.background(loaded, layout, text_boxes, opts)
+    layers = {"background": background} if background is not None else {}
+    for p in layout.walk():
+        if p.kind == "illustration":
+            img, _ = rasters.illustration(loaded, layout, p, background, opts)
+            state.rasters[p.id] = img
+            layers[p.id] = img
+        elif p.kind == "image":
+            state.image_hrefs[p.id] = rasters.image_href(loaded, layout, p, opts)
+    renderer = SvgRenderer(layout, state, _templates_dir(loaded, opts))
+    # 5. Choose text colours and fix legibility on the real pixels under each text
+    from composer import legibility_pass
+
+    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib)
+    # 6. Draw the SVG document and the outputs
+    title = loaded.spec.title or _first_text(layout) or loaded.name
+    alt = loaded.spec.alt or _reading_order_text(layout)
+    metadata = _metadata(loaded, bg_meta, title, alt)
+    body = renderer.body()
+    files: dict[str, bytes] = {}
+    c = layout.canvas
+    need_bg_uri = any(f in fmts for f in ("svg", "pdf"))
+    bg_uri = png_data_uri(background) if (background is not None and need_bg_uri) else None
+    png_image = None
+    if any(f in fmts for f in ("png", "jpeg", "webp")):
+        doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata)
+        base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+        from composer.outputs import rasterize
+
+        png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
+    from composer import outputs
+
+    if "png" in fmts:
+        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi, opts.png_compress_level)
+    for f in ("jpeg", "webp"):
+        if f in fmts:
+            files[f] = outputs.encode_raster(png_image, f, c.dpi)
+    if "svg" in fmts:
+        files["svg"] = renderer.document(
+            body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
+        ).encode("utf-8")
+    if "pdf" in fmts:
+        doc = renderer.document(body, view="bleed", background_href=bg_uri, title=title, desc=alt, metadata=metadata,
+                                overlay=crop_marks(layout))
+        files["pdf"] = outputs.render_pdf(doc, c.dpi, {
+            "title": title, "subject": alt, "creator": f"Placard {__version__}",
+            "keywords": _keywords(metadata),
+        })
+    # 7. Report, then write everything (nothing is written if anything above failed)
+    report = _report(loaded, layout, state, bg_meta, legibility, fmts)
+    written: list[Path] = []
+    if out_dir is not None:
+        out = Path(out_dir)
+        for f, data in files.items():
+            ext = "jpg" if f == "jpeg" else f
+            target = out / f"{loaded.name}.{ext}"
+            outputs.write_atomic(target, data)
+            written.append(target)
+        if opts.layers:
+            for lname, img in layers.items():
+                target = out / f"{loaded.name}.{lname}.png"
+                outputs.write_atomic(target, outputs.encode_png(img, {"Software": f"Placard {__version__}"}, c.dpi))
+                written.append(target)
+        report["outputs"] = [str(p.name) for p in written]
+        target = out / f"{loaded.name}.report.json"
+        outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        written.append(target)
+    svg_text = files["svg"].decode("utf-8") if "svg" in files else None
+    return BuildResult(loaded.name, written, report, svg_text, png_image)
+
+
+def _register_extras(state: RenderState) -> None:
+    """Element kinds drawn outside render.py (infographics) register their renderers here."""
+    try:
+        from composer.infographics.render import RENDERERS as extra
+    except ImportError:
+        return
+    state.extra.update(extra)
+
+
+def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
+    from composer.assets import resolve_path
+
+    dirs = []
+    for i, d in enumerate(loaded.spec.fonts):
+        dirs.append(resolve_path(d, loaded.base_dir, opts.allow_dirs, field=f"fonts[{i}]", location=loaded.positions.locate(("fonts", i))))
+    return tuple(dirs)
+
+
+def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
+    if not loaded.spec.templates:
+        return None
+    from composer.assets import resolve_path
+
+    return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))
+
+
+def _first_text(layout: Layout) -> str | None:
+    for p in layout.text_elements():
+        if p.el.text.strip():
+            return _plain(p.el.text).splitlines()[0][:200]
+    return None
+
+
+def _plain(text: str) -> str:
+    """Strip Placard's inline markup for metadata: **bold**, *italic*, [name]{text}."""
+    import re
+
+    text = re.sub(r"\[[^\]]*\]\{([^}]*)\}", r"\1", text)
+    return re.sub(r"(?<!\\)\*{1,2}", "", text).replace("\\*", "*")
+
+
+def _reading_order_text(layout: Layout) -> str:
+    """Alt text from the text elements in reading order (top to bottom, then left to right)."""
+    items = sorted(layout.text_elements(), key=lambda p: (round(p.box.y / 20), p.box.x))
+    return " ".join(" ".join(_plain(p.el.text).split()) for p in items if p.el.text.strip())[:2000]
+
+
+def _metadata(loaded: LoadedSpec, bg_meta: dict, title: str, alt: str) -> dict[str, Any]:
+    ai = bg_meta.get("generator") == "diffusion" or bg_meta.get("ai_generated", False)
+    source = ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia" if ai
+              else "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic")
+    return {
+        "title": title, "alt": alt, "software": f"Placard {__version__}", "generator": bg_meta.get("generator"),
+        "model": bg_meta.get("model"), "seed": bg_meta.get("seed"), "prompt": bg_meta.get("prompt") or None,
+        "ai_generated": ai, "digital_source_type": source,
+    }
+
+
+def _keywords(meta: dict) -> str:
+    parts = [f"generator={meta['generator']}", f"seed={meta['seed']}"]
+    if meta.get("model"):
+        parts.append(f"model={meta['model']}")
+    if meta["ai_generated"]:
+        parts.append("AI-generated content")
+    return ", ".join(parts)
+
+
+def _png_text(meta: dict, title: str, alt: str) -> dict[str, str]:
+    from xml.sax.saxutils import escape
+
+    xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f'<Iptc4xmpExt:DigitalSourceType>{escape(meta["digital_source_type"])}</Iptc4xmpExt:DigitalSourceType>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(alt)}</rdf:li></rdf:Alt></dc:description>'
+        f'<xmp:CreatorTool>{escape(meta["software"])}</xmp:CreatorTool>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    out = {"Title": title, "Description": alt, "Software": meta["software"], "XML:com.adobe.xmp": xmp,
+           "Placard": json.dumps(meta, sort_keys=True, ensure_ascii=False)}
+    if meta["ai_generated"]:
+        out["Comment"] = "Contains AI-generated content"
+    return out
+
+
+def _report(loaded: LoadedSpec, layout: Layout, state: RenderState, bg_meta: dict, legibility: dict, fmts: list[str]) -> dict:
+    c = layout.canvas
+    elements = []
+    for p in layout.walk():
+        entry: dict[str, Any] = {"id": p.id, "type": p.kind}
+        if p.box is not None:
+            entry["box"] = {k: round(v, 2) for k, v in p.box.as_dict().items()}
+        if p.kind == "text":
+            block = state.text_blocks[p.id]
+            entry.update(block.report())
+            entry["color"] = state.text_colors.get(p.id, parse_color("#000000")).css()
+            if p.id in legibility:
+                entry["legibility"] = legibility[p.id]
+        elements.append(entry)
+    return {
+        "placard_version": __version__, "spec": loaded.file, "name": loaded.name,
+        "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
+        "background": bg_meta, "formats": fmts, "elements": elements,
+    }

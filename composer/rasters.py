@@ -1,0 +1,167 @@
+"""Raster layers for a build: the background (generator, photo or flat) and illustrations."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from composer.errors import AssetError, SpecError
+from composer.layout import Layout, Placed
+from composer.loader import LoadedSpec
+from generator.base import Box, GenerateRequest, get_backend
+
+MAX_IMAGE_PIXELS = 100_000_000
+
+
+def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: Any) -> Path:
+    from composer.assets import resolve_path
+    from composer.yamlload import format_path
+
+    return resolve_path(value, loaded.base_dir, opts.allow_dirs, field=format_path(path), location=loaded.positions.locate(path))
+
+
+def _load_raster(path: Path) -> Image.Image:
+    from composer import assets
+
+    if hasattr(assets, "load_raster"):
+        return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
+    try:
+        with Image.open(path) as im:
+            if im.width * im.height > MAX_IMAGE_PIXELS:
+                raise AssetError(f"image {path.name} is {im.width}×{im.height} px, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel cap")
+            im.load()
+            return im.copy()
+    except (OSError, Image.DecompressionBombError) as e:
+        raise AssetError(f"{path.name} is not a readable PNG, JPEG or WebP image ({e})") from None
+
+
+def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
+    bg = loaded.spec.background
+    model = opts.model or bg.model or os.environ.get("PLACARD_MODEL")
+    if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
+        model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
+    lora = [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
+            for i, lo in enumerate(bg.lora)]
+    o = {
+        "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
+        "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
+        "allow_download": opts.allow_download, "progress": opts.progress,
+        "calm_strength": bg.calm_strength, "attention_scale": bg.attention_scale,
+    }
+    o.update(extra)
+    return {k: v for k, v in o.items() if v is not None}
+
+
+def _generate(backend_name: str, request: GenerateRequest, opts: Any):
+    backend = get_backend(backend_name)
+    if backend_name == "diffusion":
+        from generator.cache import cached_generate
+
+        return cached_generate(backend, request, enabled=opts.use_cache)
+    return backend.generate(request)
+
+
+def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: Any) -> tuple[Image.Image | None, dict]:
+    """The full-bleed background raster (RGB) and its metadata; None for a flat colour only."""
+    bg = loaded.spec.background
+    c = layout.canvas
+    w, h = c.full_width, c.full_height
+    shifted = tuple(Box(b.x + c.bleed, b.y + c.bleed, b.width, b.height) for b in text_boxes)
+    if bg.image:
+        path = _resolve(loaded, bg.image, ("background", "image"), opts)
+        img = _load_raster(path).convert("RGB")
+        method = {"cover": ImageOps.fit, "contain": ImageOps.pad, "fill": None}[bg.fit]
+        img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
+        return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
+    if bg.generator == "procedural" and bg.style == "flat" and not bg.prompt:
+        return None, {"generator": "flat"}
+    extra: dict[str, Any] = {}
+    if bg.init_image:
+        extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
+        extra["strength"] = bg.strength
+    generator = "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
+    request = GenerateRequest(
+        width=w, height=h, seed=bg.seed, prompt=bg.prompt, negative_prompt=bg.negative_prompt, style=bg.style,
+        palette=layout.brand.palette(c.background), text_boxes=shifted, text_aware=bg.text_aware,
+        kind="background", options=_options(loaded, opts, extra) if generator == "diffusion" else {},
+    )
+    try:
+        result = _generate(generator, request, opts)
+    except SpecError as e:
+        if e.location is None:
+            e.location = loaded.positions.locate(("background", "style"))
+            e.path = "background.style"
+        raise
+    img = result.image.convert("RGB")
+    if img.size != (w, h):
+        img = img.resize((w, h), Image.LANCZOS)
+    meta = dict(result.metadata)
+    meta.setdefault("generator", generator)
+    meta.setdefault("seed", bg.seed)
+    if bg.prompt:
+        meta.setdefault("prompt", bg.prompt)
+    return img, meta
+
+
+def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Image.Image | None, opts: Any) -> tuple[Image.Image, dict]:
+    """An RGBA illustration for its box, blended by its `blend` mode."""
+    el = p.el
+    bg = loaded.spec.background
+    w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
+    generator = el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
+    extra: dict[str, Any] = {"blend": el.blend}
+    if el.blend == "inpaint" and background is not None:
+        c = layout.canvas
+        x0, y0 = int(p.box.x + c.bleed), int(p.box.y + c.bleed)
+        extra["background"] = background.crop((x0, y0, x0 + w, y0 + h))
+    request = GenerateRequest(
+        width=w, height=h, seed=el.seed if el.seed is not None else bg.seed + 1 + p.index, prompt=el.prompt,
+        negative_prompt=el.negative_prompt, style=el.style, palette=layout.brand.palette(layout.canvas.background),
+        text_aware=False, kind="illustration",
+        options=_options(loaded, opts, extra) if generator == "diffusion" else {"shape": el.blend},
+    )
+    result = _generate(generator, request, opts)
+    img = result.image.convert("RGBA")
+    if img.size != (w, h):
+        img = img.resize((w, h), Image.LANCZOS)
+    if el.blend == "feather" and generator == "diffusion":
+        img.putalpha(_feather_mask(w, h))
+    return img, result.metadata
+
+
+def _feather_mask(w: int, h: int) -> Image.Image:
+    """An alpha mask that fades the outer 8% of a box to transparent."""
+    m = Image.new("L", (w, h), 0)
+    inset = int(min(w, h) * 0.08)
+    ImageDraw.Draw(m).rectangle([inset, inset, w - inset, h - inset], fill=255)
+    return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
+
+
+def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
+    """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
+    el = p.el
+    src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
+    if src is None:
+        raise SpecError("missing required key 'src'", location=loaded.positions.locate(p.path), path=f"elements[{p.index}].src")
+    path = _resolve(loaded, src, p.path + ("src",), opts) if el.src else layout.brand.logo
+    if path.suffix.lower() == ".svg":
+        from composer import assets
+
+        data = path.read_bytes()
+        if hasattr(assets, "sanitize_svg"):
+            data = assets.sanitize_svg(data, base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
+        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+    img = _load_raster(path)
+    # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.
+    limit = (int(p.box.width * 2), int(p.box.height * 2))
+    if img.width > limit[0] * 2 and img.height > limit[1] * 2:
+        img.thumbnail((limit[0] * 2, limit[1] * 2), Image.LANCZOS)
+    from composer.render import png_data_uri
+
+    if img.mode not in ("RGB", "RGBA"):
+        img = img.convert("RGBA")
+    return png_data_uri(img)

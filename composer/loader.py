@@ -194,7 +194,7 @@ def _slot_keys(value: Any) -> list[tuple]:
 def _slot_target(el: dict, k: tuple) -> tuple:
     if k:
         return k
-    return ("src",) if el.get("type") == "image" else ("text",)
+    return {"image": ("src",), "template": ("params", "text")}.get(el.get("type"), ("text",))
 
 
 def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
@@ -209,7 +209,10 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
                 el[k] = v
         return el
     if isinstance(value, (str, int, float)):
-        el["src" if el.get("type") == "image" else "text"] = str(value)
+        if el.get("type") == "template":
+            el.setdefault("params", {})["text"] = str(value)
+        else:
+            el["src" if el.get("type") == "image" else "text"] = str(value)
         return el
     raise SpecError(
         f"invalid slot content {value!r}; allowed: a string, or a mapping of the element's keys",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError
+from jinja2 import ChoiceLoader, FileSystemLoader, TemplateNotFound, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from PIL import Image
@@ -32,7 +32,7 @@ def template_env(user_dir: Path | None) -> SandboxedEnvironment:
         loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
         loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
         env = SandboxedEnvironment(
-            loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+            loader=ChoiceLoader(loaders), autoescape=True,
             trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
         _ENVS[key] = env
@@ -51,16 +51,22 @@ def fmt(v: float) -> str:
 class SvgBox:
     """A box with attribute-ready numbers, as templates see it."""
 
-    x: str
-    y: str
-    width: str
-    height: str
+    x: float
+    y: float
+    width: float
+    height: float
     right: float
     bottom: float
 
     @classmethod
     def of(cls, b: Box) -> SvgBox:
-        return cls(fmt(b.x), fmt(b.y), fmt(b.width), fmt(b.height), b.right, b.bottom)
+        r = lambda v: _num(round(v, 2))  # noqa: E731
+        return cls(r(b.x), r(b.y), r(b.width), r(b.height), r(b.right), r(b.bottom))
+
+
+def _num(v: float) -> float | int:
+    """Whole numbers print without a trailing .0 in templates."""
+    return int(v) if float(v).is_integer() else v
 
 
 @dataclass

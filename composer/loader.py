@@ -72,6 +72,12 @@ def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
         if not isinstance(bdata, dict):
             raise SpecError("a brand file must be a mapping (colors, fonts, logo)", location=bpos.locate(()))
         positions.graft(bpos, (), ("brand",))
+        logo = bdata.get("logo")
+        if isinstance(logo, str) and not Path(logo).is_absolute() and ":" not in logo:
+            # A brand file's logo is relative to the brand file; re-express it from the spec's folder.
+            import os
+
+            bdata["logo"] = os.path.relpath(os.path.normpath(path.parent / logo), base)
         data["brand"] = bdata
     return data
 

@@ -1,0 +1,34 @@
+"""Shared fixtures: a temporary spec folder and a helper that writes specs into it."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("PLACARD_CACHE_DIR", str(Path(__file__).parent / ".cache-not-used"))
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def spec_dir(tmp_path: Path) -> Path:
+    """A folder to write specs and assets into."""
+    d = tmp_path / "specs"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def write_spec(spec_dir: Path):
+    """write_spec(text, name="spec.yaml") -> Path: dedents and writes a spec file."""
+
+    def _write(text: str, name: str = "spec.yaml") -> Path:
+        p = spec_dir / name
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return p
+
+    return _write

@@ -1,0 +1,162 @@
+"""End-to-end builds: outputs, determinism, bleed, layers, the Python API and the torch-free path."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import composer
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "launch-poster.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    return composer.build(SAMPLE, out), out
+
+
+def test_build_writes_every_format_and_report(built):
+    result, out = built
+    names = sorted(p.name for p in result.files)
+    assert names == ["launch-poster.pdf", "launch-poster.png", "launch-poster.report.json", "launch-poster.svg"]
+    png = Image.open(out / "launch-poster.png")
+    assert png.size == (1080, 1350)
+    assert (out / "launch-poster.pdf").read_bytes().startswith(b"%PDF-")
+    svg = (out / "launch-poster.svg").read_text()
+    assert svg.startswith("<svg") and "<text" not in svg and "data:image/png;base64," in svg
+    report = json.loads((out / "launch-poster.report.json").read_text())
+    head = next(e for e in report["elements"] if e["id"] == "headline")
+    assert head["box"] == {"x": 80.0, "y": 150.0, "width": 920.0, "height": 430.0}
+    assert head["lines"] == ["Summer", "Product", "Launch 2026"]
+    assert head["fonts"][0].endswith("Inter-ExtraBold.otf")
+    assert 48 <= head["size"] <= 150
+
+
+def test_png_metadata(built):
+    _, out = built
+    im = Image.open(out / "launch-poster.png")
+    assert im.info["Title"] == "Launch week · June 2026"
+    assert im.info["Software"] == f"Placard {composer.__version__}"
+    meta = json.loads(im.info["Placard"])
+    assert meta["generator"] == "procedural" and meta["seed"] == 7
+    assert "Summer Product Launch 2026" in im.info["Description"]
+    assert "compositeSynthetic" in im.info["XML:com.adobe.xmp"]
+
+
+def test_headline_ink_is_inside_its_box(built):
+    result, out = built
+    im = np.asarray(Image.open(out / "launch-poster.png").convert("RGB")).astype(int)
+    # The headline is white on a dark-blue background: white pixels above and below its box
+    # (between the kicker and the subhead) would be clipped or misplaced text.
+    band = im[136:150, 80:1000]
+    assert (band.min(axis=2) > 235).sum() == 0
+
+
+def test_same_spec_same_bytes(tmp_path):
+    a = composer.build(SAMPLE, tmp_path / "a", formats=["png", "svg"])
+    b = composer.build(SAMPLE, tmp_path / "b", formats=["png", "svg"])
+    for ext in ("png", "svg"):
+        assert (tmp_path / "a" / f"launch-poster.{ext}").read_bytes() == (tmp_path / "b" / f"launch-poster.{ext}").read_bytes()
+    assert a.report == b.report
+
+
+def test_seed_changes_background(write_spec, tmp_path):
+    base = "version: 1\ncanvas: {width: 200, height: 150}\nbackground: {style: blobs, seed: %d}\noutputs: [png]\n"
+    a = composer.build(write_spec(base % 1, "a.yaml"), tmp_path)
+    b = composer.build(write_spec(base % 2, "b.yaml"), tmp_path)
+    assert np.abs(np.asarray(a.image, float) - np.asarray(b.image, float)).mean() > 1
+
+
+def test_print_pdf_has_bleed_and_crop_marks(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {preset: a5, dpi: 150, bleed: 3mm}
+        background: {style: flat}
+        elements:
+          - {type: rect, box: {x: 0, y: 0, width: 100%, height: 100%}, fill: primary}
+        """)
+    composer.build(p, tmp_path, formats=["pdf", "png"])
+    pdf = (tmp_path / "spec.pdf").read_bytes()
+    import re
+
+    box = re.search(rb"/MediaBox \[ ?([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ?\]", pdf)
+    w_pt, h_pt = float(box.group(3)), float(box.group(4))
+    mm = 72 / 25.4
+    assert w_pt == pytest.approx((148 + 6) * mm, abs=1.0)
+    assert h_pt == pytest.approx((210 + 6) * mm, abs=1.0)
+    png = Image.open(tmp_path / "spec.png")
+    assert png.size == (round(148 / 25.4 * 150), round(210 / 25.4 * 150))
+    assert png.info["dpi"][0] == pytest.approx(150, abs=0.1)
+
+
+def test_layers_flag_writes_rasters(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "composer", "build", str(SAMPLE), "-o", str(tmp_path), "--format", "png", "--layers"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    bg = Image.open(tmp_path / "launch-poster.background.png")
+    assert bg.size == (1080, 1350)
+
+
+def test_batch_build_with_glob(tmp_path, write_spec):
+    for i in range(3):
+        write_spec(f"version: 1\ncanvas: {{width: 120, height: 80}}\nbackground: {{seed: {i}}}\noutputs: [png]\n", f"s{i}.yaml")
+    pattern = str(Path(write_spec("version: 1\ncanvas: og\noutputs: [svg]\n", "s3.yaml")).parent / "s*.yaml")
+    r = subprocess.run([sys.executable, "-m", "composer", "build", pattern, "-o", str(tmp_path / "o")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "built 4 of 4 specs" in r.stdout
+    assert sorted(p.name for p in (tmp_path / "o").glob("*.png")) == ["s0.png", "s1.png", "s2.png"]
+
+
+def test_python_api_from_dict(tmp_path):
+    spec = {"version": 1, "canvas": {"width": 300, "height": 200, "background": "#223344"},
+            "background": {"style": "flat"},
+            "elements": [{"type": "text", "id": "t", "text": "Hi", "box": {"x": 10, "y": 10, "width": 280, "height": 80},
+                          "font": {"size": 40}, "color": "#FFFFFF"}]}
+    result = composer.build(spec, tmp_path, formats=["png"], name="api")
+    assert [p.name for p in result.files] == ["api.png", "api.report.json"]
+    assert result.report["elements"][0]["lines"] == ["Hi"]
+    px = np.asarray(result.image)
+    assert tuple(px[150, 150]) == (0x22, 0x33, 0x44)
+
+
+def test_composition_never_imports_torch(tmp_path):
+    code = (
+        "import sys, composer; composer.build(sys.argv[1], sys.argv[2]); "
+        "bad = [m for m in ('torch', 'diffusers', 'transformers') if m in sys.modules]; "
+        "print('IMPORTED', bad)"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(SAMPLE), str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "IMPORTED []"
+
+
+def test_validate_and_schema_commands():
+    r = subprocess.run([sys.executable, "-m", "composer", "validate", str(SAMPLE)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip().endswith(": ok")
+    r = subprocess.run([sys.executable, "-m", "composer", "schema"], capture_output=True, text=True, cwd=ROOT)
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "Spec"
+    assert "elements" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_failed_build_leaves_no_file(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {width: 200, height: 100}
+        elements:
+          - {type: text, id: big, text: "This will never fit in a tiny box", box: {x: 0, y: 0, width: 40, height: 10}, font: {size: 40}}
+        """)
+    with pytest.raises(composer.TextFitError):
+        composer.build(p, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -49,7 +49,7 @@ def _under_text(layout: Layout, state: Any, renderer: Any, background: Image.Ima
         body = renderer.body()
     finally:
         renderer.RENDERERS = saved
-    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={})
+    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={}, has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
     return np.asarray(rasterize(doc, c.width, c.height, base, dpi=c.dpi))
 
@@ -62,7 +62,7 @@ def _crop(under: np.ndarray, box: Any) -> np.ndarray:
 
 
 def _ratio(region: np.ndarray, color: RGBA) -> np.ndarray:
-    return contrast_ratio(relative_luminance(region.reshape(-1, 3)), relative_luminance(np.array(color.rgb)))
+    return contrast_ratio(relative_luminance(region.reshape(-1, 3)), relative_luminance(np.array(color.rgb, np.uint8)))
 
 
 def _best_color(layout: Layout, under: np.ndarray, p: Placed) -> RGBA:

@@ -94,12 +94,30 @@ def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:
 
 
 class _PDFSurface(cairosvg.surface.PDFSurface):
-    """PDF surface with document metadata (title, subject, creator) and a fixed creation date."""
+    """PDF surface with metadata, a fixed creation date, and the background painted as a JPEG.
+
+    cairosvg would re-encode an embedded JPEG as PNG and cairo would store raw pixels; painting
+    the background ourselves with the JPEG attached as MIME data lets cairo embed it as-is.
+    """
 
     meta: dict[str, str] = {}
+    background: tuple[Image.Image, bytes] | None = None
 
     def _create_surface(self, width, height):
         surface, w, h = super()._create_surface(width, height)
+        if self.background is not None:
+            image, jpeg = self.background
+            rgb = np.asarray(image.convert("RGB"))
+            src = cairo.ImageSurface(cairo.FORMAT_RGB24, image.width, image.height)
+            buf = np.ndarray((image.height, src.get_stride() // 4, 4), np.uint8, src.get_data())
+            buf[:, : image.width, 0], buf[:, : image.width, 1], buf[:, : image.width, 2] = rgb[..., 2], rgb[..., 1], rgb[..., 0]
+            src.mark_dirty()
+            src.set_mime_data("image/jpeg", jpeg)
+            ctx = cairo.Context(surface)
+            ctx.scale(w / image.width, h / image.height)
+            ctx.set_source_surface(src, 0, 0)
+            ctx.paint()
+            del ctx
         fields = {
             "title": cairo.PDF_METADATA_TITLE, "subject": cairo.PDF_METADATA_SUBJECT,
             "author": cairo.PDF_METADATA_AUTHOR, "keywords": cairo.PDF_METADATA_KEYWORDS,
@@ -113,10 +131,10 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
         return surface, w, h
 
 
-def render_pdf(svg: str, dpi: float, meta: dict[str, str]) -> bytes:
-    """Vector PDF of the document; page size follows the SVG size at `dpi`."""
+def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None) -> bytes:
+    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional full-page JPEG background."""
     out = io.BytesIO()
-    cls = type("_Pdf", (_PDFSurface,), {"meta": meta})
+    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background})
     try:
         surface = cls(_tree(svg), out, dpi)
         surface.finish()
@@ -132,6 +150,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs should get the usual permissions
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -39,7 +39,7 @@ class BuildOptions:
     cpu_offload: bool = False
     vae_tiling: bool = False
     progress: bool = False
-    png_compress_level: int = 6
+    png_compress_level: int = 2  # zlib level 2 is ~6x faster than 6 for <15% larger files
 
 
 @dataclass
@@ -106,11 +106,13 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     body = renderer.body()
     files: dict[str, bytes] = {}
     c = layout.canvas
-    need_bg_uri = any(f in fmts for f in ("svg", "pdf"))
-    bg_uri = png_data_uri(background) if (background is not None and need_bg_uri) else None
+    from composer.render import jpeg_bytes
+
+    bg_jpeg = jpeg_bytes(background) if (background is not None and ("svg" in fmts or "pdf" in fmts)) else None
+    raster = background is not None
     png_image = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
-        doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata)
+        doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
         base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
         from composer.outputs import rasterize
 
@@ -123,16 +125,20 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         if f in fmts:
             files[f] = outputs.encode_raster(png_image, f, c.dpi)
     if "svg" in fmts:
+        import base64
+
+        bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
         files["svg"] = renderer.document(
             body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
+            has_raster=raster,
         ).encode("utf-8")
     if "pdf" in fmts:
-        doc = renderer.document(body, view="bleed", background_href=bg_uri, title=title, desc=alt, metadata=metadata,
-                                overlay=crop_marks(layout))
+        doc = renderer.document(body, view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
+                                overlay=crop_marks(layout), has_raster=raster)
         files["pdf"] = outputs.render_pdf(doc, c.dpi, {
             "title": title, "subject": alt, "creator": f"Placard {__version__}",
             "keywords": _keywords(metadata),
-        })
+        }, (background, bg_jpeg) if raster else None)
     # 7. Report, then write everything (nothing is written if anything above failed)
     report = _report(loaded, layout, state, bg_meta, legibility, fmts)
     written: list[Path] = []

@@ -84,6 +84,17 @@ class RenderState:
     extra: dict[str, Callable[..., Markup]] = field(default_factory=dict)  # kind -> renderer (infographics)
 
 
+def jpeg_bytes(image: Image.Image) -> bytes:
+    """High-quality JPEG (4:4:4, q95) for photographic layers embedded in SVG and PDF."""
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+    return buf.getvalue()
+
+
+def jpeg_data_uri(image: Image.Image) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image)).decode("ascii")
+
+
 def png_data_uri(image: Image.Image, *, compress_level: int = 6) -> str:
     """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
     buf = io.BytesIO()
@@ -238,7 +249,8 @@ class SvgRenderer:
         return Markup("\n").join(self.element(p) for p in self.layout.elements)
 
     def document(self, body: Markup, *, view: str, background_href: str | None, title: str, desc: str,
-                 metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False) -> str:
+                 metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False,
+                 has_raster: bool = False) -> str:
         """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF)."""
         c = self.layout.canvas
         b = c.bleed if view == "bleed" else 0.0
@@ -251,7 +263,7 @@ class SvgRenderer:
             "document.svg.j2", (), width=width, height=height, viewbox=f"{fmt(vx)} {fmt(vy)} {fmt(vw)} {fmt(vh)}",
             vx=fmt(vx), vy=fmt(vy), vw=fmt(vw), vh=fmt(vh), title=title, desc=desc,
             metadata_json=json.dumps(metadata, sort_keys=True, ensure_ascii=False),
-            background_color=c.background, background_href=background_href,
+            background_color=None if has_raster else c.background, background_href=background_href,
             bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
             body=body, overlay=overlay,
         )

@@ -13,9 +13,16 @@ def srgb_to_linear(c: np.ndarray) -> np.ndarray:
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
+_LINEAR_LUT = srgb_to_linear(np.arange(256) / 255.0)
+
+
 def relative_luminance(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of an (..., 3) array of 0-255 sRGB values."""
-    lin = srgb_to_linear(np.asarray(rgb, np.float64)[..., :3] / 255.0)
+    a = np.asarray(rgb)[..., :3]
+    if a.dtype == np.uint8:  # the common case: a lookup table instead of a pow per pixel
+        lin = _LINEAR_LUT[a]
+    else:
+        lin = srgb_to_linear(a.astype(np.float64) / 255.0)
     return lin @ np.array([0.2126, 0.7152, 0.0722])
 
 

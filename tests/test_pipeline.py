@@ -32,7 +32,7 @@ def test_build_writes_every_format_and_report(built):
     assert png.size == (1080, 1350)
     assert (out / "launch-poster.pdf").read_bytes().startswith(b"%PDF-")
     svg = (out / "launch-poster.svg").read_text()
-    assert svg.startswith("<svg") and "<text" not in svg and "data:image/png;base64," in svg
+    assert svg.startswith("<svg") and "<text" not in svg and "data:image/jpeg;base64," in svg
     report = json.loads((out / "launch-poster.report.json").read_text())
     head = next(e for e in report["elements"] if e["id"] == "headline")
     assert head["box"] == {"x": 80.0, "y": 150.0, "width": 920.0, "height": 430.0}

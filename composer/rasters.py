@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from composer.errors import AssetError, SpecError
@@ -120,16 +121,22 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
         extra["background"] = background.crop((x0, y0, x0 + w, y0 + h))
     request = GenerateRequest(
         width=w, height=h, seed=el.seed if el.seed is not None else bg.seed + 1 + p.index, prompt=el.prompt,
-        negative_prompt=el.negative_prompt, style=el.style, palette=layout.brand.palette(layout.canvas.background),
+        negative_prompt=el.negative_prompt, style=el.style if generator == "diffusion" else None, palette=layout.brand.palette(layout.canvas.background),
         text_aware=False, kind="illustration",
-        options=_options(loaded, opts, extra) if generator == "diffusion" else {"shape": el.blend},
+        options=_options(loaded, opts, extra) if generator == "diffusion" else {"shape": "rounded" if el.blend == "rounded" else "none"},
     )
-    result = _generate(generator, request, opts)
+    try:
+        result = _generate(generator, request, opts)
+    except SpecError as e:
+        if e.location is None:
+            e.location, e.path = loaded.positions.locate(p.path + ("style",)), None
+        raise
     img = result.image.convert("RGBA")
     if img.size != (w, h):
         img = img.resize((w, h), Image.LANCZOS)
-    if el.blend == "feather" and generator == "diffusion":
-        img.putalpha(_feather_mask(w, h))
+    if el.blend == "feather":
+        alpha = np.asarray(img.getchannel("A"), np.float32) * (np.asarray(_feather_mask(w, h), np.float32) / 255.0)
+        img.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
     return img, result.metadata
 
 

@@ -57,18 +57,20 @@ class FontSpec(Model):
     weight: Annotated[int, Field(ge=1, le=1000)] | None = None
     style: Literal["normal", "italic"] = "normal"
     size: Union[Finite, str, None] = None
-    min_size: Finite | None = Field(default=None, gt=0)
-    max_size: Finite | None = Field(default=None, gt=0)
+    min_size: Union[Finite, str, None] = None
+    max_size: Union[Finite, str, None] = None
     features: dict[str, Union[bool, int]] = Field(default_factory=dict)
 
-    @field_validator("size", mode="before")
+    @field_validator("size", "min_size", "max_size", mode="before")
     @classmethod
-    def _size(cls, v: Any) -> Any:
-        if v is None or v == "auto":
+    def _size(cls, v: Any, info: Any = None) -> Any:
+        if v is None or (v == "auto" and (info is None or info.field_name == "size")):
             return v
         v = _check_length(v)
         if isinstance(v, str) and v.strip().endswith("%"):
             raise ValueError(f"invalid size {v!r}; allowed: a number (px), a length such as \"24pt\", or auto")
+        if isinstance(v, (int, float)) and v <= 0:
+            raise ValueError(f"invalid size {v!r}; allowed: a size greater than 0")
         return v
 
 

@@ -58,8 +58,10 @@ def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
         if size <= 0:
             raise r.fail(p.path + ("font", "size"), f"invalid size {f.size!r}; allowed: a size greater than 0, or auto")
     spans = {k: v.css() for k, v in layout.brand.colors.items()}
+    lo = r.length(f.min_size, p.path + ("font", "min_size")) if f.min_size is not None else None
+    hi = r.length(f.max_size, p.path + ("font", "max_size")) if f.max_size is not None else None
     return TextStyle(
-        family=family, weight=weight, italic=italic, size=size, min_size=f.min_size, max_size=f.max_size,
+        family=family, weight=weight, italic=italic, size=size, min_size=lo, max_size=hi,
         color=color.css(), features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
         line_height=el.line_height, align=el.align, valign=el.valign, wrap=el.wrap, max_lines=el.max_lines,
         overflow=el.overflow, lang=el.lang, direction=None if el.direction == "auto" else el.direction,

@@ -31,6 +31,7 @@ __all__ = [
     "decode_data_uri",
     "load_raster",
     "raster_size",
+    "read_asset",
     "resolve_path",
     "safe_url_fetcher",
     "sanitize_svg",
@@ -77,12 +78,12 @@ def resolve_path(
     *,
     field: str,
     location: Location | None = None,
-    kind: str = "file",
+    kind: str = "any",
 ) -> Path:
     """Resolve a spec's relative `value` inside base_dir (then allowed_dirs), or raise AssetError.
 
     URLs of any scheme, absolute paths, `..` escapes and symlinks leading outside the allowed
-    folders are refused. `kind` is "file" or "folder": what must exist at the end.
+    folders are refused. `kind` is "file", "folder" or "any": what must exist at the end.
     """
 
     def fail(message: str) -> AssetError:
@@ -115,7 +116,8 @@ def resolve_path(
             raise fail(f"{rel!r} is not a file")
         return target
     where = "the spec's folder" + (" or the allowed folders" if allowed_dirs else "")
-    raise fail(f"{kind} not found: {rel!r} (looked in {where})")
+    noun = {"file": "file ", "folder": "folder "}.get(kind, "")
+    raise fail(f"{noun}not found: {rel!r} (looked in {where})")
 
 
 def raster_size(data: bytes, name: str, *, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[str, int, int]:
@@ -149,17 +151,25 @@ def _reason(exc: BaseException) -> str:
     return text[:120]
 
 
-def _read_capped(path: Path, name: str) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_ASSET_BYTES:
-        raise AssetError(f"{name} is {size:,} bytes, over the limit of {MAX_ASSET_BYTES:,}")
-    return path.read_bytes()
+def read_asset(path: Path, name: str | None = None, *, limit: int = MAX_ASSET_BYTES) -> bytes:
+    """Read a resolved asset file, refusing folders, unreadable files and files over `limit` bytes."""
+    name = name or Path(path).name
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise AssetError(f"{name} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:
+        raise AssetError(f"{name} is over the limit of {limit:,} bytes")
+    return data
+
+
 
 
 def load_raster(path: Path, *, max_pixels: int = MAX_IMAGE_PIXELS, name: str | None = None) -> Image.Image:
     """Decode a PNG, JPEG or WebP file into an RGB or RGBA image, refusing decompression bombs."""
     name = name or Path(path).name
-    data = _read_capped(Path(path), name)
+    data = read_asset(Path(path), name)
     raster_size(data, name, max_pixels=max_pixels)  # header check before any pixel is decoded
     try:
         with warnings.catch_warnings():
@@ -208,7 +218,7 @@ def safe_url_fetcher(allowed_dirs: Sequence[Path]) -> Callable[[str, str], bytes
             path = Path(url2pathname(parsed.path)).resolve()
             if not _inside(path, roots) or not path.is_file():
                 raise AssetError(f"SVG reference outside the allowed folders refused: {url[:200]!r}")
-            data = _read_capped(path, path.name)
+            data = read_asset(path, path.name)
             mime = "image/svg+xml" if path.suffix.lower() in (".svg", ".svgz") else "image/*"
         else:
             raise AssetError(f"URLs are not fetched: {url[:200]!r}; only data: URIs and allowed files")
@@ -390,7 +400,7 @@ def _inline_image(href: str, base_dir: Path | None, allowed_dirs: Sequence[Path]
     if base_dir is None:
         raise AssetError(f"{label} {href[:200]!r}: this SVG may not reference files; use a data: URI")
     path = resolve_path(href, base_dir, allowed_dirs, field=label)
-    data = _read_capped(path, path.name)
+    data = read_asset(path, path.name)
     fmt, _, _ = raster_size(data, f"{label} {path.name!r}")
     return f"data:{RASTER_FORMATS[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
 

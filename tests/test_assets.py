@@ -108,12 +108,16 @@ def test_symlink_into_an_allowed_folder_is_fine(spec_dir, tmp_path_factory):
 def test_missing_file_names_the_relative_path_and_location(spec_dir):
     with pytest.raises(AssetError) as info:
         resolve_path("assets/./nope.png", spec_dir, field="elements[1].src", location=Location("s.yaml", 9, 10))
-    assert str(info.value) == "s.yaml:9:10: elements[1].src: file not found: 'assets/nope.png' (looked in the spec's folder)"
+    assert str(info.value) == "s.yaml:9:10: elements[1].src: not found: 'assets/nope.png' (looked in the spec's folder)"
+    with pytest.raises(AssetError, match=r"^x: file not found: 'nope.png' \(looked in the spec's folder or the allowed folders\)$"):
+        resolve_path("nope.png", spec_dir, [spec_dir / "assets"], field="x", kind="file")
 
 
 def test_folder_kind(spec_dir):
     assert resolve_path("assets", spec_dir, field="fonts[0]", kind="folder") == (spec_dir / "assets").resolve()
-    assert refused("assets", spec_dir) == "elements[1].src: 'assets' is not a file"
+    assert refused("assets", spec_dir, kind="file") == "elements[1].src: 'assets' is not a file"
+    assert refused("assets/logo.png", spec_dir, kind="folder") == "elements[1].src: 'assets/logo.png' is not a folder"
+    assert resolve_path("assets", spec_dir, field="fonts[0]") == (spec_dir / "assets").resolve()  # kind="any"
 
 
 def test_allowed_folders_are_named(spec_dir, tmp_path_factory):
@@ -140,6 +144,13 @@ def test_hostile_rasters_are_refused(corpus, name, message):
     with pytest.raises(AssetError) as info:
         load_raster(corpus[name])
     assert str(info.value) == message
+
+
+def test_folders_and_oversized_files_are_refused(corpus, spec_dir):
+    with pytest.raises(AssetError, match=r"^assets cannot be read \(Is a directory\)$"):
+        load_raster(spec_dir / "assets")
+    with pytest.raises(AssetError, match=r"^tiny.png is over the limit of 10 bytes$"):
+        assets.read_asset(corpus["tiny.png"], limit=10)
 
 
 def test_raster_limit_is_per_call(corpus):

@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 RING_RADIUS = 3  # px around the glyph ink whose background counts, at the rendered size
-INK_THRESHOLD = 1 / 255  # any coverage at all is glyph, so the ring is pure background
+INK_THRESHOLD = 0.0  # any coverage at all is glyph, so the ring is pure background, even in the output
+MAX_SCRIM_OPACITY = 0.8  # a heavier scrim hides the picture; past this a halo is the lighter touch
 SAFETY = 0.05  # scrims and halos aim this much above the target, for rasteriser rounding
 POLICIES = ("auto", "strict", "off")
 
@@ -312,16 +313,16 @@ def _composite(rgb: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> np.ndar
     return np.round(rgb + (color - rgb) * alpha[..., None])
 
 
-def _search(ratio_at, goal: float) -> float | None:
-    """Smallest opacity (to 0.01) whose contrast reaches `goal`, or None if 1.0 does not."""
-    if ratio_at(1.0) < goal:
+def _search(ratio_at, goal: float, ceiling: float = 1.0) -> float | None:
+    """Smallest opacity (to 0.01) whose contrast reaches `goal`, or None if `ceiling` does not."""
+    if ratio_at(ceiling) < goal:
         return None
-    lo, hi = 0.0, 1.0
+    lo, hi = 0.0, ceiling
     for _ in range(12):
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if ratio_at(mid) >= goal else (mid, hi)
-    opacity = math.ceil(hi * 100 - 1e-9) / 100
-    while opacity < 1.0 and ratio_at(opacity) < goal:  # the curve need not be monotonic
+    opacity = min(ceiling, math.ceil(hi * 100 - 1e-9) / 100)
+    while opacity < ceiling and ratio_at(opacity) < goal:  # the curve need not be monotonic
         opacity = round(opacity + 0.01, 2)
     return opacity
 
@@ -418,7 +419,7 @@ def fix(
 
     found = []
     for order, scrim in enumerate(_scrims(ink, box, shade_hex)):
-        opacity = _search(ratio_with(scrim.coverage(ink.shape, ys, xs)[ring]), goal)
+        opacity = _search(ratio_with(scrim.coverage(ink.shape, ys, xs)[ring]), goal, MAX_SCRIM_OPACITY)
         if opacity is not None:
             found.append((opacity, order, scrim))
     result.tried.append("scrim")

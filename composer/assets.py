@@ -110,6 +110,8 @@ def resolve_path(
         target = candidate.resolve()
         if not _inside(target, roots):
             raise fail(f"{value!r} is a symlink to a place outside the allowed folders; expected {allowed}")
+        if not (target.is_file() or target.is_dir()):  # a FIFO or device would block or never end
+            raise fail(f"{rel!r} is not a regular file or folder")
         if kind == "folder" and not target.is_dir():
             raise fail(f"{rel!r} is not a folder")
         if kind == "file" and not target.is_file():

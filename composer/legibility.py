@@ -121,12 +121,13 @@ def _box_rea(background: np.ndarray, box: Box) -> float:
     return rea(crop, Box(x0 - cx, y0 - cy, x1 - x0, y1 - y0))
 
 
-def _ring_luminance(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> np.ndarray:
-    """Relative luminance of every background pixel in the ring (or the box, with no ink)."""
+def _ring_rgb(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:
+    """RGB (float) of every background pixel in the ring, or of the box when there is no ink."""
     ys, xs = _window(ink, box, radius + 1)
     ring = ring_mask(ink[ys, xs], radius)
-    pixels = background[ys, xs][ring] if ring.any() else background[ys, xs].reshape(-1, 3)
-    return relative_luminance(pixels)
+    count = int(ring.sum())
+    pixels = background[ys, xs][ring] if count else background[ys, xs].reshape(-1, 3)
+    return pixels.astype(np.float64), count
 
 
 def _stats(lum: np.ndarray, color: np.ndarray) -> tuple[float, float]:
@@ -149,11 +150,9 @@ def measure(
     background is the (H, W, 3) uint8 RGB of everything under the text; ink the (H, W) glyph
     coverage in [0, 1] on the same canvas.
     """
-    ys, xs = _window(ink, box, radius + 1)
-    ring = ring_mask(ink[ys, xs], radius)
-    lum = _ring_luminance(background, ink, box, radius)
-    p5, median = _stats(lum, _rgb(color))
-    return Measure(p5, median, _box_rea(background, box), int(ring.sum()))
+    rgb, count = _ring_rgb(background, ink, box, radius)
+    p5, median = _stats(relative_luminance(rgb), _rgb(color))
+    return Measure(p5, median, _box_rea(background, box), count)
 
 
 def is_large_text(size_px: float, weight: int, dpi: float = 96) -> bool:
@@ -181,7 +180,7 @@ def pick_color(
     if not candidates:
         candidates = {"ink": "#000000", "paper": "#FFFFFF"}
     box = box or Box(0, 0, ink.shape[1], ink.shape[0])
-    lum = _ring_luminance(background, ink, box, radius)
+    lum = relative_luminance(_ring_rgb(background, ink, box, radius)[0])
     scored = [(_stats(lum, _rgb(hx))[0], -i, name, hx) for i, (name, hx) in enumerate(candidates.items())]
     ratio, _, name, hx = max(scored)
     return name, hx, ratio
@@ -382,9 +381,8 @@ def fix(
     text = _rgb(color)
     text_hex = color.upper() if isinstance(color, str) else _hex(text)
     before = measure(background, ink, text, box, radius=radius)
-    result = FixResult(policy, "none", target, before, before, text_hex)
     if before.contrast_p5 >= target or policy == "off":
-        return result
+        return FixResult(policy, "none", target, before, before, text_hex)
     if policy == "strict":
         raise LegibilityError(
             f"text {element_id!r} has a contrast of {_floor2(before.contrast_p5):.2f}:1 around its glyphs "
@@ -394,22 +392,25 @@ def fix(
         )
 
     # 1. Another brand colour that meets the target, the nearest to the one asked for.
-    lum = _ring_luminance(background, ink, box, radius)
+    tried: list[str] = []
+    ring_rgb = _ring_rgb(background, ink, box, radius)[0]
+    lum = relative_luminance(ring_rgb)
     ok = []
     for name, hx in palette.items():
         rgb = _rgb(hx)
         if hx.upper() != text_hex and _stats(lum, rgb)[0] >= target:
             ok.append((float(np.sum((rgb - text) ** 2)), name, hx.upper()))
-    result.tried.append("color")
+    tried.append("color")
     if ok:
         _, name, hx = min(ok)
         after = measure(background, ink, hx, box, radius=radius)
-        return FixResult(policy, "color", target, before, after, hx, color_name=name, tried=result.tried)
+        return FixResult(policy, "color", target, before, after, hx, color_name=name, tried=tried)
 
     # 2. The weakest scrim that reaches the target, its opacity found by binary search.
     ys, xs = _window(ink, box, radius + 1)
     ring = ring_mask(ink[ys, xs], radius)
-    ring_rgb = background[ys, xs][ring].astype(np.float64)
+    if not ring.any():  # no glyphs: the scrim and halo maths below run over the whole box
+        ring = np.ones(ring.shape, bool)
     goal = target + SAFETY
     shade_hex = _contrasting(palette, text, goal)
     shade = _rgb(shade_hex)
@@ -422,24 +423,25 @@ def fix(
         opacity = _search(ratio_with(scrim.coverage(ink.shape, ys, xs)[ring]), goal, MAX_SCRIM_OPACITY)
         if opacity is not None:
             found.append((opacity, order, scrim))
-    result.tried.append("scrim")
+    tried.append("scrim")
     if found:
         opacity, _, scrim = min(found)
         scrim = Scrim(**{**scrim.__dict__, "opacity": opacity})
-        sy, sx = slice(0, ink.shape[0]), slice(0, ink.shape[1])
+        sy = slice(max(0, scrim.y), max(0, min(ink.shape[0], scrim.y + scrim.height)))
+        sx = slice(max(0, scrim.x), max(0, min(ink.shape[1], scrim.x + scrim.width)))
         painted = _apply(background, scrim.coverage(ink.shape, sy, sx) * opacity, sy, sx, shade)
         after = measure(painted, ink, text, box, radius=radius)
-        return FixResult(policy, "scrim", target, before, after, text_hex, scrim=scrim, tried=result.tried)
+        return FixResult(policy, "scrim", target, before, after, text_hex, scrim=scrim, tried=tried)
 
     # 3. A halo: a stroke under the glyphs wide enough to cover the whole measured ring.
     halo_cover = _dilate(ink[ys, xs] > INK_THRESHOLD, radius + 1).astype(np.float64)
     opacity = _search(ratio_with(halo_cover[ring]), goal)
-    result.tried.append("halo")
+    tried.append("halo")
     halo = Halo(2 * radius + 3, shade_hex, opacity if opacity is not None else 1.0)
     painted = _apply(background, halo_cover * halo.opacity, ys, xs, shade)
     after = measure(painted, ink, text, box, radius=radius)
     action = "halo" if after.contrast_p5 >= target else "unmet"
-    return FixResult(policy, action, target, before, after, text_hex, halo=halo, tried=result.tried)
+    return FixResult(policy, action, target, before, after, text_hex, halo=halo, tried=tried)
 
 
 def ink_mask(path_data: Sequence[str], width: int, height: int) -> np.ndarray:

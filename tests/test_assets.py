@@ -120,6 +120,11 @@ def test_folder_kind(spec_dir):
     assert resolve_path("assets", spec_dir, field="fonts[0]") == (spec_dir / "assets").resolve()  # kind="any"
 
 
+def test_fifos_and_devices_are_refused(spec_dir):
+    os.mkfifo(spec_dir / "assets" / "pipe.png")  # reading it would block the build forever
+    assert refused("assets/pipe.png", spec_dir) == "elements[1].src: 'assets/pipe.png' is not a regular file or folder"
+
+
 def test_allowed_folders_are_named(spec_dir, tmp_path_factory):
     brand = tmp_path_factory.mktemp("brand2")
     assert refused("/x.png", spec_dir, [brand]) == (

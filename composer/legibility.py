@@ -23,7 +23,12 @@ from generator.metrics import contrast_ratio, rea, relative_luminance
 __all__ = [
     "FixResult",
     "Halo",
+    "INK_THRESHOLD",
+    "MAX_SCRIM_OPACITY",
     "Measure",
+    "POLICIES",
+    "RING_RADIUS",
+    "SAFETY",
     "Scrim",
     "fix",
     "ink_mask",

@@ -120,6 +120,14 @@ def test_folder_kind(spec_dir):
     assert resolve_path("assets", spec_dir, field="fonts[0]") == (spec_dir / "assets").resolve()  # kind="any"
 
 
+def test_symlink_loops_and_dangling_links(spec_dir):
+    os.symlink(spec_dir / "loop_a", spec_dir / "loop_b")
+    os.symlink(spec_dir / "loop_b", spec_dir / "loop_a")
+    os.symlink(spec_dir / "gone.png", spec_dir / "dangling.png")
+    assert refused("loop_a", spec_dir) == "elements[1].src: 'loop_a' is a symlink loop"
+    assert refused("dangling.png", spec_dir) == "elements[1].src: not found: 'dangling.png' (looked in the spec's folder)"
+
+
 def test_fifos_and_devices_are_refused(spec_dir):
     os.mkfifo(spec_dir / "assets" / "pipe.png")  # reading it would block the build forever
     assert refused("assets/pipe.png", spec_dir) == "elements[1].src: 'assets/pipe.png' is not a regular file or folder"
@@ -216,6 +224,21 @@ def test_scripts_events_and_foreign_content_are_stripped(corpus):
     )
     png = PNGSurface.convert(bytestring=out, url_fetcher=safe_url_fetcher([corpus["script.svg"].parent]))
     assert png.startswith(b"\x89PNG")
+
+
+def test_css_escapes_and_urls_are_neutralised(tmp_path):
+    svg = SVG_OPEN + (
+        '<style>@import "http://x/a.css"; rect { fill: \\75 rl(http://x/p) }</style>'
+        '<rect width="2" height="2" style="fill:url( \'http://x/q\' ); stroke:url(#g)"/></svg>'
+    )
+    out = sanitize_svg(svg.encode(), base_dir=tmp_path, source_name="c")
+    assert out.endswith(b'<style /><rect width="2" height="2" style="fill:none; stroke:url(#g)" /></svg>')
+
+
+def test_sanitising_is_idempotent(corpus):
+    for name in ("script.svg", "local_image.svg"):
+        once = sanitize_svg(corpus[name].read_bytes(), base_dir=corpus[name].parent, source_name=name)
+        assert sanitize_svg(once, base_dir=None, source_name=name) == once
 
 
 def test_local_images_are_inlined_and_render(corpus):

@@ -268,7 +268,7 @@ class Halo:
     def svg(self, path_data: str) -> str:
         """A stroked copy of one glyph run, to place before (under) its fill."""
         return (
-            f'<path d="{path_data}" fill="none" stroke="{self.color}" stroke-width="{self.width:g}" '
+            f'<path d="{escape(path_data)}" fill="none" stroke="{self.color}" stroke-width="{self.width:g}" '
             f'stroke-opacity="{self.opacity:g}" stroke-linejoin="round" stroke-linecap="round"/>'
         )
 

@@ -310,3 +310,57 @@ def test_old_cairosvg_is_refused():
     assets.check_cairosvg_version("2.9.0")
     with pytest.raises(ImportError, match=r"^Placard needs cairosvg >= 2\.9\.0.*found 2\.7\.1\."):
         assets.check_cairosvg_version("2.7.1")
+
+
+# --- fuzzing: only AssetError, never a path outside the folders --------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["..", ".", "assets", "logo.png", "link", "", "/", "\\", "C:", "http:", "%2e%2e",
+                           "~", "\x00", " ", "file:", "//", "data:,x", "é", "a" * 300])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES, max_size=8).map("".join) | st.text(max_size=40))
+def test_fuzzed_paths_resolve_inside_or_raise_asset_error(spec_dir_fuzz, value):
+    base, outside = spec_dir_fuzz
+    try:
+        got = resolve_path(value, base, field="src")
+    except AssetError:
+        return
+    assert got.is_relative_to(base.resolve()) and not got.is_relative_to(outside.resolve())
+
+
+@pytest.fixture(scope="module")
+def spec_dir_fuzz(tmp_path_factory):
+    base = tmp_path_factory.mktemp("fuzzspec")
+    outside = tmp_path_factory.mktemp("fuzzoutside")
+    (base / "assets").mkdir()
+    (base / "assets" / "logo.png").write_bytes(b"x")
+    (outside / "logo.png").write_bytes(b"secret")
+    os.symlink(outside, base / "link")
+    return base, outside
+
+
+def _svg_seeds() -> list[bytes]:
+    from make_corpus import corpus
+
+    return [v for k, v in sorted(corpus().items()) if k.endswith(".svg") and len(v) < 5000]
+
+
+_SEEDS = _svg_seeds()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_fuzzed_svgs_raise_only_asset_error(data):
+    raw = bytearray(data.draw(st.sampled_from(_SEEDS)))
+    for _ in range(data.draw(st.integers(0, 4))):
+        at = data.draw(st.integers(0, len(raw)))
+        raw[at:at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
+    try:
+        out = sanitize_svg(bytes(raw), base_dir=None, source_name="fuzz.svg")
+    except AssetError:
+        return
+    assert b"<script" not in out and b"javascript:" not in out.lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 
 import numpy as np
 import pytest
@@ -28,7 +29,7 @@ from composer.legibility import (
 from generator.base import Box
 from generator.metrics import contrast_ratio, rea, relative_luminance
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # apt: fonts-dejavu-core
 W, H = 480, 240
 BOX = Box(40, 80, 400, 90)
 BRAND = {"primary": "#0B5FFF", "accent": "#FFB000", "ink": "#111111", "paper": "#FFFFFF"}
@@ -52,6 +53,8 @@ def glyph_paths(text: str, x: float, baseline: float, size: float) -> list[str]:
 
 @pytest.fixture(scope="module")
 def paths():
+    if not os.path.exists(FONT):
+        pytest.skip(f"needs {FONT} (apt install fonts-dejavu-core)")
     return glyph_paths("Launch 2026", 50, 150, 56)
 
 

@@ -1,4 +1,10 @@
-"""Choose text colours and keep text legible, measured on the real pixels under each text."""
+"""Choose text colours and keep every text legible, measured on the real pixels under its glyphs.
+
+For each text element: render everything except text once, rasterise the text's own glyph ink,
+then let `composer.legibility` pick a colour (`color: auto`) and apply the element's policy
+(auto | strict | off). Fixes come back as primitives (a scrim under the text, a halo stroke) that
+the renderer draws exactly as they were composited for the measurement.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +14,65 @@ import numpy as np
 from markupsafe import Markup
 from PIL import Image
 
+from composer import legibility as L
 from composer.colors import RGBA, parse_color
 from composer.layout import Layout, Placed
 from composer.loader import LoadedSpec
-from generator.metrics import contrast_ratio, relative_luminance
+from composer.yamlload import format_path
+
+
+def policy_for(loaded: LoadedSpec, p: Placed) -> tuple[str, float, float]:
+    """The element's policy and its body/large contrast targets (spec-level defaults, overridable)."""
+    spec_leg = loaded.spec.legibility
+    policy, body, large = (spec_leg, 4.5, 3.0) if isinstance(spec_leg, str) else (spec_leg.policy, spec_leg.body, spec_leg.large)
+    return p.el.legibility or policy, body, large
 
 
 def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None, lib: Any) -> dict[str, dict]:
-    """Resolve `color: auto` and brand colours for every text; returns per-text legibility figures."""
+    """Resolve colours and apply legibility policies; returns each text's figures for the report."""
     from composer import typeset
 
     texts = layout.text_elements()
     results: dict[str, dict] = {}
     if not texts:
         return results
-    under = _under_text(layout, state, renderer, background)
+    c = layout.canvas
+    under = under_text(layout, renderer, background)
+    palette = {name: col.hex for name, col in layout.brand.colors.items()}
+    dpi = c.dpi if c.physical else 96.0
     for p in texts:
         el = p.el
+        block = state.text_blocks[p.id]
+        policy, body, large_target = policy_for(loaded, p)
+        ink = ink_mask([r.d for r in block.runs], c.width, c.height, p.box)
         if el.color == "auto":
-            color = _best_color(layout, under, p)
+            name, hx, _ = L.pick_color(under, ink, palette, p.box)
+            color = layout.brand.colors[name]
         else:
             color = layout.resolver.color(el.color, p.path + ("color",))
+        weight = typeset.text_style(layout, p, color).weight
+        large = L.is_large_text(block.size, weight, dpi)
+        target = el.contrast_target or L.target_ratio(large, large_target if large else body)
+        location = layout.resolver.positions.locate(p.path + ("color",))
+        result = L.fix(under, ink, p.box, color.hex, palette, target, policy, element_id=p.id,
+                       path=format_path(p.path), location=location)
+        if result.color.upper() != color.hex.upper():
+            color = RGBA(*parse_color(result.color).rgb, color.a)
+        if result.scrim is not None:
+            state.underlays.setdefault(p.id, []).append(Markup(result.scrim.svg(f"{p.id}-scrim")))
+        if result.halo is not None:
+            state.halos[p.id] = (RGBA(*parse_color(result.halo.color).rgb, result.halo.opacity), result.halo.width)
         state.text_colors[p.id] = color
-        block = state.text_blocks[p.id]
-        if any(parse_color(r.fill).rgb != color.rgb for r in block.runs[:1]) or color.a < 1:
+        if not block.runs or parse_color(block.runs[0].fill).rgb != color.rgb or color.a < 1:
             state.text_blocks[p.id] = typeset.set_element(layout, p, color, lib)
-        region = _crop(under, p.box)
-        results[p.id] = {"mean_contrast": round(float(_ratio(region, color).mean()), 2) if region.size else None}
+        report = result.as_dict()
+        report.update({"large_text": large, "size_pt": round(block.size * 72 / dpi, 2), "rea": report["before"].get("rea")})
+        results[p.id] = report
     return results
 
 
-def _under_text(layout: Layout, state: Any, renderer: Any, background: Image.Image | None) -> np.ndarray:
-    """The canvas as it looks without any text: background and every other element."""
+def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> np.ndarray:
+    """The canvas (trim, RGB uint8) as it looks without any text: background and every other element."""
     from composer.outputs import rasterize
 
     c = layout.canvas
@@ -49,31 +82,30 @@ def _under_text(layout: Layout, state: Any, renderer: Any, background: Image.Ima
         body = renderer.body()
     finally:
         renderer.RENDERERS = saved
-    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={}, has_raster=background is not None)
+    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
+                            has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
     return np.asarray(rasterize(doc, c.width, c.height, base, dpi=c.dpi))
 
 
-def _crop(under: np.ndarray, box: Any) -> np.ndarray:
-    h, w = under.shape[:2]
-    x0, y0 = max(0, int(box.x)), max(0, int(box.y))
-    x1, y1 = min(w, int(np.ceil(box.right))), min(h, int(np.ceil(box.bottom)))
-    return under[y0:y1, x0:x1]
+def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12) -> np.ndarray:
+    """Glyph coverage (H, W) in [0, 1], rasterised only in a window around the box (fast)."""
+    import cairocffi as cairo
+    from cairosvg.parser import Tree
+    from cairosvg.surface import PNGSurface
 
-
-def _ratio(region: np.ndarray, color: RGBA) -> np.ndarray:
-    return contrast_ratio(relative_luminance(region.reshape(-1, 3)), relative_luminance(np.array(color.rgb, np.uint8)))
-
-
-def _best_color(layout: Layout, under: np.ndarray, p: Placed) -> RGBA:
-    """The brand colour whose 5th-percentile contrast over the box is highest."""
-    region = _crop(under, p.box)
-    if region.size == 0:
-        return layout.brand.colors.get("ink", parse_color("#111111"))
-    sample = region.reshape(-1, 3)[:: max(1, region.size // 3 // 20000)]
-    best, best_score = None, -1.0
-    for name, c in layout.brand.colors.items():
-        score = float(np.percentile(_ratio(sample.reshape(-1, 1, 3), c), 5))
-        if score > best_score:
-            best, best_score = c, score
-    return best
+    out = np.zeros((height, width), np.float32)
+    x0, y0 = max(0, int(box.x) - pad), max(0, int(box.y) - pad)
+    x1, y1 = min(width, int(np.ceil(box.right)) + pad), min(height, int(np.ceil(box.bottom)) + pad)
+    if x1 <= x0 or y1 <= y0 or not paths:
+        return out
+    w, h = x1 - x0, y1 - y0
+    body = "".join(f'<path d="{d}"/>' for d in paths)
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="{x0} {y0} {w} {h}">{body}</svg>'
+    surface = PNGSurface(Tree(bytestring=svg.encode()), None, 96)
+    surface.cairo.flush()
+    stride = surface.cairo.get_stride()
+    data = np.frombuffer(surface.cairo.get_data(), np.uint8).reshape(h, stride)[:, : w * 4].reshape(h, w, 4)
+    out[y0:y1, x0:x1] = data[..., 3].astype(np.float32) / 255.0
+    del cairo
+    return out

@@ -29,7 +29,11 @@ def data_only_fetcher(url: str, resource_type: str | None = None) -> bytes:
 
 
 def _tree(svg: str) -> cairosvg.parser.Tree:
-    return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=data_only_fetcher, unsafe=False)
+    from composer.assets import safe_url_fetcher
+
+    # Every asset was embedded and checked already; the fetcher still refuses anything but data:
+    # URIs and re-checks declared raster sizes, as a second line of defence.
+    return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=safe_url_fetcher(()), unsafe=False)
 
 
 class _RasterOverSurface(cairosvg.surface.PNGSurface):

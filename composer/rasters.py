@@ -28,16 +28,7 @@ def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: Any) -> Path:
 def _load_raster(path: Path) -> Image.Image:
     from composer import assets
 
-    if hasattr(assets, "load_raster"):
-        return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
-    try:
-        with Image.open(path) as im:
-            if im.width * im.height > MAX_IMAGE_PIXELS:
-                raise AssetError(f"image {path.name} is {im.width}×{im.height} px, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel cap")
-            im.load()
-            return im.copy()
-    except (OSError, Image.DecompressionBombError) as e:
-        raise AssetError(f"{path.name} is not a readable PNG, JPEG or WebP image ({e})") from None
+    return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
 
 
 def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
@@ -158,9 +149,7 @@ def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
     if path.suffix.lower() == ".svg":
         from composer import assets
 
-        data = path.read_bytes()
-        if hasattr(assets, "sanitize_svg"):
-            data = assets.sanitize_svg(data, base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
+        data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
         return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
     img = _load_raster(path)
     # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.

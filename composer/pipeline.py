@@ -61,19 +61,26 @@ def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
-          *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
-    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
-    opts = options or BuildOptions()
-    if formats is not None:
-        opts = BuildOptions(**{**opts.__dict__, "formats": tuple(formats)})
-    # 1. Load and validate the spec (layout presets and brand files merged in)
-    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
-    fmts = _output_formats(loaded, opts)
+@dataclass
+class Composition:
+    """Everything a build computes before drawing outputs (also what `lint` inspects)."""
+
+    loaded: LoadedSpec
+    layout: Layout
+    state: RenderState
+    renderer: SvgRenderer
+    background: Image.Image | None
+    bg_meta: dict
+    layers: dict[str, Image.Image]
+    legibility: dict[str, dict]
+
+
+def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
+    """Steps 2-5 of a build: layout, typesetting, rasters and legibility; nothing is written."""
     # 2. Resolve the layout into canvas pixels
     layout = resolve_layout(loaded)
     state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
-    _register_extras(state)
+    _register_extras(state, layout)
     # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
     from composer import typeset
 
@@ -99,6 +106,22 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     from composer import legibility_pass
 
     legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib)
+    return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
+
+
+def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
+          *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
+    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
+    opts = options or BuildOptions()
+    if formats is not None:
+        opts = BuildOptions(**{**opts.__dict__, "formats": tuple(formats)})
+    # 1. Load and validate the spec (layout presets and brand files merged in)
+    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
+    fmts = _output_formats(loaded, opts)
+    # 2-5. Layout, text, rasters, legibility
+    comp = compose(loaded, opts)
+    layout, state, renderer, background = comp.layout, comp.state, comp.renderer, comp.background
+    bg_meta, layers, legibility = comp.bg_meta, comp.layers, comp.legibility
     # 6. Draw the SVG document and the outputs
     title = loaded.spec.title or _first_text(layout) or loaded.name
     alt = loaded.spec.alt or _reading_order_text(layout)
@@ -162,12 +185,13 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     return BuildResult(loaded.name, written, report, svg_text, png_image)
 
 
-def _register_extras(state: RenderState) -> None:
+def _register_extras(state: RenderState, layout: Layout) -> None:
     """Element kinds drawn outside render.py (infographics) register their renderers here."""
-    try:
-        from composer.infographics.render import RENDERERS as extra
-    except ImportError:
+    kinds = {p.kind for p in layout.walk()}
+    if not kinds - set(SvgRenderer.RENDERERS):
         return
+    from composer.infographics.render import RENDERERS as extra
+
     state.extra.update(extra)
 
 

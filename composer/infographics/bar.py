@@ -11,7 +11,7 @@ from generator.base import Box
 from .axes import PAD, build_frame, color_for
 from .data import resolve_series
 from .numbers import NumberFormat, format_number
-from .primitives import Drawing, Label, Measure, Rect, Theme, boxes_overlap, drop_colliding, make_label
+from .primitives import Drawing, Label, Measure, Rect, Theme, drop_colliding, make_label, readable_on
 from .scales import data_range
 
 __all__ = ["draw_bar"]
@@ -111,7 +111,7 @@ def _value_label(rect: Rect, v: float, fmt: NumberFormat, size: float, measure: 
     if stacked:
         if w + 4 > rect.w or h + 2 > rect.h:
             return None
-        return make_label(text, cx, cy, measure, size=size, weight=600, role="value", color=theme.paper,
+        return make_label(text, cx, cy, measure, size=size, weight=600, role="value", color=readable_on(rect.fill, theme),
                           anchor="middle", valign="middle", key=key)
     if horizontal:
         x, anchor = (rect.x + rect.w + PAD / 2, "start") if v >= 0 else (rect.x - PAD / 2, "end")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -23,7 +23,20 @@ from generator.base import Box
 
 from .axes import color_for
 from .data import check_node
-from .primitives import Drawing, Label, Measure, Path as PathShape, Rect, Theme, drop_colliding, fmt as f, make_label, wrap_text
+from .primitives import (
+    Drawing,
+    Label,
+    Measure,
+    Path as PathShape,
+    Rect,
+    Theme,
+    drop_colliding,
+    extent,
+    fmt as f,
+    make_label,
+    translate,
+    wrap_text,
+)
 
 __all__ = ["GraphSpec", "draw_graph", "parse_graph"]
 
@@ -160,7 +173,7 @@ def draw_graph(box: Box, config: Mapping[str, Any], palette: Sequence[str], meas
         size = max(theme.min_text_size, size * scale * 0.98)
     dx = box.x + (box.width - w) / 2
     dy = box.y + (box.height - h) / 2
-    return _translate(drawing, dx, dy)
+    return translate(drawing, dx, dy)
 
 
 def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Theme, palette, config):
@@ -173,7 +186,7 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
         sizes[n] = (tw + 2 * pad, th + pad * 1.2)
     group_room = (measure("Ag", size * 0.8, 600)[1] + pad) if spec.groups else 0.0
     xspace = size * 2.0 + (2 * pad if spec.groups else 0.0)
-    yspace = size * 3.0 + group_room * 2
+    yspace = size * 2.2 + group_room
     centres, routes = _layout(spec, sizes, lr, xspace, yspace) if spec.nodes else ({}, {})
     out = Drawing()
     fill = config.get("node_fill") or color_for(0, None, palette)
@@ -232,50 +245,10 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
                                      role="node", color=text_color, anchor="middle", valign="middle", key=(n,)))
     blockers = [Label("", Box(r.x, r.y, r.w, r.h)) for r in node_rects.values()]
     out.labels.extend(drop_colliding(edge_labels, [*blockers, *out.labels]))
-    xs = [v for p in out.primitives for v in _xs(p)] or [0.0]
-    ys = [v for p in out.primitives for v in _ys(p)] or [0.0]
-    xs += [l.box.x for l in out.labels] + [l.box.right for l in out.labels]
-    ys += [l.box.y for l in out.labels] + [l.box.bottom for l in out.labels]
-    ox, oy = min(xs), min(ys)
-    return _translate(out, -ox, -oy), (max(xs) - ox, max(ys) - oy)
+    ext = extent(out) or Box(0, 0, 0, 0)
+    return translate(out, -ext.x, -ext.y), (ext.width, ext.height)
 
 
 def _self_loop(r: Rect, size: float) -> list[tuple[float, float]]:
     x, y0, y1, out = r.x + r.w, r.y + r.h * 0.3, r.y + r.h * 0.7, size * 1.2
     return [(x, y0), (x + out, y0), (x + out, y1), (x, y1)]
-
-
-def _xs(p) -> list[float]:
-    if isinstance(p, Rect):
-        return [p.x, p.x + p.w]
-    return [float(v) for v in re.findall(r"-?[\d.]+", p.d)[0::2]]
-
-
-def _ys(p) -> list[float]:
-    if isinstance(p, Rect):
-        return [p.y, p.y + p.h]
-    return [float(v) for v in re.findall(r"-?[\d.]+", p.d)[1::2]]
-
-
-def _translate(d: Drawing, dx: float, dy: float) -> Drawing:
-    """The same drawing moved by (dx, dy)."""
-    def move_path(s: str) -> str:
-        parts = re.split(r"(-?[\d.]+)", s)
-        out, k = [], 0
-        for part in parts:
-            if re.fullmatch(r"-?[\d.]+", part):
-                out.append(f(float(part) + (dx if k % 2 == 0 else dy)))
-                k += 1
-            else:
-                out.append(part)
-        return "".join(out)
-
-    prims = []
-    for p in d.primitives:
-        if isinstance(p, Rect):
-            prims.append(replace(p, x=p.x + dx, y=p.y + dy))
-        else:
-            prims.append(replace(p, d=move_path(p.d)))
-    labels = [Label(l.text, Box(l.box.x + dx, l.box.y + dy, l.box.width, l.box.height), l.role, l.size,
-                    l.weight, l.align, l.color, l.line_height, l.key) for l in d.labels]
-    return Drawing(prims, labels)

@@ -111,6 +111,8 @@ def draw_donut(box: Box, config: Mapping[str, Any], palette: Sequence[str], meas
     for i, (name, v, own) in enumerate(slices):
         sweep = 2 * math.pi * v / total
         color = color_for(i, own, palette)
+        if i == len(slices) - 1 and i > 0 and not own and palette and color == color_for(0, slices[0][2], palette):
+            color = palette[(i + 1) % len(palette)]  # the last slice touches the first: never the same colour
         if sweep >= 2 * math.pi - 1e-9:
             out.primitives.append(Circle(cx, cy, r * (1 + hole) / 2, stroke=color, width=r * (1 - hole),
                                          role="slice", key=(i,)))

@@ -8,6 +8,7 @@ so overlap checks on boxes are checks on what will be drawn.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, Union
 
@@ -245,6 +246,103 @@ def drop_colliding(labels: Iterable[Label], keep: Sequence[Label] = ()) -> list[
             kept.append(label)
             out.append(label)
     return out
+
+
+def readable_on(fill: str, theme: "Theme") -> str:
+    """Ink or paper, whichever has the higher WCAG contrast on a "#RRGGBB" fill."""
+    from generator.metrics import contrast_ratio, relative_luminance
+
+    try:
+        rgb = [int(fill.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    except ValueError:
+        return theme.ink
+    lum = float(relative_luminance(rgb))
+    ink = [int(theme.ink.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    paper = [int(theme.paper.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    c_ink = float(contrast_ratio(lum, float(relative_luminance(ink))))
+    c_paper = float(contrast_ratio(lum, float(relative_luminance(paper))))
+    return theme.ink if c_ink >= c_paper else theme.paper
+
+
+_NUMBER = re.compile(r"-?\d*\.?\d+(?:e-?\d+)?")
+
+
+def translate(drawing: Drawing, dx: float, dy: float) -> Drawing:
+    """The same drawing moved by (dx, dy); paths must use absolute M/L/H/V/Z/h/v/z commands only."""
+    from dataclasses import replace
+
+    def move_path(d: str) -> str:
+        out, pos, cmd, k = [], 0, "M", 0
+        for m in re.finditer(r"([A-Za-z])|(" + _NUMBER.pattern + ")", d):
+            out.append(d[pos : m.start()])
+            pos = m.end()
+            if m.group(1):
+                cmd, k = m.group(1), 0
+                out.append(cmd)
+                continue
+            v = float(m.group(2))
+            if cmd in "ML":
+                v += dx if k % 2 == 0 else dy
+            elif cmd == "H":
+                v += dx
+            elif cmd == "V":
+                v += dy
+            elif cmd == "A" and k % 7 in (5, 6):
+                v += dx if k % 7 == 5 else dy
+            k += 1
+            out.append(fmt(v))
+        out.append(d[pos:])
+        return "".join(out)
+
+    prims = []
+    for p in drawing.primitives:
+        if isinstance(p, (Rect, Icon)):
+            prims.append(replace(p, x=p.x + dx, y=p.y + dy))
+        elif isinstance(p, Circle):
+            prims.append(replace(p, cx=p.cx + dx, cy=p.cy + dy))
+        elif isinstance(p, Line):
+            prims.append(replace(p, x1=p.x1 + dx, y1=p.y1 + dy, x2=p.x2 + dx, y2=p.y2 + dy))
+        else:
+            prims.append(replace(p, d=move_path(p.d)))
+    labels = [replace(l, box=Box(l.box.x + dx, l.box.y + dy, l.box.width, l.box.height)) for l in drawing.labels]
+    return Drawing(prims, labels)
+
+
+def extent(drawing: Drawing) -> Box | None:
+    """The bounding box of the drawing's labels and shapes (paths by their coordinates)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for p in drawing.primitives:
+        if isinstance(p, (Rect,)):
+            xs += [p.x, p.x + p.w]
+            ys += [p.y, p.y + p.h]
+        elif isinstance(p, Icon):
+            xs += [p.x, p.x + p.size]
+            ys += [p.y, p.y + p.size]
+        elif isinstance(p, Circle):
+            xs += [p.cx - p.r, p.cx + p.r]
+            ys += [p.cy - p.r, p.cy + p.r]
+        elif isinstance(p, Line):
+            xs += [p.x1, p.x2]
+            ys += [p.y1, p.y2]
+        else:
+            nums = [float(v) for v in _NUMBER.findall(p.d)]
+            xs += nums[0::2]
+            ys += nums[1::2]
+    for l in drawing.labels:
+        xs += [l.box.x, l.box.right]
+        ys += [l.box.y, l.box.bottom]
+    if not xs:
+        return None
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def center_vertically(drawing: Drawing, box: Box) -> Drawing:
+    """Move a drawing laid out from the top of `box` down so its content is centred in the box."""
+    ext = extent(drawing)
+    if ext is None or ext.height >= box.height:
+        return drawing
+    return translate(drawing, 0.0, box.y + (box.height - ext.height) / 2 - ext.y)
 
 
 def fmt(v: float) -> str:

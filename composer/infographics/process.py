@@ -11,7 +11,17 @@ from generator.base import Box
 
 from .axes import color_for
 from .blocks import BlockLine, block, fits
-from .primitives import Circle, Drawing, Icon, Measure, Path as PathShape, Theme, fmt as f, make_label
+from .primitives import (
+    Circle,
+    Drawing,
+    Icon,
+    Measure,
+    Path as PathShape,
+    Theme,
+    center_vertically,
+    fmt as f,
+    make_label,
+)
 
 __all__ = ["draw_process", "steps_from_config"]
 
@@ -57,7 +67,7 @@ def draw_process(box: Box, config: Mapping[str, Any], palette: Sequence[str], me
     while True:
         out = _draw(box, steps, layout, cols, config, palette, measure, theme, size)
         if fits(out.labels, box) or size <= theme.min_text_size:
-            return out
+            return center_vertically(out, box) if layout == "row" else out
         size = max(theme.min_text_size, size * 0.9)
 
 

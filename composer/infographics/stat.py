@@ -139,11 +139,12 @@ def draw_progress(box: Box, config: Mapping[str, Any], palette: Sequence[str], m
             out.primitives.append(PathShape(d, stroke=color, width=width, role="fill"))
         inner = (rm - width / 2) * 1.3
         big = _fit(text, inner * 0.4, 700, inner, measure)
-        out.labels.append(make_label(text, cx, cy, measure, size=big, weight=700, role="value", color=theme.ink,
-                                     anchor="middle", valign="bottom" if caption else "middle"))
+        small = _fit(str(caption), max(theme.min_text_size, big * 0.4), 400, inner, measure) if caption else 0.0
+        shift = measure(str(caption), small, 400)[1] / 2 if caption else 0.0  # centre the pair, not the number
+        out.labels.append(make_label(text, cx, cy - shift, measure, size=big, weight=700, role="value",
+                                     color=theme.ink, anchor="middle", valign="bottom" if caption else "middle"))
         if caption:
-            small = _fit(str(caption), max(theme.min_text_size, big * 0.4), 400, inner, measure)
-            out.labels.append(make_label(str(caption), cx, cy + 2, measure, size=small, role="label",
+            out.labels.append(make_label(str(caption), cx, cy - shift + 2, measure, size=small, role="label",
                                          color=theme.muted, anchor="middle"))
         return out
     if shape != "bar":

@@ -11,7 +11,7 @@ from generator.base import Box
 from .axes import color_for
 from .blocks import BlockLine, block, fits
 from .data import load_table
-from .primitives import Circle, Drawing, Line, Measure, Theme
+from .primitives import Circle, Drawing, Line, Measure, Theme, center_vertically
 
 __all__ = ["draw_timeline", "events_from_config"]
 
@@ -44,7 +44,7 @@ def draw_timeline(box: Box, config: Mapping[str, Any], palette: Sequence[str], m
     while True:
         out = draw(box, events, config, palette, measure, theme, size)
         if fits(out.labels, box) or size <= theme.min_text_size:
-            return out
+            return center_vertically(out, box) if orientation == "horizontal" else out
         size = max(theme.min_text_size, size * 0.9)
 
 

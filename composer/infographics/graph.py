@@ -18,7 +18,7 @@ from grandalf.graphs import Graph as GGraph
 from grandalf.graphs import Vertex
 from grandalf.layouts import SugiyamaLayout
 
-from composer.errors import DataError, SpecError
+from composer.errors import DataError, SpecError, TextFitError
 from generator.base import Box
 
 from .axes import color_for
@@ -165,18 +165,28 @@ def draw_graph(box: Box, config: Mapping[str, Any], palette: Sequence[str], meas
     if direction not in ("TB", "LR"):
         raise SpecError(f"{direction!r} is not one of TB | LR", path="direction")
     size = float(config.get("text_size") or theme.text_size)
-    for _ in range(4):  # shrink until the layout fits the box
-        drawing, (w, h) = _draw_at(spec, size, direction == "LR", measure, theme, palette, config)
+    spacing = 1.0
+    for _ in range(12):  # shrink text, then the gaps between layers, until the layout fits the box
+        drawing, (w, h) = _draw_at(spec, size, direction == "LR", measure, theme, palette, config, spacing)
         scale = min(box.width / max(w, 1e-6), box.height / max(h, 1e-6))
-        if scale >= 1 or size <= theme.min_text_size:
+        if scale >= 1:
             break
-        size = max(theme.min_text_size, size * scale * 0.98)
+        if size > theme.min_text_size:
+            size = max(theme.min_text_size, size * scale * 0.98)
+        elif spacing > 0.3:
+            spacing = max(0.3, spacing * scale * 0.9)
+        else:
+            raise TextFitError(
+                f"the graph needs {w:.0f} x {h:.0f} px at the minimum text size "
+                f"{theme.min_text_size:g} px but its box is {box.width:.0f} x {box.height:.0f} px"
+            )
     dx = box.x + (box.width - w) / 2
     dy = box.y + (box.height - h) / 2
     return translate(drawing, dx, dy)
 
 
-def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Theme, palette, config):
+def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Theme, palette, config,
+             spacing: float = 1.0):
     pad = size * 0.8
     max_w = size * float(config.get("node_max_em", 10))
     texts = {n: wrap_text(label, max_w, size, 600, measure) for n, label in spec.nodes.items()}
@@ -185,8 +195,8 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
         tw, th = measure(t, size, 600)
         sizes[n] = (tw + 2 * pad, th + pad * 1.2)
     group_room = (measure("Ag", size * 0.8, 600)[1] + pad) if spec.groups else 0.0
-    xspace = size * 2.0 + (2 * pad if spec.groups else 0.0)
-    yspace = size * 2.2 + group_room
+    xspace = (size * 2.0 + (2 * pad if spec.groups else 0.0)) * spacing
+    yspace = (size * 2.2 + group_room) * spacing
     centres, routes = _layout(spec, sizes, lr, xspace, yspace) if spec.nodes else ({}, {})
     out = Drawing()
     fill = config.get("node_fill") or color_for(0, None, palette)

@@ -308,6 +308,33 @@ def translate(drawing: Drawing, dx: float, dy: float) -> Drawing:
     return Drawing(prims, labels)
 
 
+def path_points(d: str) -> list[tuple[float, float]]:
+    """The vertices of path data (M/L/H/V/A/Z and relative h/v/l/m); arcs by their end points only."""
+    points: list[tuple[float, float]] = []
+    x = y = 0.0
+    for cmd, args in re.findall(r"([A-Za-z])([^A-Za-z]*)", d):
+        nums = [float(v) for v in _NUMBER.findall(args)]
+        step = {"M": 2, "L": 2, "m": 2, "l": 2, "H": 1, "V": 1, "h": 1, "v": 1, "A": 7}.get(cmd, 0)
+        for k in range(0, len(nums) - step + 1, step) if step else ():
+            a = nums[k : k + step]
+            if cmd in "ML":
+                x, y = a
+            elif cmd in "ml":
+                x, y = x + a[0], y + a[1]
+            elif cmd == "H":
+                x = a[0]
+            elif cmd == "V":
+                y = a[0]
+            elif cmd == "h":
+                x += a[0]
+            elif cmd == "v":
+                y += a[0]
+            elif cmd == "A":
+                x, y = a[5], a[6]
+            points.append((x, y))
+    return points
+
+
 def extent(drawing: Drawing) -> Box | None:
     """The bounding box of the drawing's labels and shapes (paths by their coordinates)."""
     xs: list[float] = []
@@ -326,9 +353,9 @@ def extent(drawing: Drawing) -> Box | None:
             xs += [p.x1, p.x2]
             ys += [p.y1, p.y2]
         else:
-            nums = [float(v) for v in _NUMBER.findall(p.d)]
-            xs += nums[0::2]
-            ys += nums[1::2]
+            for x, y in path_points(p.d):
+                xs.append(x)
+                ys.append(y)
     for l in drawing.labels:
         xs += [l.box.x, l.box.right]
         ys += [l.box.y, l.box.bottom]

@@ -18,7 +18,8 @@ LEVELS = ("l", "m", "q", "h")
 MAX_PAYLOAD = 2000
 
 
-def qr_path(payload: str, x: float, y: float, size: float, error: str = "m", border: int = 4) -> tuple[str, float]:
+def qr_path(payload: str, x: float, y: float, size: float, error: str = "m", border: int = 4,
+            snap: bool = True) -> tuple[str, float]:
     """Path data for the dark modules of `payload` in a size x size square, and the module size."""
     try:
         code = segno.make(payload, error=error, micro=False, boost_error=False)
@@ -27,6 +28,10 @@ def qr_path(payload: str, x: float, y: float, size: float, error: str = "m", bor
     rows = [list(r) for r in code.matrix]
     n = len(rows) + 2 * border
     m = size / n
+    if snap and m >= 2:
+        # Whole-pixel modules keep edges crisp in PNG output, which is what scanners need.
+        m = float(int(m))
+        x, y = x + (size - m * n) / 2, y + (size - m * n) / 2
     parts = []
     for j, row in enumerate(rows):
         i = 0
@@ -57,7 +62,7 @@ def draw_qr(box: Box, config: Mapping[str, Any], palette: Sequence[str], measure
         raise SpecError(f"{error!r} is not one of {' | '.join(LEVELS)}", path="error")
     side = min(box.width, box.height)
     x, y = box.x + (box.width - side) / 2, box.y + (box.height - side) / 2
-    d, module = qr_path(payload, x, y, side, error, int(config.get("border", 4)))
+    d, module = qr_path(payload, x, y, side, error, int(config.get("border", 4)), bool(config.get("snap", True)))
     dark = config.get("color") or theme.ink
     light = config.get("background") or theme.paper
     return Drawing([Rect(x, y, side, side, fill=light, role="qr_background"),

@@ -35,21 +35,28 @@ def _round(v: float, step: float) -> float:
     return round(v, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _snap(ratio: float, rounding) -> int:
+    """floor/ceil that treats 2.9999999997 as 3 (float noise) but never moves a tiny value to 0."""
+    near = round(ratio)
+    if near != 0 and math.isclose(ratio, near, rel_tol=1e-9):
+        return int(near)
+    return int(rounding(ratio))
+
+
 def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
-    """Nice tick values whose first is <= lo and last is >= hi (at most max_ticks + 1 of them)."""
+    """Nice tick values whose first is <= lo and last is >= hi: at most max_ticks of them (3 across zero)."""
     if lo > hi:
         lo, hi = hi, lo
-    if lo == hi:
+    if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):
         # A flat series: give it a unit of room so it still has an axis.
-        pad = abs(lo) * 0.5 or 1.0
-        lo, hi = (lo - pad, hi + pad) if lo != 0 else (0.0, 1.0)
+        pad = abs(lo) * 0.5 if abs(lo) > 1e-12 else 0.0
+        lo, hi = (lo - pad, hi + pad) if pad else (0.0, 1.0)  # values this small are zero
     intervals = max(1, max_ticks - 1)
     step = nice_step(hi - lo, intervals)
     while True:
-        first = math.floor(lo / step + 1e-9)
-        last = math.ceil(hi / step - 1e-9)
-        if last - first <= intervals:
-            break
+        first, last = _snap(lo / step, math.floor), _snap(hi / step, math.ceil)
+        if last - first <= intervals or (lo < 0 < hi and step >= hi - lo):
+            break  # a range across zero may need two steps however large they are
         step = nice_step(step * 1.0001 * intervals, intervals)
     return [_round(i * step, step) for i in range(first, last + 1)]
 

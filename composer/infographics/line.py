@@ -10,17 +10,15 @@ from generator.base import Box
 
 from .axes import PAD, build_frame, color_for
 from .data import Series, resolve_series
-from .numbers import NumberFormat, format_number
+from .numbers import NumberFormat
 from .primitives import (
     Circle,
     Drawing,
-    Label,
     Line,
     Measure,
     Path as PathShape,
     Theme,
     boxes_overlap,
-    drop_colliding,
     fmt as f,
     make_label,
 )

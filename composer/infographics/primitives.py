@@ -24,10 +24,18 @@ __all__ = [
     "Path",
     "Rect",
     "Theme",
+    "arc_point",
     "boxes_overlap",
+    "center_vertically",
+    "drop_colliding",
+    "extent",
+    "fmt",
     "make_label",
     "overlapping_labels",
+    "path_points",
+    "readable_on",
     "simple_measure",
+    "translate",
     "wrap_text",
 ]
 

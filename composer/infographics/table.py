@@ -10,7 +10,7 @@ from generator.base import Box
 
 from .axes import color_for
 from .data import load_table, parse_number
-from .numbers import NumberFormat, format_number
+from .numbers import format_number
 from .primitives import Drawing, Icon, Measure, Rect, Theme, make_label, wrap_text
 
 __all__ = ["draw_table", "table_from_config"]

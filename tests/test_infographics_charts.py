@@ -61,6 +61,11 @@ VARIANTS = [
     ("graph", {**SAMPLES["graph"], "direction": "LR"}),
     ("donut", {"slices": [{"name": f"Slice {i}", "value": 1 + (i % 3)} for i in range(16)]}),
     ("stat", {"value": "24/7", "label": "Support", "align": "center"}),
+    ("donut", {"slices": [{"name": f"Slice {i}", "value": 1 + (i % 3)} for i in range(80)]}),
+    ("line", {"categories": [f"2026-{m:02d}-{d:02d}" for m in (1, 2) for d in range(1, 29)],
+              "series": [{"name": "s", "values": [(i * 37) % 101 for i in range(56)]}]}),
+    ("bar", {"orientation": "horizontal", "categories": [f"Team {i}" for i in range(40)],
+             "series": [{"name": "s", "values": list(range(40))}]}),
 ]
 
 

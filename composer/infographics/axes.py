@@ -15,6 +15,7 @@ from .primitives import (
     Measure,
     Rect,
     Theme,
+    clamp_label,
     drop_colliding,
     make_label,
     wrap_text,
@@ -86,7 +87,7 @@ def _tick_format(fmt: NumberFormat, ticks: Sequence[float]) -> NumberFormat:
     return NumberFormat(fmt.style, decimals, fmt.currency, fmt.locale, fmt.prefix, fmt.suffix, fmt.separators)
 
 
-def _category_labels(categories, frame, measure, size, theme, horizontal, top) -> list[Label]:
+def _category_labels(categories, frame, measure, size, theme, horizontal, top, box) -> list[Label]:
     """Category names under the plot (or left of it), shrunk, wrapped and thinned to fit."""
     if horizontal:
         labels = [
@@ -100,7 +101,7 @@ def _category_labels(categories, frame, measure, size, theme, horizontal, top) -
             text = wrap_text(c, frame.band * 0.95, size, 400, measure)
             labels.append(make_label(text, frame.center(i), top, measure, size=size, role="category",
                                      color=theme.ink, anchor="middle", key=(i,)))
-    return drop_colliding(labels)
+    return drop_colliding([clamp_label(label, box) for label in labels])
 
 
 def build_frame(
@@ -173,5 +174,5 @@ def build_frame(
     out.primitives.append(Line(baseline.x1, baseline.y1, baseline.x2, baseline.y2, stroke=theme.muted,
                                width=1.5, role="baseline"))
     cat_top = plot.bottom + PAD + (vh + PAD / 2 if negatives else 0.0)
-    out.labels.extend(_category_labels(categories, frame, measure, small, theme, horizontal, cat_top))
+    out.labels.extend(_category_labels(categories, frame, measure, small, theme, horizontal, cat_top, area))
     return frame, out

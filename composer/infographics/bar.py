@@ -11,7 +11,7 @@ from generator.base import Box
 from .axes import PAD, build_frame, color_for
 from .data import resolve_series
 from .numbers import NumberFormat, format_number
-from .primitives import Drawing, Label, Measure, Rect, Theme, drop_colliding, make_label, readable_on
+from .primitives import auto, Drawing, Label, Measure, Rect, Theme, drop_colliding, make_label, readable_on
 from .scales import data_range
 
 __all__ = ["draw_bar"]
@@ -53,7 +53,7 @@ def draw_bar(box: Box, config: Mapping[str, Any], palette: Sequence[str], measur
     texts = [format_number(v, fmt) for v in values if v is not None] if show_values else []
     room = (max((measure(t, vsize, 600)[0] for t in texts), default=0.0),
             max((measure(t, vsize, 600)[1] for t in texts), default=0.0))
-    show_legend = config.get("legend", len(series) > 1)
+    show_legend = auto(config, "legend", len(series) > 1)
     items = [(s.name, color_for(i, s.color, palette)) for i, s in enumerate(series)] if show_legend else []
     frame, out = build_frame(
         box, categories, lo, hi, measure=measure, theme=theme, size=size, fmt=fmt,
@@ -114,6 +114,10 @@ def _value_label(rect: Rect, v: float, fmt: NumberFormat, size: float, measure: 
         return make_label(text, cx, cy, measure, size=size, weight=600, role="value", color=readable_on(rect.fill, theme),
                           anchor="middle", valign="middle", key=key)
     if horizontal:
+        if h > rect.h + PAD / 2:  # taller than its bar: shrink, or give up below the minimum size
+            size = size * (rect.h + PAD / 2) / h
+            if size < theme.min_text_size * 0.9:
+                return None
         x, anchor = (rect.x + rect.w + PAD / 2, "start") if v >= 0 else (rect.x - PAD / 2, "end")
         return make_label(text, x, cy, measure, size=size, weight=600, role="value", color=theme.ink,
                           anchor=anchor, valign="middle", key=key)

@@ -12,6 +12,7 @@ from .axes import PAD, build_frame, color_for
 from .data import Series, resolve_series
 from .numbers import NumberFormat
 from .primitives import (
+    auto,
     Circle,
     Drawing,
     Line,
@@ -55,7 +56,7 @@ def draw_line(box: Box, config: Mapping[str, Any], palette: Sequence[str], measu
         hi = max(hi, float(config["max"]))
     if lo == hi == 0.0 and not any(v is not None for v in values):
         hi = 1.0
-    show_legend = config.get("legend", len(series) > 1)
+    show_legend = auto(config, "legend", len(series) > 1)
     items = [(s.name, color_for(i, s.color, palette)) for i, s in enumerate(series)] if show_legend else []
     room_h = measure("0", vsize, 600)[1]
     frame, out = build_frame(

@@ -94,6 +94,7 @@ def draw_donut(box: Box, config: Mapping[str, Any], palette: Sequence[str], meas
     slices = slices_from_config(config, base_dir)
     total = sum(v for _, v, _ in slices)
     texts = [_slice_text(n, v, total, mode, fmt) for n, v, _ in slices]
+    size, texts = _fit_labels(texts, [v for _, v, _ in slices], total, size, box.height, measure, theme)
     dims = [measure(t, size, 400) if t else (0.0, 0.0) for t in texts]
     lead = size * 1.2 if mode != "none" else 0.0
     max_w = max((w for w, _ in dims), default=0.0)
@@ -132,6 +133,35 @@ def draw_pie(box: Box, config: Mapping[str, Any], palette: Sequence[str], measur
              theme: Theme | None = None, base_dir: Path | None = None) -> Drawing:
     """A pie chart: a donut without a hole."""
     return draw_donut(box, config, palette, measure, theme, base_dir, hole=0.0)
+
+
+def _fit_labels(texts: list[str], values: list[float], total: float, size: float, height: float,
+                measure: Measure, theme: Theme) -> tuple[float, list[str]]:
+    """Shrink slice labels until each side's stack fits the height; then drop the smallest slices' labels."""
+    texts = list(texts)
+    if total <= 0:
+        return size, texts
+    mids, angle = [], 0.0
+    for v in values:
+        sweep = 2 * math.pi * v / total
+        mids.append(angle + sweep / 2)
+        angle += sweep
+
+    def tallest(s: float) -> float:
+        need = [0.0, 0.0]
+        for t, m in zip(texts, mids):
+            if t:
+                need[math.sin(m) < 0] += measure(t, s, 400)[1] + s * 0.25
+        return max(need)
+
+    need = tallest(size)
+    if need > height:
+        size = max(theme.min_text_size, size * height / need)
+    order = sorted(range(len(values)), key=lambda k: values[k])
+    while tallest(size) > height and any(texts):
+        k = next(k for k in order if texts[k])
+        texts[k] = ""  # the smallest slices give up their labels first
+    return size, texts
 
 
 def _slice_text(name: str, v: float, total: float, mode: str, fmt: NumberFormat) -> str:

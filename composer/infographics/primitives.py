@@ -25,7 +25,9 @@ __all__ = [
     "Rect",
     "Theme",
     "arc_point",
+    "auto",
     "boxes_overlap",
+    "clamp_label",
     "center_vertically",
     "drop_colliding",
     "extent",
@@ -182,6 +184,12 @@ class Theme:
         return cls(**{**base.__dict__, **values})
 
 
+def auto(config, key: str, default):
+    """config[key], or `default` when it is missing, None or "auto"."""
+    value = config.get(key)
+    return default if value is None or value == "auto" else value
+
+
 def simple_measure(text: str, size: float, weight: int = 400) -> tuple[float, float]:
     """A font-free approximation (0.6 em per character, 1.2 em lines) for tests and previews."""
     lines = text.split("\n") or [""]
@@ -209,6 +217,18 @@ def make_label(
     top = y - {"top": 0.0, "middle": h / 2, "bottom": h}[valign]
     align = {"start": "left", "middle": "center", "end": "right"}[anchor]
     return Label(text, Box(left, top, w, h), role, size, weight, align, color, key=key)
+
+
+def clamp_label(label: Label, box: Box) -> Label:
+    """The label shifted (not resized) so its box lies inside `box` where it can."""
+    b = label.box
+    x = min(max(b.x, box.x), box.right - b.width) if b.width <= box.width else b.x
+    y = min(max(b.y, box.y), box.bottom - b.height) if b.height <= box.height else b.y
+    if (x, y) == (b.x, b.y):
+        return label
+    from dataclasses import replace
+
+    return replace(label, box=Box(x, y, b.width, b.height))
 
 
 def wrap_text(text: str, width: float, size: float, weight: int, measure: Measure) -> str:

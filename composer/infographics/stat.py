@@ -53,21 +53,25 @@ def draw_stat(box: Box, config: Mapping[str, Any], palette: Sequence[str], measu
     delta = config.get("delta")
     label = config.get("label")
     text_size = float(config.get("text_size") or theme.text_size)
-    rows = 0.55 + (0.2 if label else 0) + (0.17 if delta is not None else 0)
-    big = _fit(value, box.height * 0.55 / rows / 1.2 * 1.0, 800, box.width, measure)
+    label_size = max(theme.min_text_size, min(text_size * 1.25, box.height * 0.15))
+    delta_size = max(theme.min_text_size, min(text_size, box.height * 0.12))
+    label_text = wrap_text(str(label), box.width, label_size, 400, measure) if label else ""
+    below = (measure(label_text, label_size, 400)[1] + label_size * 0.3 if label else 0.0) + (
+        measure("+0", delta_size, 600)[1] if delta is not None else 0.0)
+    # The number takes whatever height the label and delta leave, capped by the box width.
+    big = max(theme.min_text_size, (box.height - below) / 1.28)
+    big = min(big, float(config.get("max_size") or big))
+    big = _fit(value, big, 800, box.width, measure)
     out = Drawing()
-    y = box.y
-    number = make_label(value, x, y, measure, size=big, weight=800, role="value", color=color, anchor=anchor)
+    number = make_label(value, x, box.y, measure, size=big, weight=800, role="value", color=color, anchor=anchor)
     out.labels.append(number)
     y = number.box.bottom + big * 0.08
     if label:
-        size = max(theme.min_text_size, min(text_size * 1.25, big * 0.3))
-        text = wrap_text(str(label), box.width, size, 400, measure)
-        lab = make_label(text, x, y, measure, size=size, role="label", color=theme.ink, anchor=anchor)
+        lab = make_label(label_text, x, y, measure, size=label_size, role="label", color=theme.ink, anchor=anchor)
         out.labels.append(lab)
-        y = lab.box.bottom + size * 0.3
+        y = lab.box.bottom + label_size * 0.3
     if delta is not None:
-        _delta(out, config, delta, x, y, anchor, max(theme.min_text_size, min(text_size, big * 0.24)), measure, theme)
+        _delta(out, config, delta, x, y, anchor, delta_size, measure, theme)
     return out
 
 

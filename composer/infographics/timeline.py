@@ -11,7 +11,7 @@ from generator.base import Box
 from .axes import color_for
 from .blocks import BlockLine, block, fits
 from .data import load_table
-from .primitives import Circle, Drawing, Line, Measure, Theme, center_vertically
+from .primitives import auto, Circle, Drawing, Line, Measure, Theme, center_vertically
 
 __all__ = ["draw_timeline", "events_from_config"]
 
@@ -60,7 +60,7 @@ def _horizontal(box, events, config, palette, measure, theme, size) -> Drawing:
     out = Drawing()
     n = max(1, len(events))
     slot = box.width / n
-    alternate = config.get("alternate", n >= 4)
+    alternate = auto(config, "alternate", n >= 4)
     width = slot * (1.9 if alternate else 0.92)
     r = size * 0.45
     gap = size * 0.6

@@ -96,3 +96,15 @@ def test_translate_moves_every_primitive_and_label():
     after = extent(moved)
     assert (after.x, after.y, after.width, after.height) == pytest.approx(
         (before.x + 7, before.y - 3, before.width, before.height), abs=0.02)
+
+
+def test_palette_and_theme_from_brand():
+    from composer.infographics.palette import DEFAULT_SERIES, palette_from_brand, theme_from_brand
+
+    brand = {"primary": "#0b5fff", "accent": "#FFB000", "ink": "#111111", "paper": "#FAFAFA", "teal": "#0D9488"}
+    palette = palette_from_brand(brand)
+    assert palette[:3] == ["#0b5fff", "#FFB000", "#0D9488"]
+    assert "#111111" not in palette and "#0B5FFF" not in palette  # neutrals and repeats left out
+    assert len(palette) == 3 + len(DEFAULT_SERIES) - 2
+    theme = theme_from_brand(brand, 18)
+    assert (theme.ink, theme.paper, theme.text_size) == ("#111111", "#FAFAFA", 18.0)

@@ -212,3 +212,11 @@ def test_series_colours_come_from_the_palette_unless_named():
     bars = _bars(d)
     assert bars[(0, 0)].fill == PALETTE[0] and bars[(1, 0)].fill == "#123456"
     assert [s.fill for s in d.by_role("swatch")] == [PALETTE[0], "#123456"]
+
+
+def test_text_on_colour_picks_the_more_readable_of_ink_and_paper():
+    theme = Theme()
+    light = draw("process", BOX, {"steps": ["One", "Two"]}, ["#FFD84D"], pillow_measure)
+    dark = draw("process", BOX, {"steps": ["One", "Two"]}, ["#0B3D91"], pillow_measure)
+    assert {l.color for l in light.labels if l.role == "number"} == {theme.ink}
+    assert {l.color for l in dark.labels if l.role == "number"} == {theme.paper}

@@ -34,6 +34,7 @@ from .primitives import (
     extent,
     fmt as f,
     make_label,
+    readable_on,
     translate,
     wrap_text,
 )
@@ -200,7 +201,7 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
     centres, routes = _layout(spec, sizes, lr, xspace, yspace) if spec.nodes else ({}, {})
     out = Drawing()
     fill = config.get("node_fill") or color_for(0, None, palette)
-    text_color = config.get("node_text") or theme.paper
+    text_color = config.get("node_text")
     edge_color = config.get("edge_color") or theme.muted
     node_rects = {}
     for n, (cx, cy) in centres.items():
@@ -252,7 +253,7 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
     out.primitives.extend(node_rects.values())
     for n, r in node_rects.items():
         out.labels.append(make_label(texts[n], r.x + r.w / 2, r.y + r.h / 2, measure, size=size, weight=600,
-                                     role="node", color=text_color, anchor="middle", valign="middle", key=(n,)))
+                                     role="node", color=text_color or readable_on(r.fill, theme), anchor="middle", valign="middle", key=(n,)))
     blockers = [Label("", Box(r.x, r.y, r.w, r.h)) for r in node_rects.values()]
     out.labels.extend(drop_colliding(edge_labels, [*blockers, *out.labels]))
     ext = extent(out) or Box(0, 0, 0, 0)

@@ -21,6 +21,7 @@ from .primitives import (
     center_vertically,
     fmt as f,
     make_label,
+    readable_on,
 )
 
 __all__ = ["draw_process", "steps_from_config"]
@@ -105,10 +106,10 @@ def _draw(box, steps, layout, cols, config, palette, measure, theme, size) -> Dr
         color = s["color"] or color_for(0 if config.get("single_color", True) else i, None, palette)
         out.primitives.append(Circle(cx, cy, r, fill=color, role="badge", key=(i,)))
         if s["icon"]:
-            out.primitives.append(Icon(s["icon"], cx - r * 0.55, cy - r * 0.55, r * 1.1, theme.paper, key=(i,)))
+            out.primitives.append(Icon(s["icon"], cx - r * 0.55, cy - r * 0.55, r * 1.1, readable_on(color, theme), key=(i,)))
         else:
             out.labels.append(make_label(str(i + 1), cx, cy, measure, size=r * 0.9, weight=700, role="number",
-                                         color=theme.paper, anchor="middle", valign="middle", key=(i,)))
+                                         color=readable_on(color, theme), anchor="middle", valign="middle", key=(i,)))
     gap = size * 0.4
     head = max(6.0, size * 0.55)
     for i in range(n - 1):

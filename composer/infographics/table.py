@@ -11,7 +11,7 @@ from generator.base import Box
 from .axes import color_for
 from .data import load_table, parse_number
 from .numbers import format_number
-from .primitives import Drawing, Icon, Measure, Rect, Theme, make_label, wrap_text
+from .primitives import Drawing, Icon, Measure, Rect, Theme, make_label, readable_on, wrap_text
 
 __all__ = ["draw_table", "table_from_config"]
 
@@ -141,7 +141,7 @@ def _draw(box, columns, rows, config, palette, measure, theme, size):
         return h
 
     header_start = len(out.primitives)
-    hh = row([c["title"] for c in columns], 700, config.get("header_text") or theme.paper, "header", (0,))
+    hh = row([c["title"] for c in columns], 700, config.get("header_text") or readable_on(header_color, theme), "header", (0,))
     out.primitives.insert(header_start, Rect(box.x, y, box.width, hh, fill=header_color,
                                              radius=float(config.get("radius", 0)), role="header"))
     y += hh

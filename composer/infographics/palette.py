@@ -1,0 +1,37 @@
+"""Series colours and neutral theme colours from a brand's named colours."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .primitives import Theme
+
+__all__ = ["DEFAULT_SERIES", "palette_from_brand", "theme_from_brand"]
+
+# Distinct hues in an order where neighbours stay distinguishable (after the brand's own colours).
+DEFAULT_SERIES = ("#0B5FFF", "#FFB000", "#E11D48", "#10B981", "#7C3AED", "#0EA5E9", "#F97316", "#64748B")
+_NEUTRAL = {"ink", "paper", "muted", "grid", "background", "text"}
+
+
+def palette_from_brand(colors: Mapping[str, str] | None) -> list[str]:
+    """primary, accent, then the brand's other non-neutral colours, then the default hues (no repeats)."""
+    colors = dict(colors or {})
+    ordered = [colors[k] for k in ("primary", "accent", "secondary") if k in colors]
+    ordered += [v for k, v in colors.items() if k not in _NEUTRAL and k not in ("primary", "accent", "secondary")]
+    seen: set[str] = set()
+    out = []
+    for c in [*ordered, *DEFAULT_SERIES]:
+        key = c.upper()
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def theme_from_brand(colors: Mapping[str, str] | None, text_size: float | None = None) -> Theme:
+    """A Theme whose ink/paper (and muted/grid when named) come from the brand."""
+    colors = colors or {}
+    values = {k: colors[k] for k in ("ink", "paper", "muted", "grid", "positive", "negative") if k in colors}
+    if text_size:
+        values["text_size"] = float(text_size)
+    return Theme(**{**Theme().__dict__, **values})

@@ -185,11 +185,11 @@ class GroupElement(ElementBase):
     elements: list["Element"] = Field(default_factory=list)
 
 
+from composer.spec_infographics import INFOGRAPHIC_ELEMENTS  # noqa: E402  (needs the bases above)
+
 Element = Annotated[
-    Union[
-        TextElement, ImageElement, RectElement, LineElement, IllustrationElement,
-        TemplateElement, GroupElement,
-    ],
+    Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
+           *INFOGRAPHIC_ELEMENTS)],
     Field(discriminator="type"),
 ]
 GroupElement.model_rebuild()

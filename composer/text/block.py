@@ -1,0 +1,293 @@
+"""set_text: spans to shaped paragraphs to fitted lines to placed glyph outlines (a TextBlock)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.base import Box
+
+from composer.errors import TextFitError
+from composer.text import fitting
+from composer.text.fitting import Layout, Line, Overflow
+from composer.text.fonts import FontFace, FontLibrary, _fmt
+from composer.text.markup import Span, parse
+from composer.text.scripts import visual_order
+from composer.text.shaping import Paragraph, paragraphs_of, shape_paragraph
+from composer.text.style import TextStyle
+
+DEFAULT_MIN_SIZE = 6.0
+_SPACES = " \u00a0\u3000"
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """Glyph outlines of one colour: SVG path data in absolute canvas px."""
+
+    d: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class PlacedGlyph:
+    """One glyph as set: font file, glyph id, source character index, pen position, advance (px)."""
+
+    font: str
+    glyph_id: int
+    cluster: int
+    x: float
+    y: float
+    advance: float
+    size: float
+    color: str
+    line: int
+
+
+@dataclass
+class TextBlock:
+    """A text element as set: size, lines, fonts, glyph outlines and their boxes."""
+
+    element_id: str
+    box: Box
+    style: TextStyle
+    size: float
+    lines: list[str]
+    fonts: list[str]
+    runs: list[GlyphRun]
+    glyphs: list[PlacedGlyph]
+    ink_box: Box
+    line_boxes: list[Box]
+    _pieces: list = field(default_factory=list, repr=False)
+
+    def live_svg(self, embed: bool = False) -> str:
+        """Editable `<text>` markup (see composer.text.live)."""
+        from composer.text.live import live_svg
+
+        return live_svg(self, embed)
+
+    def report(self) -> dict:
+        """What the build report records for this text."""
+        return {"id": self.element_id, "fonts": self.fonts, "size": round(self.size, 2),
+                "lines": self.lines, "ink_box": _round_box(self.ink_box),
+                "line_boxes": [_round_box(b) for b in self.line_boxes]}
+
+
+def _round_box(b: Box) -> dict:
+    return {k: round(v, 2) for k, v in b.as_dict().items()}
+
+
+def prepare(text: str, style: TextStyle, lib: FontLibrary, element_id: str) -> list[Paragraph]:
+    """Parse markup, split paragraphs and shape them (cached)."""
+    spans = parse(text, style.span_colors, element_id) if style.markup else [Span(text, _plain())]
+    return [shape_paragraph(p, style, lib, element_id) for p in paragraphs_of(spans, style)]
+
+
+def _plain():
+    from composer.text.markup import SpanStyle
+
+    return SpanStyle()
+
+
+def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str = "text") -> TextBlock:
+    """Set `text` in `box`: shape, break, fit (auto size), align, and outline every glyph."""
+    # 1. Shape paragraphs once, size-independent
+    paras = prepare(text, style, lib, element_id)
+    # 2. Find the size and lines
+    auto = style.size == "auto"
+    lo = style.min_size or DEFAULT_MIN_SIZE
+    hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
+
+    def attempt(size: float) -> Layout:
+        lay = fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
+        if lay.overflow is None:
+            placed = _place(lay, box, style)
+            if isinstance(placed, Overflow):
+                lay.overflow = placed
+            else:
+                lay.placed = placed
+        return lay
+
+    if auto:
+        lay = fitting.fit_size(attempt, min(lo, hi), hi)
+    else:
+        lay = attempt(float(style.size))
+    size = lay.size
+    # 3. Truncate with an ellipsis, or refuse with the exact shortfall
+    if lay.overflow is not None:
+        if style.overflow == "ellipsis":
+            lay = _ellipsize(paras, size, box, style, lib, element_id, lay)
+        if lay.overflow is not None:
+            raise TextFitError(fitting.overflow_message(element_id, box, size, lay.overflow, auto))
+    # 4. Glyph outlines, grouped by colour
+    glyphs, line_boxes = lay.placed
+    return _build(element_id, box, style, lay, glyphs, line_boxes)
+
+
+def _place(lay: Layout, box: Box, style: TextStyle):
+    """Glyph positions for every line (align, justify, valign), or an Overflow of ink width."""
+    free = box.height - lay.height
+    y0 = box.y + lay.offset + {"top": 0.0, "middle": free / 2, "bottom": free}[style.valign]
+    glyphs: list[tuple] = []
+    line_boxes: list[Box] = []
+    for li, ln in enumerate(lay.lines):
+        p = ln.para
+        placed, width = _place_line(ln, lay.size, box.width, style)
+        align = style.align
+        if align in ("start", "end"):
+            align = ("right" if p.base else "left") if align == "start" else ("left" if p.base else "right")
+        if align == "justify":
+            align = "right" if p.base and (ln.last or width < box.width - 0.01) else "left"
+        x0 = box.x + {"left": 0.0, "center": (box.width - width) / 2, "right": box.width - width}[align]
+        # keep overhanging ink (italics, bearings) inside the box by nudging the line
+        ink = [(x + face.extents(gid)[0] * sz, x + face.extents(gid)[2] * sz)
+               for face, gid, cl, x, y, adv, sz in placed if face.extents(gid)[2] > face.extents(gid)[0]]
+        if ink:
+            left, right = x0 + min(a for a, _ in ink), x0 + max(b for _, b in ink)
+            if right - left > box.width + fitting.EPS:
+                return Overflow("width", right - left, box.width, word=ln.text)
+            x0 += max(0.0, box.x - left) - max(0.0, right - box.right)
+        baseline = y0 + ln.baseline
+        for face, gid, cl, x, y, adv, sz in placed:
+            glyphs.append((face, gid, cl, x0 + x, baseline - y, adv, sz, p.colors[cl], li))
+        line_boxes.append(Box(x0, y0 + ln.top, width, ln.height))
+    return glyphs, line_boxes
+
+
+def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
+    """Glyphs of one line in visual order with x from the line start; and the line width."""
+    p = ln.para
+    pieces = [(r, max(ln.start, r.start), min(ln.end, r.end)) for r in p.runs
+              if r.start < ln.end and r.end > ln.start]
+    order = visual_order([r.level for r, _, _ in pieces])
+    gap, gap_on_spaces = 0.0, True
+    if style.align == "justify" and not ln.last and ln.end > ln.start:
+        spaces = sum(1 for c in ln.text if c in _SPACES)
+        clusters = len({p.cluster_end[i] for i in range(ln.start, ln.end)})
+        slack = box_width - ln.width
+        if spaces:
+            gap = slack / spaces
+        elif clusters > 1:
+            gap, gap_on_spaces = slack / (clusters - 1), False
+    out = []
+    x = 0.0
+    last_cluster = None
+    for k in order:
+        run, a, b = pieces[k]
+        sz = run.size_px or run.size_em * size
+        for gid, cl, adv, xo, yo in zip(run.gids, run.clusters, run.x_adv, run.x_off, run.y_off):
+            if not a <= cl < b:
+                continue
+            if last_cluster is not None and cl != last_cluster:
+                x += _between(p, last_cluster, size, gap, gap_on_spaces)
+            out.append((run.face, gid, cl, x + xo * sz, yo * sz, adv * sz, sz))
+            x += adv * sz
+            last_cluster = cl
+    return out, x
+
+
+def _between(p: Paragraph, cluster: int, size: float, gap: float, on_spaces: bool) -> float:
+    """Space added after a cluster that is not the line's last: tracking and justification."""
+    end = p.cluster_end[cluster] - 1
+    extra = p.tracking_em[end] * (p.size_em[end] * size + p.size_px[end])
+    if gap and (not on_spaces or p.text[cluster] in _SPACES):
+        extra += gap
+    return float(extra)
+
+
+def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layout:
+    """Keep the lines that fit and end the last one with an ellipsis."""
+    lay = fitting.layout(paras, size, box, style.line_height, style.wrap, None, force=True)
+    lines = lay.lines
+    keep = min(len(lines), style.max_lines or len(lines))
+    while keep > 0 and fitting.stack(lines[:keep], size, style.line_height)[0] > box.height + fitting.EPS:
+        keep -= 1
+    if keep == 0:
+        return failed
+    kept = []
+    for i, ln in enumerate(lines[:keep]):
+        cut = i == keep - 1 and keep < len(lines)
+        if cut or ln.width > box.width + fitting.EPS:
+            ln = _truncate(ln, size, box.width, style, lib, element_id)
+        kept.append(ln)
+    height, offset = fitting.stack(kept, size, style.line_height)
+    result = Layout(size, kept, height, offset)
+    placed = _place(result, box, style)
+    if isinstance(placed, Overflow):
+        result.overflow = placed
+    else:
+        result.placed = placed
+    return result
+
+
+def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib, element_id) -> Line:
+    """The longest start of a line that fits with "…" appended, reshaped as its own paragraph."""
+    p = ln.para
+    end = ln.end
+    # skip candidates that cannot fit even before reshaping (the ellipsis is at most 1 em wide)
+    while end > ln.start and p.width(ln.start, p.trim(ln.start, end), size) + float(
+            p.sizes(size, end - 1, end)[0]) > width:
+        end -= 1
+    while end > ln.start:
+        cut = p.trim(ln.start, end)
+        spans, pos = [], 0
+        for s in p.spans:
+            lo, hi = max(pos, ln.start), min(pos + len(s.text), cut)
+            if lo < hi:
+                spans.append(Span(s.text[lo - pos:hi - pos], s.style))
+            pos += len(s.text)
+        if spans:
+            spans[-1] = Span(spans[-1].text + "…", spans[-1].style)
+        else:
+            spans = [Span("…", p.spans[0].style)]
+        q = shape_paragraph(spans, _untransformed(style), lib, element_id)
+        w = q.width(0, len(q.text), size)
+        if w <= width + fitting.EPS or cut == ln.start:
+            return Line(q, 0, len(q.text), True, w)
+        end = max(ln.start, cut - 1)
+        while end > ln.start and p.cluster_end[end - 1] != end:
+            end -= 1
+    return ln
+
+
+def _untransformed(style: TextStyle) -> TextStyle:
+    """The style with no case transform (spans were transformed already)."""
+    from dataclasses import replace
+
+    return style if style.transform == "none" else replace(style, transform="none")
+
+
+def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock:
+    """Outline the placed glyphs into one path per colour and collect boxes and fonts."""
+    by_color: dict[str, list[str]] = {}
+    placed: list[PlacedGlyph] = []
+    fonts: dict[str, None] = {}
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+    for face, gid, cl, x, y, adv, sz, color, li in glyphs:
+        face: FontFace
+        fonts[face.key] = None
+        placed.append(PlacedGlyph(face.key, gid, cl, x, y, adv, sz, color, li))
+        ex0, ey0, ex1, ey1 = face.extents(gid)
+        if ex1 <= ex0:
+            continue
+        x0, x1 = min(x0, x + ex0 * sz), max(x1, x + ex1 * sz)
+        y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
+        rel, fx, fy = face.local_path(gid, sz)
+        by_color.setdefault(color, []).append(
+            f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
+    ink = Box(x0, y0, x1 - x0, y1 - y0) if x1 > x0 else Box(box.x, box.y, 0.0, 0.0)
+    runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
+    lines = [ln.text for ln in lay.lines]
+    return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
+                     line_boxes, _pieces=lay.lines)
+
+
+def measure_text(text: str, style: TextStyle, lib: FontLibrary) -> tuple[float, float]:
+    """Advance width of the widest line and total line height in px, without wrapping."""
+    if style.size == "auto":
+        raise TextFitError("measure_text needs a size in px, not 'auto'")
+    size = float(style.size)
+    paras = prepare(text, style, lib, "label")
+    width = max(p.width(0, p.trim(0, len(p.text)), size) for p in paras)
+    lines = [Line(p, 0, p.trim(0, len(p.text)), True) for p in paras]
+    fitting.stack(lines, size, style.line_height)
+    return width, sum(ln.height for ln in lines)

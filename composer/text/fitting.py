@@ -1,0 +1,196 @@
+"""Line breaking (greedy, balanced, none), vertical layout, and the auto-size search.
+
+Everything here works from a paragraph's per-character measures, which scale linearly with
+the text size, so trying a size costs no shaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.base import Box
+
+from composer.text.shaping import Paragraph
+
+EPS = 1e-6
+
+
+@dataclass
+class Line:
+    """Characters [start, end) of a paragraph set as one line (end excludes trailing spaces)."""
+
+    para: Paragraph
+    start: int
+    end: int
+    last: bool  # last line of its paragraph (not justified)
+    width: float = 0.0
+    top: float = 0.0       # line box top, relative to the block top
+    height: float = 0.0
+    baseline: float = 0.0  # relative to the block top
+    ink_top: float = 0.0   # highest ink, relative to the block top
+    ink_bottom: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.para.text[self.start:self.end]
+
+
+@dataclass
+class Overflow:
+    """Why a layout does not fit: kind is width | height | lines."""
+
+    kind: str
+    needed: float
+    available: float
+    lines: int = 0
+    word: str = ""
+
+
+@dataclass
+class Layout:
+    """Lines at one size, their total extent, and the overflow if they do not fit."""
+
+    size: float
+    lines: list[Line]
+    height: float      # from the highest ink or line top to the lowest ink or line bottom
+    offset: float      # how far the first line box sits below the extent's top
+    overflow: Overflow | None = None
+    placed: tuple | None = None  # (glyphs, line boxes) once positioned
+
+
+def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False):
+    """Lines of one paragraph, or an Overflow naming a word wider than the box."""
+    n = len(para.text)
+    if n == 0:
+        return [Line(para, 0, 0, True)]
+    if wrap == "none":
+        w = para.width(0, para.trim(0, n), size)
+        if w > width + EPS and not force:
+            return Overflow("width", w, width, word=para.text.strip())
+        return [Line(para, 0, para.trim(0, n), True, w)]
+    lines = _greedy(para, size, width, force)
+    if isinstance(lines, Overflow) or wrap != "balance" or len(lines) < 2:
+        return lines
+    lo, hi = max(ln.width for ln in lines) * 0.5, width
+    for _ in range(14):  # the narrowest width that still gives the same number of lines
+        mid = (lo + hi) / 2
+        trial = _greedy(para, size, mid, False)
+        if isinstance(trial, Overflow) or len(trial) > len(lines):
+            lo = mid
+        else:
+            hi = mid
+    best = _greedy(para, size, hi, False)
+    return best if not isinstance(best, Overflow) and len(best) == len(lines) else lines
+
+
+def _greedy(para: Paragraph, size: float, width: float, force: bool):
+    """First-fit line breaking at the paragraph's break opportunities."""
+    n = len(para.text)
+    lines: list[Line] = []
+    start, fit_end = 0, None
+    opps = para.breaks + [n]
+    i = 0
+    while i < len(opps):
+        o = opps[i]
+        end = para.trim(start, o)
+        w = para.width(start, end, size)
+        if w <= width + EPS:
+            fit_end = o
+            i += 1
+            continue
+        if fit_end is None:
+            if not force:
+                return Overflow("width", w, width, word=para.text[start:end].strip())
+            fit_end = o
+            i += 1
+        e = para.trim(start, fit_end)
+        lines.append(Line(para, start, e, False, para.width(start, e, size)))
+        start, fit_end = fit_end, None
+    if start < n or not lines:
+        e = para.trim(start, n)
+        lines.append(Line(para, start, e, True, para.width(start, e, size)))
+    lines[-1].last = True
+    return lines
+
+
+def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, float]:
+    """Place lines top to bottom (CSS half-leading); return (extent height, first-line offset)."""
+    y = 0.0
+    ink_top, ink_bottom = 0.0, 0.0
+    for ln in lines:
+        p = ln.para
+        a, b = ln.start, ln.end
+        if b <= a and p.text:
+            a = min(a, len(p.text) - 1)
+            b = a + 1
+        if p.text:
+            sizes = p.sizes(size, a, b)
+            px = float(sizes.max())
+            asc = float((p.ascender[a:b] * sizes).max())
+            desc = float((p.descender[a:b] * sizes).max())
+            top = float((p.ink_top[a:b] * sizes).max())
+            bottom = float((p.ink_bottom[a:b] * sizes).min())
+        else:
+            px, asc, desc, top, bottom = size, 0.0, 0.0, 0.0, 0.0
+        ln.top, ln.height = y, line_height * px
+        ln.baseline = y + (ln.height - (asc + desc)) / 2 + asc
+        ln.ink_top, ln.ink_bottom = ln.baseline - top, ln.baseline - bottom
+        ink_top = min(ink_top, ln.ink_top)
+        ink_bottom = max(ink_bottom, ln.ink_bottom)
+        y += ln.height
+    bottom = max(y, ink_bottom)
+    return bottom - ink_top, -ink_top
+
+
+def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wrap: str,
+           max_lines: int | None, force: bool = False) -> Layout:
+    """Break and stack all paragraphs at one size and say whether they fit the box."""
+    lines: list[Line] = []
+    for para in paras:
+        got = break_paragraph(para, size, box.width, wrap, force)
+        if isinstance(got, Overflow):
+            return Layout(size, lines, 0.0, 0.0, got)
+        lines.extend(got)
+    height, offset = stack(lines, size, line_height)
+    result = Layout(size, lines, height, offset)
+    if max_lines is not None and len(lines) > max_lines:
+        result.overflow = Overflow("lines", len(lines), max_lines, len(lines))
+    elif height > box.height + EPS:
+        result.overflow = Overflow("height", height, box.height, len(lines))
+    return result
+
+
+def fit_size(try_size, lo: float, hi: float):
+    """Largest size in [lo, hi] whose layout fits (to within 0.25 px), or the failing layout at lo."""
+    top = try_size(hi)
+    if top.overflow is None:
+        return top
+    best = try_size(lo)
+    if best.overflow is not None:
+        return best
+    while hi - lo > 0.25:
+        mid = (lo + hi) / 2
+        trial = try_size(mid)
+        if trial.overflow is None:
+            lo, best = mid, trial
+        else:
+            hi = mid
+    return best
+
+
+def overflow_message(element_id: str, box: Box, size: float, over: Overflow, auto: bool) -> str:
+    """The exact TextFitError message for an overflow."""
+    at = f"even at its min_size {_px(size)} px" if auto else f"at {_px(size)} px"
+    head = f"text {element_id!r} does not fit its {_px(box.width)}×{_px(box.height)} px box {at}"
+    if over.kind == "width":
+        return (f"{head}: {over.word!r} is {_px(over.needed)} px wide but the box is "
+                f"{_px(over.available)} px; {_px(over.needed - over.available)} px short")
+    if over.kind == "lines":
+        return f"{head}: needs {over.lines} lines but max_lines is {int(over.available)}"
+    return (f"{head}: needs {over.lines} line{'s' if over.lines != 1 else ''} ({_px(over.needed)} px) "
+            f"but the box holds {_px(over.available)} px; {_px(over.needed - over.available)} px short")
+
+
+def _px(v: float) -> str:
+    """A pixel value for messages: at most one decimal."""
+    return f"{v:.1f}".rstrip("0").rstrip(".")

@@ -1,0 +1,355 @@
+"""Font discovery and loading: bundled fonts, then the spec's folders, then fontconfig.
+
+Parsed fonts (HarfBuzz face/font, fontTools TTFont, glyph outlines) live in process-wide caches
+keyed by file path, index and weight, so fifty labels in one font parse it once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uharfbuzz as hb
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+from composer.errors import FontError
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
+CJK_INSTALL_HINT = "CJK text needs Noto Sans CJK: run `apt-get install fonts-noto-cjk`"
+
+# fontconfig weights (FC_WEIGHT_*) to OpenType usWeightClass
+_FC_WEIGHTS = [(0, 100), (40, 200), (50, 300), (55, 350), (75, 380), (80, 400), (100, 500),
+               (180, 600), (200, 700), (205, 800), (210, 900), (215, 950)]
+
+
+@dataclass(frozen=True)
+class FontEntry:
+    """One face in a font file, as discovered (not yet loaded)."""
+
+    path: Path
+    index: int
+    family: str
+    weight: int
+    italic: bool
+    weight_range: tuple[int, int] | None = None  # variable fonts with a wght axis
+    source: str = "bundled"  # bundled | extra | system
+
+    def covers_weight(self, weight: int) -> bool:
+        return self.weight_range is not None and self.weight_range[0] <= weight <= self.weight_range[1]
+
+
+class _OutlinePen(BasePen):
+    """Collects a glyph outline as (command, coordinates) in font units, y up."""
+
+    def __init__(self, glyphset):
+        super().__init__(glyphset)
+        self.ops: list[tuple[str, tuple[float, ...]]] = []
+
+    def _moveTo(self, p):
+        self.ops.append(("M", p))
+
+    def _lineTo(self, p):
+        self.ops.append(("L", p))
+
+    def _qCurveToOne(self, p1, p2):
+        self.ops.append(("Q", p1 + p2))
+
+    def _curveToOne(self, p1, p2, p3):
+        self.ops.append(("C", p1 + p2 + p3))
+
+    def _closePath(self):
+        self.ops.append(("Z", ()))
+
+
+class FontFace:
+    """A loaded font at one variation: HarfBuzz for shaping, fontTools for outlines."""
+
+    def __init__(self, path: Path, index: int = 0, wght: float | None = None):
+        self.path, self.index, self.wght = path, index, wght
+        try:
+            self.tt = TTFont(str(path), fontNumber=index, lazy=True)
+            self.upem = self.tt["head"].unitsPerEm
+        except (TTLibError, OSError, KeyError, AssertionError, ValueError, IndexError, Exception) as e:
+            raise FontError(f"font file {path} is not a usable font ({type(e).__name__}: {e})") from None
+        blob = hb.Blob.from_file_path(str(path))
+        self.hb_face = hb.Face(blob, index)
+        self.hb_font = hb.Font(self.hb_face)
+        self.hb_font.scale = (self.upem, self.upem)  # shape in font units: exact and size-independent
+        self.location = {}
+        if wght is not None and "fvar" in self.tt:
+            axes = {a.axisTag: a for a in self.tt["fvar"].axes}
+            if "wght" in axes:
+                a = axes["wght"]
+                self.location = {"wght": max(a.minValue, min(a.maxValue, float(wght)))}
+                self.hb_font.set_variations(self.location)
+        ext = self.hb_font.get_font_extents("ltr")
+        self.ascender, self.descender = ext.ascender / self.upem, -ext.descender / self.upem
+        self._glyphset = None
+        self._glyph_order = None
+        self._outlines: dict[int, list] = {}
+        self._paths: dict[tuple[int, float], tuple[str, int, int]] = {}
+        self._extents: dict[int, tuple[float, float, float, float]] = {}
+        self._cmap: dict[int, bool] = {}
+
+    @property
+    def key(self) -> str:
+        """The font file as reported: the path, plus '#index' inside a collection."""
+        return f"{self.path}#{self.index}" if self.index else str(self.path)
+
+    def has_char(self, cp: int) -> bool:
+        """Whether the font maps this code point to a glyph."""
+        hit = self._cmap.get(cp)
+        if hit is None:
+            hit = self._cmap[cp] = bool(self.hb_font.get_nominal_glyph(cp))
+        return hit
+
+    def extents(self, gid: int) -> tuple[float, float, float, float]:
+        """Glyph ink bounds (xmin, ymin, xmax, ymax) in em, y up."""
+        e = self._extents.get(gid)
+        if e is None:
+            g = self.hb_font.get_glyph_extents(gid)
+            u = self.upem
+            if g is None or g.width == 0:
+                e = (0.0, 0.0, 0.0, 0.0)
+            else:
+                e = (g.x_bearing / u, (g.y_bearing + g.height) / u,
+                     (g.x_bearing + g.width) / u, g.y_bearing / u)
+            self._extents[gid] = e
+        return e
+
+    def outline(self, gid: int) -> list:
+        """The glyph's outline commands in font units (fontTools pens), cached."""
+        ops = self._outlines.get(gid)
+        if ops is None:
+            if self._glyphset is None:
+                self._glyphset = self.tt.getGlyphSet(location=self.location or None)
+                self._glyph_order = self.tt.getGlyphOrder()
+            pen = _OutlinePen(self._glyphset)
+            self._glyphset[self._glyph_order[gid]].draw(pen)
+            ops = self._outlines[gid] = pen.ops
+        return ops
+
+    def local_path(self, gid: int, size: float) -> tuple[str, int, int]:
+        """Path data for a glyph at `size` px, relative after its first point (in 1/100 px).
+
+        Coordinates are rounded in the glyph's own frame and the rest written as relative
+        moves, so placing a glyph is one absolute moveto plus a cached string, with no drift.
+        """
+        key = (gid, size)
+        hit = self._paths.get(key)
+        if hit is not None:
+            return hit
+        k = 100.0 * size / self.upem
+        parts: list[str] = []
+        first = None
+        cx = cy = sx = sy = 0
+        for op, pts in self.outline(gid):
+            if op == "Z":
+                parts.append("z")
+                cx, cy = sx, sy  # closing a subpath returns to its start
+                continue
+            ints = [round(v * k) if i % 2 == 0 else round(-v * k) for i, v in enumerate(pts)]
+            if first is None:
+                first = (ints[0], ints[1])
+                cx, cy = sx, sy = first
+                continue
+            rel = []
+            for i in range(0, len(ints), 2):
+                rel.append(_fmt(ints[i] - cx))
+                rel.append(_fmt(ints[i + 1] - cy))
+            cx, cy = ints[-2], ints[-1]
+            if op == "M":
+                sx, sy = cx, cy
+            parts.append(op.lower() + " ".join(rel))
+        hit = self._paths[key] = ("".join(parts), *(first or (0, 0)))
+        return hit
+
+
+def _fmt(hundredths: int) -> str:
+    """Format an integer number of 1/100 px as a short decimal."""
+    if hundredths % 100 == 0:
+        return str(hundredths // 100)
+    return f"{hundredths / 100:.2f}".rstrip("0")
+
+
+_FACES: dict[tuple[str, int, float | None], FontFace] = {}
+
+
+def load_face(path: Path, index: int = 0, wght: float | None = None) -> FontFace:
+    """Return the process-wide loaded face for a file; FontError if it is not a font."""
+    key = (str(path), index, wght)
+    face = _FACES.get(key)
+    if face is None:
+        face = _FACES[key] = FontFace(Path(path), index, wght)
+    return face
+
+
+def _entries_of(path: Path, source: str) -> list[FontEntry]:
+    """Read the family, weight, slant and wght range of every face in a font file."""
+    try:
+        if path.suffix.lower() in {".ttc", ".otc"}:
+            fonts = list(TTCollection(str(path), lazy=True).fonts)
+        else:
+            fonts = [TTFont(str(path), lazy=True)]
+        out = []
+        for i, tt in enumerate(fonts):
+            name = tt["name"]
+            family = name.getBestFamilyName() or path.stem
+            os2 = tt["OS/2"] if "OS/2" in tt else None
+            weight = os2.usWeightClass if os2 is not None else 400
+            italic = bool(os2.fsSelection & 1) if os2 is not None else bool(tt["head"].macStyle & 2)
+            wrange = None
+            if "fvar" in tt:
+                for a in tt["fvar"].axes:
+                    if a.axisTag == "wght":
+                        wrange = (int(a.minValue), int(a.maxValue))
+            out.append(FontEntry(path, i, family, weight, italic, wrange, source))
+        return out
+    except Exception as e:  # fontTools raises many types for garbage input
+        raise FontError(f"font file {path} is not a usable font ({type(e).__name__}: {e})") from None
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_dir(directory: str, source: str, mtime: float) -> tuple[FontEntry, ...]:
+    """Every face in a folder (recursively); cached per folder and modification time."""
+    entries: list[FontEntry] = []
+    for p in sorted(Path(directory).rglob("*")):
+        if p.suffix.lower() in FONT_SUFFIXES and p.is_file():
+            entries.extend(_entries_of(p, source))
+    return tuple(entries)
+
+
+def _fc_weight(fc: float) -> int:
+    """Convert a fontconfig weight to an OpenType weight class."""
+    for (f0, o0), (f1, o1) in zip(_FC_WEIGHTS, _FC_WEIGHTS[1:]):
+        if f0 <= fc <= f1:
+            return round(o0 + (o1 - o0) * (fc - f0) / (f1 - f0))
+    return 950 if fc > 215 else 100
+
+
+@functools.lru_cache(maxsize=1)
+def fontconfig_entries() -> tuple[FontEntry, ...]:
+    """Every face fontconfig knows (fc-list, run once per process); empty without fontconfig."""
+    fmt = "%{file}\\t%{index}\\t%{family}\\t%{weight}\\t%{slant}\\n"
+    try:
+        out = subprocess.run(["fc-list", f"--format={fmt}"], capture_output=True, text=True,
+                             timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    entries = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 5 or Path(parts[0]).suffix.lower() not in FONT_SUFFIXES:
+            continue
+        file, index, families, weight, slant = parts
+        wrange = None
+        if weight.startswith("["):  # variable font: "[100 900]"
+            lo, hi = (float(v) for v in weight.strip("[]").split())
+            wrange, weight = (_fc_weight(lo), _fc_weight(hi)), "80"
+        for fam in families.split(","):
+            entries.append(FontEntry(Path(file), int(index), fam, _fc_weight(float(weight)),
+                                     slant not in ("0", ""), wrange, "system"))
+    return tuple(entries)
+
+
+def _norm(family: str) -> str:
+    return "".join(ch for ch in family.lower() if ch.isalnum())
+
+
+def _weight_order(entry: FontEntry, weight: int) -> tuple:
+    """CSS font-matching preference for weights: lower sorts first."""
+    if entry.covers_weight(weight):
+        return (0, 0)
+    w = entry.weight
+    if 400 <= weight <= 500:
+        if weight <= w <= 500:
+            return (1, w - weight)
+        if w < weight:
+            return (2, weight - w)
+        return (3, w - weight)
+    if weight < 400:
+        return (1, weight - w) if w <= weight else (2, w - weight)
+    return (1, w - weight) if w >= weight else (2, weight - w)
+
+
+@dataclass
+class FontLibrary:
+    """Where fonts come from: bundled first, then `extra_dirs`, then fontconfig."""
+
+    extra_dirs: list[Path] = field(default_factory=list)
+    use_fontconfig: bool = True
+
+    def __post_init__(self):
+        self.extra_dirs = [Path(d) for d in self.extra_dirs]
+        self.local: list[FontEntry] = list(_scan_dir(str(BUNDLED_DIR), "bundled", _mtime(BUNDLED_DIR)))
+        for d in self.extra_dirs:
+            if not d.is_dir():
+                raise FontError(f"font folder {d} does not exist")
+            self.local.extend(_scan_dir(str(d), "extra", _mtime(d)))
+        self._resolved: dict[tuple[str, int, bool], FontFace] = {}
+
+    @property
+    def key(self) -> tuple:
+        """Identifies this library's font set in process-wide caches."""
+        return (tuple(str(d) for d in self.extra_dirs), self.use_fontconfig)
+
+    def system(self) -> tuple[FontEntry, ...]:
+        return fontconfig_entries() if self.use_fontconfig else ()
+
+    def families(self, include_system: bool = True) -> list[str]:
+        """Family names available, bundled and spec folders first."""
+        seen: dict[str, str] = {}
+        for e in self.local + (list(self.system()) if include_system else []):
+            seen.setdefault(_norm(e.family), e.family)
+        return list(seen.values())
+
+    def _candidates(self, family: str) -> list[FontEntry]:
+        want = _norm(family)
+        local = [e for e in self.local if _norm(e.family) == want]
+        return local or [e for e in self.system() if _norm(e.family) == want]
+
+    def entry(self, family: str, weight: int = 400, italic: bool = False) -> FontEntry:
+        """The best face of `family` for a weight and slant (CSS matching); FontError if unknown."""
+        cands = self._candidates(family)
+        if not cands:
+            raise FontError(self._unknown_message(family))
+        same_slant = [e for e in cands if e.italic == italic] or cands
+        return min(same_slant, key=lambda e: (_weight_order(e, weight), e.source != "bundled"))
+
+    def resolve(self, family: str, weight: int = 400, italic: bool = False) -> Path:
+        """The font file that sets `family` at this weight and slant."""
+        return self.entry(family, weight, italic).path
+
+    def face(self, family: str, weight: int = 400, italic: bool = False) -> FontFace:
+        """The loaded face for a family/weight/slant, with the wght axis set on variable fonts."""
+        key = (family, weight, italic)
+        face = self._resolved.get(key)
+        if face is None:
+            e = self.entry(family, weight, italic)
+            face = load_face(e.path, e.index, weight if e.weight_range else None)
+            self._resolved[key] = face
+        return face
+
+    def _unknown_message(self, family: str) -> str:
+        local = self.families(include_system=False)
+        system = [f for f in self.families() if f not in local]
+        close = difflib.get_close_matches(family, local + system, n=1, cutoff=0.6)
+        if not close:
+            close = [f for f in local + system if _norm(family) in _norm(f)][:1]
+        msg = f"unknown font family '{family}'"
+        if close:
+            msg += f" (did you mean '{close[0]}'?)"
+        extra = f" and {len(system)} system families (fc-list)" if system else ""
+        return f"{msg}; available: {', '.join(local)}{extra}"
+
+
+def _mtime(d: Path) -> float:
+    try:
+        return d.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,81 @@
+"""TextStyle: everything that says how a text element is set, checked on creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.errors import SpecError
+
+_CHOICES = {
+    "transform": ("none", "uppercase", "lowercase", "capitalize"),
+    "align": ("left", "center", "right", "justify", "start", "end"),
+    "valign": ("top", "middle", "bottom"),
+    "wrap": ("normal", "balance", "none"),
+    "overflow": ("error", "ellipsis"),
+}
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How to set a text: font, size (px or "auto"), colour, spacing, alignment, wrapping."""
+
+    family: str = "Inter"
+    weight: int = 400
+    italic: bool = False
+    size: float | str = 32.0
+    min_size: float | None = None
+    max_size: float | None = None
+    color: str = "#111111"
+    features: dict[str, Any] = field(default_factory=dict, hash=False)
+    letter_spacing: float = 0.0  # em
+    transform: str = "none"
+    line_height: float = 1.2
+    align: str = "left"
+    valign: str = "top"
+    wrap: str = "normal"
+    max_lines: int | None = None
+    overflow: str = "error"
+    lang: str | None = None
+    direction: str | None = None  # None: from the first strong character
+    markup: bool = True
+    span_colors: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self):
+        for name, allowed in _CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise SpecError(f"{name}: {value!r} is not one of " + " | ".join(allowed))
+        if self.direction not in (None, "ltr", "rtl", "auto"):
+            raise SpecError(f"direction: {self.direction!r} is not one of ltr | rtl | auto")
+        if self.size != "auto" and not (isinstance(self.size, (int, float)) and self.size > 0):
+            raise SpecError(f"size: {self.size!r} must be a positive number of px or 'auto'")
+        if not 1 <= int(self.weight) <= 1000:
+            raise SpecError(f"weight: {self.weight!r} must be between 1 and 1000")
+        for name in ("min_size", "max_size"):
+            v = getattr(self, name)
+            if v is not None and v <= 0:
+                raise SpecError(f"{name}: {v!r} must be a positive number of px")
+        if self.min_size and self.max_size and self.min_size > self.max_size:
+            raise SpecError(f"min_size {self.min_size:g} px is larger than max_size {self.max_size:g} px")
+        if self.line_height <= 0:
+            raise SpecError(f"line_height: {self.line_height!r} must be positive")
+        if self.max_lines is not None and self.max_lines < 1:
+            raise SpecError(f"max_lines: {self.max_lines!r} must be 1 or more")
+
+    def hb_features(self) -> dict[str, Any]:
+        """OpenType features for HarfBuzz; tracking turns off optional ligatures, as in CSS."""
+        feats: dict[str, Any] = {}
+        if self.letter_spacing:
+            feats.update({"liga": False, "clig": False, "dlig": False, "hlig": False})
+        for tag, value in self.features.items():
+            if not (isinstance(tag, str) and 1 <= len(tag) <= 4):
+                raise SpecError(f"features: {tag!r} is not an OpenType feature tag (4 letters, e.g. 'liga')")
+            feats[tag] = value if isinstance(value, (bool, int)) else bool(value)
+        return feats
+
+    def shaping_key(self) -> tuple:
+        """The fields that change shaping (not size, colour or layout), for caches."""
+        return (self.family, self.weight, self.italic, tuple(sorted(self.hb_features().items())),
+                self.letter_spacing, self.transform, self.lang, self.direction, self.markup,
+                tuple(sorted(self.span_colors.items())), self.color)

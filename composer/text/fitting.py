@@ -181,7 +181,7 @@ def fit_size(try_size, lo: float, hi: float):
 def overflow_message(element_id: str, box: Box, size: float, over: Overflow, auto: bool) -> str:
     """The exact TextFitError message for an overflow."""
     at = f"even at its min_size {_px(size)} px" if auto else f"at {_px(size)} px"
-    head = f"text {element_id!r} does not fit its {_px(box.width)}×{_px(box.height)} px box {at}"
+    head = f'text "{element_id}" does not fit its {_px(box.width)}×{_px(box.height)} px box {at}'
     if over.kind == "width":
         return (f"{head}: {over.word!r} is {_px(over.needed)} px wide but the box is "
                 f"{_px(over.available)} px; {_px(over.needed - over.available)} px short")

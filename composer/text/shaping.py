@@ -251,7 +251,7 @@ def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> s
     chars = list(dict.fromkeys(missing))
     listed = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
     tried = ", ".join(lib.families(include_system=False))
-    msg = (f"text {element_id!r}: no font can draw {listed}; tried {tried}"
+    msg = (f'text "{element_id}": no font can draw {listed}; tried {tried}'
            f"{' and fontconfig' if lib.use_fontconfig else ''}")
     if any(script_of(c) in CJK_SCRIPTS for c in chars):
         msg += f"; {CJK_INSTALL_HINT}"

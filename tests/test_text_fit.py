@@ -54,7 +54,7 @@ def test_height_overflow_message_is_exact():
         set_text(HEADLINE, Box(80, 80, 920, 260), TextStyle(weight=800, size=150, line_height=1.05),
                  LIB, "headline")
     assert str(err.value) == ('text "headline" does not fit its 920×260 px box at 150 px: needs 3 lines '
-                              "(472.5 px) but the box holds 260 px; 212.5 px short")
+                              "(630 px) but the box holds 260 px; 370 px short")
 
 
 def test_max_lines_message_is_exact():

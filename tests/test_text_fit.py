@@ -53,7 +53,7 @@ def test_height_overflow_message_is_exact():
     with pytest.raises(TextFitError) as err:
         set_text(HEADLINE, Box(80, 80, 920, 260), TextStyle(weight=800, size=150, line_height=1.05),
                  LIB, "headline")
-    assert str(err.value) == ('text "headline" does not fit its 920×260 px box at 150 px: needs 3 lines '
+    assert str(err.value) == ('text "headline" does not fit its 920×260 px box at 150 px: needs 4 lines '
                               "(630 px) but the box holds 260 px; 370 px short")
 
 

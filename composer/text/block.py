@@ -97,19 +97,22 @@ def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id
     hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
 
     def attempt(size: float) -> Layout:
-        lay = fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
-        if lay.overflow is None:
-            placed = _place(lay, box, style)
-            if isinstance(placed, Overflow):
-                lay.overflow = placed
-            else:
-                lay.placed = placed
-        return lay
+        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
 
     if auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
         lay = attempt(float(style.size))
+    # overhanging ink (italics, side bearings) can make a fitting layout too wide: step down
+    while lay.overflow is None:
+        placed = _place(lay, box, style)
+        if not isinstance(placed, Overflow):
+            lay.placed = placed
+            break
+        if not auto or lay.size - 0.5 < min(lo, hi):
+            lay.overflow = placed
+            break
+        lay = attempt(lay.size - 0.5)
     size = lay.size
     # 3. Truncate with an ellipsis, or refuse with the exact shortfall
     if lay.overflow is not None:
@@ -138,10 +141,15 @@ def _place(lay: Layout, box: Box, style: TextStyle):
             align = "right" if p.base and (ln.last or width < box.width - 0.01) else "left"
         x0 = box.x + {"left": 0.0, "center": (box.width - width) / 2, "right": box.width - width}[align]
         # keep overhanging ink (italics, bearings) inside the box by nudging the line
-        ink = [(x + face.extents(gid)[0] * sz, x + face.extents(gid)[2] * sz)
-               for face, gid, cl, x, y, adv, sz in placed if face.extents(gid)[2] > face.extents(gid)[0]]
-        if ink:
-            left, right = x0 + min(a for a, _ in ink), x0 + max(b for _, b in ink)
+        left = right = None
+        for face, gid, cl, x, y, adv, sz in placed:
+            e = face.extents(gid)
+            if e[2] > e[0]:
+                a, b = x + e[0] * sz, x + e[2] * sz
+                left = a if left is None or a < left else left
+                right = b if right is None or b > right else right
+        if left is not None:
+            left, right = x0 + left, x0 + right
             if right - left > box.width + fitting.EPS:
                 return Overflow("width", right - left, box.width, word=ln.text)
             x0 += max(0.0, box.x - left) - max(0.0, right - box.right)
@@ -187,7 +195,7 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
 def _between(p: Paragraph, cluster: int, size: float, gap: float, on_spaces: bool) -> float:
     """Space added after a cluster that is not the line's last: tracking and justification."""
     end = p.cluster_end[cluster] - 1
-    extra = p.tracking_em[end] * (p.size_em[end] * size + p.size_px[end])
+    extra = p.tracking[end] * (p.rel[end] * size + p.abs[end]) if p.tracking[end] else 0.0
     if gap and (not on_spaces or p.text[cluster] in _SPACES):
         extra += gap
     return float(extra)

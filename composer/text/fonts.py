@@ -71,6 +71,8 @@ class FontFace:
 
     def __init__(self, path: Path, index: int = 0, wght: float | None = None):
         self.path, self.index, self.wght = path, index, wght
+        # the font file as reported: the path, plus '#index' inside a collection
+        self.key = f"{path}#{index}" if index else str(path)
         try:
             self.tt = TTFont(str(path), fontNumber=index, lazy=True)
             self.upem = self.tt["head"].unitsPerEm
@@ -96,10 +98,6 @@ class FontFace:
         self._extents: dict[int, tuple[float, float, float, float]] = {}
         self._cmap: dict[int, bool] = {}
 
-    @property
-    def key(self) -> str:
-        """The font file as reported: the path, plus '#index' inside a collection."""
-        return f"{self.path}#{self.index}" if self.index else str(self.path)
 
     def has_char(self, cp: int) -> bool:
         """Whether the font maps this code point to a glyph."""

@@ -75,6 +75,10 @@ class Paragraph:
     def __post_init__(self):
         self.cum_rel = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_em)])
         self.cum_abs = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_px)])
+        # plain lists for per-glyph loops (numpy scalar indexing is slow there)
+        self._cum_rel, self._cum_abs = self.cum_rel.tolist(), self.cum_abs.tolist()
+        self.tracking, self.rel, self.abs = (self.tracking_em.tolist(), self.size_em.tolist(),
+                                             self.size_px.tolist())
 
     def sizes(self, size: float, a: int = 0, b: int | None = None) -> np.ndarray:
         """Pixel size of each character in [a, b) when the text size is `size`."""
@@ -84,8 +88,10 @@ class Paragraph:
         """Advance width in px of characters [a, b), without trailing tracking."""
         if b <= a:
             return 0.0
-        w = size * (self.cum_rel[b] - self.cum_rel[a]) + (self.cum_abs[b] - self.cum_abs[a])
-        return float(w - self.tracking_em[b - 1] * (self.size_em[b - 1] * size + self.size_px[b - 1]))
+        cr, ca = self._cum_rel, self._cum_abs
+        w = size * (cr[b] - cr[a]) + (ca[b] - ca[a])
+        t = self.tracking[b - 1]
+        return w - t * (self.rel[b - 1] * size + self.abs[b - 1]) if t else w
 
     def trim(self, a: int, b: int) -> int:
         """End of [a, b) without trailing white space."""

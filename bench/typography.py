@@ -1,0 +1,73 @@
+"""Typography benchmark: 200 labels and 20 paragraphs in 3 fonts, cold and warm caches.
+
+    python bench/typography.py
+
+cold        every cache emptied first (fonts parsed again, nothing shaped or outlined yet)
+warm fonts  fonts loaded, but the texts are new (the usual case in a build of many variants)
+warm        the same texts again (shaped paragraphs and glyph outlines cached)
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from composer.text import FontLibrary, TextStyle, set_text  # noqa: E402
+from composer.text import breaking, fonts, shaping  # noqa: E402
+from generator.base import Box  # noqa: E402
+
+FAMILIES = [("Inter", 400), ("Noto Serif", 400), ("Bebas Neue", 400)]
+WORDS = ("revenue growth quarter market share launch summer product design north south east west "
+         "average median total users sessions conversion déjà naïve café 2026 12.5% Q3 (est.)").split()
+
+
+def texts(seed: int, n: int, words: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(words)) for _ in range(n)]
+
+
+def clear_caches() -> None:
+    fonts._FACES.clear()
+    fonts._scan_dir.cache_clear()
+    fonts.fontconfig_entries.cache_clear()
+    shaping._PARAGRAPHS.clear()
+    breaking.break_opportunities.cache_clear()
+    breaking.lb_class.cache_clear()
+
+
+def run(labels: list[str], paragraphs: list[str]) -> tuple[float, float]:
+    """Set every label and paragraph; return ms per label and ms per paragraph."""
+    lib = FontLibrary()
+    t0 = time.perf_counter()
+    for i, text in enumerate(labels):
+        fam, w = FAMILIES[i % 3]
+        set_text(text, Box(0, 0, 240, 40), TextStyle(family=fam, weight=w, size=14.0), lib, f"label{i}")
+    t1 = time.perf_counter()
+    for i, text in enumerate(paragraphs):
+        fam, w = FAMILIES[i % 3]
+        set_text(text, Box(0, 0, 520, 400), TextStyle(family=fam, weight=w, size="auto", align="justify"),
+                 lib, f"para{i}")
+    t2 = time.perf_counter()
+    return (t1 - t0) * 1000 / len(labels), (t2 - t1) * 1000 / len(paragraphs)
+
+
+def main() -> None:
+    gc.disable()
+    labels, paras = texts(1, 200, 3), texts(2, 20, 60)
+    clear_caches()
+    cold = run(labels, paras)
+    warm_fonts = run(texts(3, 200, 3), texts(4, 20, 60))
+    warm = run(labels, paras)
+    print(f"{'cache':<12}{'ms / label':>12}{'ms / paragraph':>16}")
+    for name, (lab, par) in [("cold", cold), ("warm fonts", warm_fonts), ("warm", warm)]:
+        print(f"{name:<12}{lab:>12.2f}{par:>16.2f}")
+    print("(labels: 3 words at 14 px; paragraphs: 60 words, size: auto, justified, 520×400 px box)")
+
+
+if __name__ == "__main__":
+    main()

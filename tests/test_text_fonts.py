@@ -72,3 +72,42 @@ def test_report_names_the_font_files_used():
     assert report["fonts"] == [str(BUNDLED_DIR / "inter" / "Inter-Regular.otf"),
                                str(BUNDLED_DIR / "inter" / "Inter-Bold.otf")]
     assert report["size"] == 30.0 and report["lines"] == ["Hello bold"] and report["id"] == "h"
+
+
+def _variable_font(path):
+    """A two-glyph variable font whose 'I' stem widens along the wght axis (100-900)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib.tables.TupleVariation import TupleVariation
+
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder([".notdef", "I"])
+    fb.setupCharacterMap({ord("I"): "I"})
+    glyphs = {}
+    for name in (".notdef", "I"):
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((200, 700)), pen.lineTo((200, 0))
+        pen.closePath()
+        glyphs[name] = pen.glyph()
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({".notdef": (300, 100), "I": (300, 100)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Vary", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    fb.setupFvar(axes=[("wght", 100, 400, 900, "Weight")], instances=[])
+    wide = [(0, 0), (0, 0), (200, 0), (200, 0), (0, 0), (200, 0), (0, 0), (0, 0)]
+    fb.setupGvar({"I": [TupleVariation({"wght": (0, 1.0, 1.0)}, wide)]})
+    fb.save(str(path))
+
+
+def test_variable_fonts_get_their_weight_axis_set(tmp_path):
+    _variable_font(tmp_path / "Vary.ttf")
+    lib = FontLibrary(extra_dirs=[tmp_path], use_fontconfig=False)
+    box = Box(0, 0, 400, 200)
+    regular = set_text("I", box, TextStyle(family="Vary", weight=400, size=100.0), lib)
+    black = set_text("I", box, TextStyle(family="Vary", weight=900, size=100.0), lib)
+    assert regular.ink_box.width == pytest.approx(10.0, abs=0.01)
+    assert black.ink_box.width == pytest.approx(30.0, abs=0.01)  # stem 100 + 200 units at full weight
+    assert black.glyphs[0].advance == pytest.approx(50.0, abs=0.01)  # phantom point moved the advance
+    assert black.runs[0].d != regular.runs[0].d

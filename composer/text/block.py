@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.base import Box
 
@@ -10,7 +11,7 @@ from composer.errors import TextFitError
 from composer.text import fitting
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
-from composer.text.markup import Span, parse
+from composer.text.markup import Span, SpanStyle, parse
 from composer.text.scripts import visual_order
 from composer.text.shaping import Paragraph, paragraphs_of, shape_paragraph
 from composer.text.style import TextStyle
@@ -27,8 +28,7 @@ class GlyphRun:
     fill: str
 
 
-@dataclass(frozen=True)
-class PlacedGlyph:
+class PlacedGlyph(NamedTuple):
     """One glyph as set: font file, glyph id, source character index, pen position, advance (px)."""
 
     font: str
@@ -77,14 +77,8 @@ def _round_box(b: Box) -> dict:
 
 def prepare(text: str, style: TextStyle, lib: FontLibrary, element_id: str) -> list[Paragraph]:
     """Parse markup, split paragraphs and shape them (cached)."""
-    spans = parse(text, style.span_colors, element_id) if style.markup else [Span(text, _plain())]
+    spans = parse(text, style.span_colors, element_id) if style.markup else [Span(text, SpanStyle())]
     return [shape_paragraph(p, style, lib, element_id) for p in paragraphs_of(spans, style)]
-
-
-def _plain():
-    from composer.text.markup import SpanStyle
-
-    return SpanStyle()
 
 
 def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str = "text") -> TextBlock:

@@ -124,12 +124,7 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
             a = min(a, len(p.text) - 1)
             b = a + 1
         if p.text:
-            sizes = p.sizes(size, a, b)
-            px = float(sizes.max())
-            asc = float((p.ascender[a:b] * sizes).max())
-            desc = float((p.descender[a:b] * sizes).max())
-            top = float((p.ink_top[a:b] * sizes).max())
-            bottom = float((p.ink_bottom[a:b] * sizes).min())
+            px, asc, desc, top, bottom = p.vertical(size, a, b)
         else:
             px, asc, desc, top, bottom = size, 0.0, 0.0, 0.0, 0.0
         ln.top, ln.height = y, line_height * px

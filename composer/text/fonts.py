@@ -14,7 +14,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from fontTools.ttLib import TTCollection, TTFont
 
 from composer.errors import FontError
 
@@ -76,7 +76,7 @@ class FontFace:
         try:
             self.tt = TTFont(str(path), fontNumber=index, lazy=True)
             self.upem = self.tt["head"].unitsPerEm
-        except (TTLibError, OSError, KeyError, AssertionError, ValueError, IndexError, Exception) as e:
+        except Exception as e:  # fontTools raises many types for garbage input
             raise FontError(f"font file {path} is not a usable font ({type(e).__name__}: {e})") from None
         blob = hb.Blob.from_file_path(str(path))
         self.hb_face = hb.Face(blob, index)

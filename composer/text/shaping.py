@@ -77,8 +77,23 @@ class Paragraph:
         self.cum_abs = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_px)])
         # plain lists for per-glyph loops (numpy scalar indexing is slow there)
         self._cum_rel, self._cum_abs = self.cum_rel.tolist(), self.cum_abs.tolist()
+        self.has_abs = bool(self.size_px.any())
+        # per-char vertical metrics times relative size, for the all-relative fast path
+        self.v_rel = [(self.size_em * arr).tolist() for arr in
+                      (self.size_em, self.ascender, self.descender, self.ink_top, self.ink_bottom)]
         self.tracking, self.rel, self.abs = (self.tracking_em.tolist(), self.size_em.tolist(),
                                              self.size_px.tolist())
+
+    def vertical(self, size: float, a: int, b: int) -> tuple[float, float, float, float, float]:
+        """Largest px size, ascender, descender, ink top and lowest ink bottom of chars [a, b)."""
+        if not self.has_abs:
+            em, asc, desc, top, bottom = self.v_rel
+            return (size * max(em[a:b]), size * max(asc[a:b]), size * max(desc[a:b]),
+                    size * max(top[a:b]), size * min(bottom[a:b]))
+        sizes = self.sizes(size, a, b)
+        return (float(sizes.max()), float((self.ascender[a:b] * sizes).max()),
+                float((self.descender[a:b] * sizes).max()), float((self.ink_top[a:b] * sizes).max()),
+                float((self.ink_bottom[a:b] * sizes).min()))
 
     def sizes(self, size: float, a: int = 0, b: int | None = None) -> np.ndarray:
         """Pixel size of each character in [a, b) when the text size is `size`."""

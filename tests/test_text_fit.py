@@ -138,3 +138,28 @@ def test_no_ink_outside_the_box_on_the_raster():
         inside[int(b.y):int(b.bottom), int(b.x):int(b.right)] = False
     assert ink.sum() > 2000
     assert not inside.any()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+WORDS = ["Ärger", "jumpy", "fjord", "Q3", "12.5%", "(est.)", "café", "—", "WAVY", "glyph", "ÉTÉ", "office"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=25),
+       width=st.integers(120, 900), height=st.integers(40, 500),
+       family=st.sampled_from(["Inter", "Noto Serif", "Bebas Neue"]),
+       align=st.sampled_from(["left", "center", "right", "justify"]),
+       valign=st.sampled_from(["top", "middle", "bottom"]),
+       line_height=st.sampled_from([0.85, 1.0, 1.3]))
+def test_auto_fit_ink_never_leaves_the_box(words, width, height, family, align, valign, line_height):
+    box = Box(13.5, 7.25, width, height)
+    style = TextStyle(family=family, size="auto", min_size=4, align=align, valign=valign,
+                      line_height=line_height, italic=family == "Inter")
+    try:
+        block = set_text(" ".join(words), box, style, LIB, "p")
+    except TextFitError:
+        return
+    ink = block.ink_box
+    assert ink.x >= box.x - 1e-6 and ink.y >= box.y - 1e-6
+    assert ink.x + ink.width <= box.right + 1e-6 and ink.y + ink.height <= box.bottom + 1e-6

@@ -120,6 +120,9 @@ def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
     paras: list[list[Span]] = [[]]
     for span in spans:
         text = span.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+        # tabs set as a space; other control characters have no glyph and no width in SVG
+        text = "".join(" " if c == "\t" else c for c in text
+                       if c in "\t\n" or unicodedata.category(c) != "Cc")
         for k, piece in enumerate(text.split("\n")):
             if k:
                 paras.append([])

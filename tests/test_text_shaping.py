@@ -108,3 +108,26 @@ def test_path_data_is_absolute_canvas_px():
     assert d.startswith("M") and d.count("M") == 1
     assert 100 <= block.ink_box.x < 120 and 200 <= block.ink_box.y < 240
     assert block.runs[0].fill == "#111111"
+
+
+@pytest.mark.parametrize("family", ["Inter", "Noto Serif", "Noto Sans Arabic"])
+def test_outlines_match_fonttools_glyph_sets(family):
+    """HarfBuzz draws into our fontTools pen exactly the points fontTools' glyph set draws."""
+    from composer.text.fonts import _OutlinePen
+
+    face = LIB.face(family)
+    glyphset, order = face.tt.getGlyphSet(), face.tt.getGlyphOrder()
+
+    def points(ops):  # CFF charstrings add an explicit line back to the start before closing
+        out, start = [], None
+        for i, (op, pts) in enumerate(ops):
+            pts = tuple(float(v) for v in pts)
+            start = pts if op == "M" else start
+            if not (op == "L" and pts == start and i + 1 < len(ops) and ops[i + 1][0] == "Z"):
+                out.append((op, pts))
+        return out
+
+    for gid in range(1, len(order), max(1, len(order) // 150)):
+        pen = _OutlinePen(glyphset)
+        glyphset[order[gid]].draw(pen)
+        assert points(face.outline(gid)) == points(pen.ops), order[gid]

@@ -91,8 +91,6 @@ class FontFace:
                 self.hb_font.set_variations(self.location)
         ext = self.hb_font.get_font_extents("ltr")
         self.ascender, self.descender = ext.ascender / self.upem, -ext.descender / self.upem
-        self._glyphset = None
-        self._glyph_order = None
         self._outlines: dict[int, list] = {}
         self._paths: dict[tuple[int, float], tuple[str, int, int]] = {}
         self._extents: dict[int, tuple[float, float, float, float]] = {}
@@ -121,14 +119,16 @@ class FontFace:
         return e
 
     def outline(self, gid: int) -> list:
-        """The glyph's outline commands in font units (fontTools pens), cached."""
+        """The glyph's outline commands in font units, at this face's variation, cached.
+
+        HarfBuzz's outline reader drives a fontTools pen: tests/test_text_shaping.py checks it
+        draws the same points as fontTools' own glyph sets (glyf, CFF and gvar), while skipping
+        the hmtx/CFF parse that costs fontTools ~230 ms on the first glyph of a CJK font.
+        """
         ops = self._outlines.get(gid)
         if ops is None:
-            if self._glyphset is None:
-                self._glyphset = self.tt.getGlyphSet(location=self.location or None)
-                self._glyph_order = self.tt.getGlyphOrder()
-            pen = _OutlinePen(self._glyphset)
-            self._glyphset[self._glyph_order[gid]].draw(pen)
+            pen = _OutlinePen(None)
+            self.hb_font.draw_glyph_with_pen(gid, pen)
             ops = self._outlines[gid] = pen.ops
         return ops
 

@@ -29,6 +29,32 @@ def _font_face(face, embed: bool) -> str:
             f"src:{src};}}")
 
 
+def _colour_ranges(colors: list[str], a: int, b: int) -> list[tuple[int, int]]:
+    """Split [a, b) where the colour changes."""
+    out = []
+    for i in range(a, b):
+        if out and colors[i] == colors[out[-1][0]]:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
+    """One positioned <tspan> for text of one face, colour and direction."""
+    os2 = face.tt["OS/2"] if "OS/2" in face.tt else None
+    x = max(g.x + g.advance for g in glyphs) if rtl else min(g.x for g in glyphs)
+    size = glyphs[0].size
+    attrs = (f'x="{x:.2f}" y="{glyphs[0].y:.2f}" font-family="{escape(face.tt["name"].getBestFamilyName())}" '
+             f'font-size="{size:.2f}" font-weight="{os2.usWeightClass if os2 else 400}" '
+             f'font-style="{"italic" if os2 and os2.fsSelection & 1 else "normal"}" fill="{escape(color)}"')
+    if rtl:
+        attrs += ' direction="rtl" text-anchor="end"'
+    if block.style.letter_spacing:
+        attrs += f' letter-spacing="{block.style.letter_spacing * size:.2f}"'
+    return f"<tspan {attrs}>{escape(text)}</tspan>"
+
+
 def live_svg(block, embed: bool = False) -> str:
     """`<text>`/`<tspan>` markup for a TextBlock, one tspan per visual run of a line."""
     faces = {}
@@ -43,22 +69,13 @@ def live_svg(block, embed: bool = False) -> str:
         spans = []
         for k in visual_order([r.level for r, _, _ in pieces]):
             run, a, b = pieces[k]
-            gl = [g for g in line_glyphs if a <= g.cluster < b]
-            if not gl:
-                continue
             faces[run.face.key] = run.face
-            fam = run.face.tt["name"].getBestFamilyName()
             rtl = run.level % 2 == 1
-            x = max(g.x + g.advance for g in gl) if rtl else min(g.x for g in gl)
-            size = gl[0].size
-            track = block.style.letter_spacing * size
-            attrs = (f'x="{x:.2f}" y="{gl[0].y:.2f}" font-family="{escape(fam)}" '
-                     f'font-size="{size:.2f}" fill="{escape(p.colors[a])}"')
-            if rtl:
-                attrs += ' direction="rtl" text-anchor="end"'
-            if track:
-                attrs += f' letter-spacing="{track:.2f}"'
-            spans.append(f"<tspan {attrs}>{escape(p.text[a:b])}</tspan>")
+            parts = _colour_ranges(p.colors, a, b)
+            for lo, hi in (reversed(parts) if rtl else parts):
+                gl = [g for g in line_glyphs if lo <= g.cluster < hi]
+                if gl:
+                    spans.append(_tspan(block, run.face, p.text[lo:hi], p.colors[lo], gl, rtl))
         texts.append(f'<text xml:space="preserve">{"".join(spans)}</text>')
     style = "".join(_font_face(f, embed) for f in faces.values())
     return (f'<g id="{escape(block.element_id)}" class="live-text"><style>{style}</style>'

@@ -56,7 +56,7 @@ class TextBlock:
     glyphs: list[PlacedGlyph]
     ink_box: Box
     line_boxes: list[Box]
-    _pieces: list = field(default_factory=list, repr=False)
+    _layout_lines: list = field(default_factory=list, repr=False)
 
     def live_svg(self, embed: bool = False) -> str:
         """Editable `<text>` markup (see composer.text.live)."""
@@ -280,7 +280,7 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
     lines = [ln.text for ln in lay.lines]
     return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
-                     line_boxes, _pieces=lay.lines)
+                     line_boxes, _layout_lines=lay.lines)
 
 
 def measure_text(text: str, style: TextStyle, lib: FontLibrary) -> tuple[float, float]:

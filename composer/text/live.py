@@ -59,7 +59,7 @@ def live_svg(block, embed: bool = False) -> str:
     """`<text>`/`<tspan>` markup for a TextBlock, one tspan per visual run of a line."""
     faces = {}
     texts = []
-    for li, ln in enumerate(block._pieces):
+    for li, ln in enumerate(block._layout_lines):
         p = ln.para
         line_glyphs = [g for g in block.glyphs if g.line == li]
         if not line_glyphs:

@@ -163,3 +163,14 @@ def test_auto_fit_ink_never_leaves_the_box(words, width, height, family, align, 
     ink = block.ink_box
     assert ink.x >= box.x - 1e-6 and ink.y >= box.y - 1e-6
     assert ink.x + ink.width <= box.right + 1e-6 and ink.y + ink.height <= box.bottom + 1e-6
+
+
+def test_soft_hyphen_shows_a_hyphen_only_where_the_line_breaks():
+    text = "Donau\u00addampf\u00adschiff\u00adfahrt ist lang"
+    block = set_text(text, Box(0, 0, 250, 400), TextStyle(size=40.0), LIB)
+    assert block.lines == ["Donau-", "dampfschiff-", "fahrt ist lang"]
+    face = LIB.face("Inter")
+    hyphen = face.hb_font.get_nominal_glyph(0x2010)
+    per_line = [[g.glyph_id for g in block.glyphs if g.line == i] for i in range(len(block.lines))]
+    assert per_line[0][-1] == hyphen and hyphen not in per_line[-1]
+    assert block.line_boxes[0].width <= 250

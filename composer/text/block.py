@@ -183,6 +183,12 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
             out.append((run.face, gid, cl, x + xo * sz, yo * sz, adv * sz, sz))
             x += adv * sz
             last_cluster = cl
+    shy = ln.end - 1
+    if not ln.last and shy in p.hyphens:
+        face, gid, adv = p.hyphens[shy]
+        sz = p.rel[shy] * size + p.abs[shy]
+        out.append((face, gid, shy, x, 0.0, adv * sz, sz))
+        x += adv * sz
     return out, x
 
 
@@ -278,9 +284,18 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
             f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
     ink = Box(x0, y0, x1 - x0, y1 - y0) if x1 > x0 else Box(box.x, box.y, 0.0, 0.0)
     runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
-    lines = [ln.text for ln in lay.lines]
+    lines = [_as_set(ln) for ln in lay.lines]
     return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
                      line_boxes, _layout_lines=lay.lines)
+
+
+def _as_set(ln: Line) -> str:
+    """A line's text as it reads: soft hyphens hidden, or shown as "-" where the line breaks."""
+    text = ln.text
+    if "\u00ad" not in text:
+        return text
+    hyphen = "-" if text.endswith("\u00ad") and not ln.last else ""
+    return text.replace("\u00ad", "") + hyphen
 
 
 def measure_text(text: str, style: TextStyle, lib: FontLibrary) -> tuple[float, float]:

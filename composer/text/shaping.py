@@ -69,6 +69,7 @@ class Paragraph:
     ascender: np.ndarray       # per char: its face's ascender (em)
     descender: np.ndarray      # per char: its face's descender (em, positive)
     cluster_end: list[int]     # per char: the end of the HarfBuzz cluster it belongs to
+    hyphens: dict = field(default_factory=dict)  # soft hyphen index -> (face, glyph, advance em)
     cum_rel: np.ndarray = None
     cum_abs: np.ndarray = None
 
@@ -106,7 +107,11 @@ class Paragraph:
         cr, ca = self._cum_rel, self._cum_abs
         w = size * (cr[b] - cr[a]) + (ca[b] - ca[a])
         t = self.tracking[b - 1]
-        return w - t * (self.rel[b - 1] * size + self.abs[b - 1]) if t else w
+        if t:
+            w -= t * (self.rel[b - 1] * size + self.abs[b - 1])
+        if b - 1 in self.hyphens:  # a line broken at a soft hyphen shows a hyphen
+            w += self.hyphens[b - 1][2] * (self.rel[b - 1] * size + self.abs[b - 1])
+        return w
 
     def trim(self, a: int, b: int) -> int:
         """End of [a, b) without trailing white space."""
@@ -215,12 +220,18 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     asc = np.array([f.ascender for f in faces])
     desc = np.array([f.descender for f in faces])
     breaks = [b for b in break_opportunities(text) if b in starts]
+    hyphens = {}
+    for i, ch in enumerate(text):
+        if ch == "\u00ad":
+            f = faces[i]
+            gid = f.hb_font.get_nominal_glyph(0x2010) or f.hb_font.get_nominal_glyph(0x2D) or 0
+            hyphens[i] = (f, gid, f.hb_font.get_glyph_h_advance(gid) / f.upem)
     cluster_end = [0] * n
     ordered = sorted(starts) + [n]
     for a, b in zip(ordered, ordered[1:]):
         cluster_end[a:b] = [b] * (b - a)
     return Paragraph(text, spans, base, levels, runs, colors, breaks, size_em, size_px, width,
-                     tracking, top, bottom, asc, desc, cluster_end)
+                     tracking, top, bottom, asc, desc, cluster_end, hyphens)
 
 
 def _has_rtl(text: str) -> bool:

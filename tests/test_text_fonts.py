@@ -72,6 +72,9 @@ def test_report_names_the_font_files_used():
     assert report["fonts"] == [str(BUNDLED_DIR / "inter" / "Inter-Regular.otf"),
                                str(BUNDLED_DIR / "inter" / "Inter-Bold.otf")]
     assert report["size"] == 30.0 and report["lines"] == ["Hello bold"] and report["id"] == "h"
+    assert report["runs"] == [
+        {"line": 0, "text": "Hello ", "font": report["fonts"][0], "size": 30.0},
+        {"line": 0, "text": "bold", "font": report["fonts"][1], "size": 30.0}]
 
 
 def _variable_font(path):

@@ -66,8 +66,15 @@ class TextBlock:
 
     def report(self) -> dict:
         """What the build report records for this text."""
+        runs = []
+        for i, ln in enumerate(self._layout_lines):
+            for r in ln.para.runs:
+                a, b = max(ln.start, r.start), min(ln.end, r.end)
+                if a < b and ln.para.text[a:b].strip():
+                    runs.append({"line": i, "text": ln.para.text[a:b], "font": r.face.key,
+                                 "size": round(r.size_px or r.size_em * self.size, 2)})
         return {"id": self.element_id, "fonts": self.fonts, "size": round(self.size, 2),
-                "lines": self.lines, "ink_box": _round_box(self.ink_box),
+                "lines": self.lines, "runs": runs, "ink_box": _round_box(self.ink_box),
                 "line_boxes": [_round_box(b) for b in self.line_boxes]}
 
 

@@ -105,13 +105,14 @@ def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id
     else:
         lay = attempt(float(style.size))
     # overhanging ink (italics, side bearings) can make a fitting layout too wide: step down
-    while lay.overflow is None:
-        placed = _place(lay, box, style)
-        if not isinstance(placed, Overflow):
-            lay.placed = placed
-            break
-        if not auto or lay.size - 0.5 < min(lo, hi):
+    while True:
+        if lay.overflow is None:
+            placed = _place(lay, box, style)
+            if not isinstance(placed, Overflow):
+                lay.placed = placed
+                break
             lay.overflow = placed
+        if not auto or lay.size - 0.5 < min(lo, hi):
             break
         lay = attempt(lay.size - 0.5)
     size = lay.size

@@ -88,8 +88,25 @@ def prepare(text: str, style: TextStyle, lib: FontLibrary, element_id: str) -> l
     return [shape_paragraph(p, style, lib, element_id) for p in paragraphs_of(spans, style)]
 
 
+_BLOCKS: dict[tuple, TextBlock] = {}
+
+
 def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str = "text") -> TextBlock:
-    """Set `text` in `box`: shape, break, fit (auto size), align, and outline every glyph."""
+    """Set `text` in `box`: shape, break, fit (auto size), align, and outline every glyph.
+
+    Results are cached process-wide, so a warm rebuild of the same spec sets nothing twice;
+    treat the returned block as read-only.
+    """
+    key = (text, box, style, lib.key, element_id)
+    block = _BLOCKS.get(key)
+    if block is None:
+        if len(_BLOCKS) > 512:
+            _BLOCKS.clear()
+        block = _BLOCKS[key] = _set_text(text, box, style, lib, element_id)
+    return block
+
+
+def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str) -> TextBlock:
     # 1. Shape paragraphs once, size-independent
     paras = prepare(text, style, lib, element_id)
     # 2. Find the size and lines

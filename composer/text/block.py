@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.base import Box
 
@@ -10,7 +11,7 @@ from composer.errors import TextFitError
 from composer.text import fitting
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
-from composer.text.markup import Span, parse
+from composer.text.markup import Span, SpanStyle, parse
 from composer.text.scripts import visual_order
 from composer.text.shaping import Paragraph, paragraphs_of, shape_paragraph
 from composer.text.style import TextStyle
@@ -27,8 +28,7 @@ class GlyphRun:
     fill: str
 
 
-@dataclass(frozen=True)
-class PlacedGlyph:
+class PlacedGlyph(NamedTuple):
     """One glyph as set: font file, glyph id, source character index, pen position, advance (px)."""
 
     font: str
@@ -56,7 +56,7 @@ class TextBlock:
     glyphs: list[PlacedGlyph]
     ink_box: Box
     line_boxes: list[Box]
-    _pieces: list = field(default_factory=list, repr=False)
+    _layout_lines: list = field(default_factory=list, repr=False)
 
     def live_svg(self, embed: bool = False) -> str:
         """Editable `<text>` markup (see composer.text.live)."""
@@ -66,8 +66,15 @@ class TextBlock:
 
     def report(self) -> dict:
         """What the build report records for this text."""
+        runs = []
+        for i, ln in enumerate(self._layout_lines):
+            for r in ln.para.runs:
+                a, b = max(ln.start, r.start), min(ln.end, r.end)
+                if a < b and ln.para.text[a:b].strip():
+                    runs.append({"line": i, "text": ln.para.text[a:b], "font": r.face.key,
+                                 "size": round(r.size_px or r.size_em * self.size, 2)})
         return {"id": self.element_id, "fonts": self.fonts, "size": round(self.size, 2),
-                "lines": self.lines, "ink_box": _round_box(self.ink_box),
+                "lines": self.lines, "runs": runs, "ink_box": _round_box(self.ink_box),
                 "line_boxes": [_round_box(b) for b in self.line_boxes]}
 
 
@@ -77,18 +84,29 @@ def _round_box(b: Box) -> dict:
 
 def prepare(text: str, style: TextStyle, lib: FontLibrary, element_id: str) -> list[Paragraph]:
     """Parse markup, split paragraphs and shape them (cached)."""
-    spans = parse(text, style.span_colors, element_id) if style.markup else [Span(text, _plain())]
+    spans = parse(text, style.span_colors, element_id) if style.markup else [Span(text, SpanStyle())]
     return [shape_paragraph(p, style, lib, element_id) for p in paragraphs_of(spans, style)]
 
 
-def _plain():
-    from composer.text.markup import SpanStyle
-
-    return SpanStyle()
+_BLOCKS: dict[tuple, TextBlock] = {}
 
 
 def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str = "text") -> TextBlock:
-    """Set `text` in `box`: shape, break, fit (auto size), align, and outline every glyph."""
+    """Set `text` in `box`: shape, break, fit (auto size), align, and outline every glyph.
+
+    Results are cached process-wide, so a warm rebuild of the same spec sets nothing twice;
+    treat the returned block as read-only.
+    """
+    key = (text, box, style, lib.key, element_id)
+    block = _BLOCKS.get(key)
+    if block is None:
+        if len(_BLOCKS) > 512:
+            _BLOCKS.clear()
+        block = _BLOCKS[key] = _set_text(text, box, style, lib, element_id)
+    return block
+
+
+def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str) -> TextBlock:
     # 1. Shape paragraphs once, size-independent
     paras = prepare(text, style, lib, element_id)
     # 2. Find the size and lines
@@ -97,19 +115,23 @@ def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id
     hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
 
     def attempt(size: float) -> Layout:
-        lay = fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
-        if lay.overflow is None:
-            placed = _place(lay, box, style)
-            if isinstance(placed, Overflow):
-                lay.overflow = placed
-            else:
-                lay.placed = placed
-        return lay
+        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
 
     if auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
         lay = attempt(float(style.size))
+    # overhanging ink (italics, side bearings) can make a fitting layout too wide: step down
+    while True:
+        if lay.overflow is None:
+            placed = _place(lay, box, style)
+            if not isinstance(placed, Overflow):
+                lay.placed = placed
+                break
+            lay.overflow = placed
+        if not auto or lay.size - 0.5 < min(lo, hi):
+            break
+        lay = attempt(lay.size - 0.5)
     size = lay.size
     # 3. Truncate with an ellipsis, or refuse with the exact shortfall
     if lay.overflow is not None:
@@ -138,10 +160,15 @@ def _place(lay: Layout, box: Box, style: TextStyle):
             align = "right" if p.base and (ln.last or width < box.width - 0.01) else "left"
         x0 = box.x + {"left": 0.0, "center": (box.width - width) / 2, "right": box.width - width}[align]
         # keep overhanging ink (italics, bearings) inside the box by nudging the line
-        ink = [(x + face.extents(gid)[0] * sz, x + face.extents(gid)[2] * sz)
-               for face, gid, cl, x, y, adv, sz in placed if face.extents(gid)[2] > face.extents(gid)[0]]
-        if ink:
-            left, right = x0 + min(a for a, _ in ink), x0 + max(b for _, b in ink)
+        left = right = None
+        for face, gid, cl, x, y, adv, sz in placed:
+            e = face.extents(gid)
+            if e[2] > e[0]:
+                a, b = x + e[0] * sz, x + e[2] * sz
+                left = a if left is None or a < left else left
+                right = b if right is None or b > right else right
+        if left is not None:
+            left, right = x0 + left, x0 + right
             if right - left > box.width + fitting.EPS:
                 return Overflow("width", right - left, box.width, word=ln.text)
             x0 += max(0.0, box.x - left) - max(0.0, right - box.right)
@@ -181,16 +208,22 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
             out.append((run.face, gid, cl, x + xo * sz, yo * sz, adv * sz, sz))
             x += adv * sz
             last_cluster = cl
+    shy = ln.end - 1
+    if not ln.last and shy in p.hyphens:
+        face, gid, adv = p.hyphens[shy]
+        sz = p.rel[shy] * size + p.abs[shy]
+        out.append((face, gid, shy, x, 0.0, adv * sz, sz))
+        x += adv * sz
     return out, x
 
 
 def _between(p: Paragraph, cluster: int, size: float, gap: float, on_spaces: bool) -> float:
     """Space added after a cluster that is not the line's last: tracking and justification."""
     end = p.cluster_end[cluster] - 1
-    extra = p.tracking_em[end] * (p.size_em[end] * size + p.size_px[end])
+    extra = p.tracking[end] * (p.rel[end] * size + p.abs[end]) if p.tracking[end] else 0.0
     if gap and (not on_spaces or p.text[cluster] in _SPACES):
         extra += gap
-    return extra
+    return float(extra)
 
 
 def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layout:
@@ -221,7 +254,11 @@ def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layo
 def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib, element_id) -> Line:
     """The longest start of a line that fits with "…" appended, reshaped as its own paragraph."""
     p = ln.para
-    end = ln.end if ln.last is False or ln.width > width else ln.end
+    end = ln.end
+    # skip candidates that cannot fit even before reshaping (the ellipsis is at most 1 em wide)
+    while end > ln.start and p.width(ln.start, p.trim(ln.start, end), size) + float(
+            p.sizes(size, end - 1, end)[0]) > width:
+        end -= 1
     while end > ln.start:
         cut = p.trim(ln.start, end)
         spans, pos = [], 0
@@ -272,9 +309,18 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
             f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
     ink = Box(x0, y0, x1 - x0, y1 - y0) if x1 > x0 else Box(box.x, box.y, 0.0, 0.0)
     runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
-    lines = [ln.text for ln in lay.lines]
+    lines = [_as_set(ln) for ln in lay.lines]
     return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
-                     line_boxes, _pieces=lay.lines)
+                     line_boxes, _layout_lines=lay.lines)
+
+
+def _as_set(ln: Line) -> str:
+    """A line's text as it reads: soft hyphens hidden, or shown as "-" where the line breaks."""
+    text = ln.text
+    if "\u00ad" not in text:
+        return text
+    hyphen = "-" if text.endswith("\u00ad") and not ln.last else ""
+    return text.replace("\u00ad", "") + hyphen
 
 
 def measure_text(text: str, style: TextStyle, lib: FontLibrary) -> tuple[float, float]:
@@ -285,5 +331,5 @@ def measure_text(text: str, style: TextStyle, lib: FontLibrary) -> tuple[float, 
     paras = prepare(text, style, lib, "label")
     width = max(p.width(0, p.trim(0, len(p.text)), size) for p in paras)
     lines = [Line(p, 0, p.trim(0, len(p.text)), True) for p in paras]
-    height = sum(fitting.stack([ln], size, style.line_height)[0] and ln.height for ln in lines)
-    return width, height
+    fitting.stack(lines, size, style.line_height)
+    return width, sum(ln.height for ln in lines)

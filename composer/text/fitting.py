@@ -55,6 +55,7 @@ class Layout:
     height: float      # from the highest ink or line top to the lowest ink or line bottom
     offset: float      # how far the first line box sits below the extent's top
     overflow: Overflow | None = None
+    placed: tuple | None = None  # (glyphs, line boxes) once positioned
 
 
 def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False):
@@ -123,12 +124,7 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
             a = min(a, len(p.text) - 1)
             b = a + 1
         if p.text:
-            sizes = p.sizes(size, a, b)
-            px = float(sizes.max())
-            asc = float((p.ascender[a:b] * sizes).max())
-            desc = float((p.descender[a:b] * sizes).max())
-            top = float((p.ink_top[a:b] * sizes).max())
-            bottom = float((p.ink_bottom[a:b] * sizes).min())
+            px, asc, desc, top, bottom = p.vertical(size, a, b)
         else:
             px, asc, desc, top, bottom = size, 0.0, 0.0, 0.0, 0.0
         ln.top, ln.height = y, line_height * px
@@ -180,7 +176,7 @@ def fit_size(try_size, lo: float, hi: float):
 def overflow_message(element_id: str, box: Box, size: float, over: Overflow, auto: bool) -> str:
     """The exact TextFitError message for an overflow."""
     at = f"even at its min_size {_px(size)} px" if auto else f"at {_px(size)} px"
-    head = f"text {element_id!r} does not fit its {_px(box.width)}×{_px(box.height)} px box {at}"
+    head = f'text "{element_id}" does not fit its {_px(box.width)}×{_px(box.height)} px box {at}'
     if over.kind == "width":
         return (f"{head}: {over.word!r} is {_px(over.needed)} px wide but the box is "
                 f"{_px(over.available)} px; {_px(over.needed - over.available)} px short")

@@ -100,9 +100,9 @@ def parse(text: str, span_colors: dict[str, str] | None = None, element_id: str 
     if stack:
         closer, _, at = stack[-1]
         opener = {"}": "[...]{"}.get(closer, closer)
-        raise SpecError(f"text {element_id!r}: markup {opener!r} opened at character {at + 1} is never "
-                        f"closed with {closer!r}; write \\{closer[0]} for a literal {closer[0]!r} "
-                        f"or set markup: false")
+        esc = "\\[" if closer == "}" else "\\*"
+        raise SpecError(f'text "{element_id}": markup {opener!r} opened at character {at + 1} is never '
+                        f"closed with {closer!r}; write {esc} for a literal {esc[1]!r} or set markup: false")
     return _merge(spans)
 
 
@@ -133,7 +133,7 @@ def _color(name: str, colors: dict[str, str], element_id: str, at: int) -> str:
     close = difflib.get_close_matches(name, list(colors), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     allowed = ", ".join(sorted(colors)) or "none defined"
-    raise SpecError(f"text {element_id!r}: unknown span {name!r} at character {at + 1}{hint}; "
+    raise SpecError(f'text "{element_id}": unknown span {name!r} at character {at + 1}{hint}; '
                     f"allowed: brand colours ({allowed}), '#RRGGBB', 'size=<px|em>', 'weight=<100-900>'")
 
 

@@ -97,6 +97,7 @@ def bidi_levels(text: str, base: int) -> list[int]:
             last_strong = t
         elif t == "EN" and last_strong == "L":
             types[i] = "L"
+    _bracket_pairs(text, types, base, sos)
     # N1-N2: neutrals between same-direction text take it, otherwise the paragraph direction
     strong = [("R" if t in ("R", "EN", "AN") else "L") if t in ("L", "R", "EN", "AN") else None
               for t in types]
@@ -122,6 +123,39 @@ def bidi_levels(text: str, base: int) -> list[int]:
         else:
             levels.append(base + (1 if t in ("L", "EN", "AN") else 0))
     return levels
+
+
+_OPEN = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "\u2039": "\u203a", "\u3008": "\u3009",
+         "\u300a": "\u300b", "\u300c": "\u300d", "\u300e": "\u300f", "\uff08": "\uff09"}
+
+
+def _bracket_pairs(text: str, types: list[str], base: int, sos: str) -> None:
+    """Rule N0: paired brackets take the direction of their content or context."""
+    e = "R" if base else "L"
+    stack: list[tuple[str, int]] = []
+    pairs = []
+    for i, ch in enumerate(text):
+        if types[i] != "ON":
+            continue
+        if ch in _OPEN:
+            stack.append((_OPEN[ch], i))
+        else:
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == ch:
+                    pairs.append((stack[k][1], i))
+                    del stack[k:]
+                    break
+    for a, b in sorted(pairs):
+        inside = {("R" if t in ("R", "EN", "AN") else "L") for t in types[a + 1:b] if t in ("L", "R", "EN", "AN")}
+        if e in inside:
+            d = e
+        elif inside:
+            before = next((("R" if t in ("R", "EN", "AN") else "L") for t in reversed(types[:a])
+                           if t in ("L", "R", "EN", "AN")), sos)
+            d = before if before != e else e
+        else:
+            continue
+        types[a] = types[b] = d
 
 
 def visual_order(levels: list[int]) -> list[int]:

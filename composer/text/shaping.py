@@ -69,12 +69,32 @@ class Paragraph:
     ascender: np.ndarray       # per char: its face's ascender (em)
     descender: np.ndarray      # per char: its face's descender (em, positive)
     cluster_end: list[int]     # per char: the end of the HarfBuzz cluster it belongs to
+    hyphens: dict = field(default_factory=dict)  # soft hyphen index -> (face, glyph, advance em)
     cum_rel: np.ndarray = None
     cum_abs: np.ndarray = None
 
     def __post_init__(self):
         self.cum_rel = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_em)])
         self.cum_abs = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_px)])
+        # plain lists for per-glyph loops (numpy scalar indexing is slow there)
+        self._cum_rel, self._cum_abs = self.cum_rel.tolist(), self.cum_abs.tolist()
+        self.has_abs = bool(self.size_px.any())
+        # per-char vertical metrics times relative size, for the all-relative fast path
+        self.v_rel = [(self.size_em * arr).tolist() for arr in
+                      (self.size_em, self.ascender, self.descender, self.ink_top, self.ink_bottom)]
+        self.tracking, self.rel, self.abs = (self.tracking_em.tolist(), self.size_em.tolist(),
+                                             self.size_px.tolist())
+
+    def vertical(self, size: float, a: int, b: int) -> tuple[float, float, float, float, float]:
+        """Largest px size, ascender, descender, ink top and lowest ink bottom of chars [a, b)."""
+        if not self.has_abs:
+            em, asc, desc, top, bottom = self.v_rel
+            return (size * max(em[a:b]), size * max(asc[a:b]), size * max(desc[a:b]),
+                    size * max(top[a:b]), size * min(bottom[a:b]))
+        sizes = self.sizes(size, a, b)
+        return (float(sizes.max()), float((self.ascender[a:b] * sizes).max()),
+                float((self.descender[a:b] * sizes).max()), float((self.ink_top[a:b] * sizes).max()),
+                float((self.ink_bottom[a:b] * sizes).min()))
 
     def sizes(self, size: float, a: int = 0, b: int | None = None) -> np.ndarray:
         """Pixel size of each character in [a, b) when the text size is `size`."""
@@ -84,8 +104,14 @@ class Paragraph:
         """Advance width in px of characters [a, b), without trailing tracking."""
         if b <= a:
             return 0.0
-        w = size * (self.cum_rel[b] - self.cum_rel[a]) + (self.cum_abs[b] - self.cum_abs[a])
-        return float(w - self.tracking_em[b - 1] * (self.size_em[b - 1] * size + self.size_px[b - 1]))
+        cr, ca = self._cum_rel, self._cum_abs
+        w = size * (cr[b] - cr[a]) + (ca[b] - ca[a])
+        t = self.tracking[b - 1]
+        if t:
+            w -= t * (self.rel[b - 1] * size + self.abs[b - 1])
+        if b - 1 in self.hyphens:  # a line broken at a soft hyphen shows a hyphen
+            w += self.hyphens[b - 1][2] * (self.rel[b - 1] * size + self.abs[b - 1])
+        return w
 
     def trim(self, a: int, b: int) -> int:
         """End of [a, b) without trailing white space."""
@@ -99,6 +125,9 @@ def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
     paras: list[list[Span]] = [[]]
     for span in spans:
         text = span.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+        # tabs set as a space; other control characters have no glyph and no width in SVG
+        text = "".join(" " if c == "\t" else c for c in text
+                       if c in "\t\n" or unicodedata.category(c) != "Cc")
         for k, piece in enumerate(text.split("\n")):
             if k:
                 paras.append([])
@@ -191,12 +220,18 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     asc = np.array([f.ascender for f in faces])
     desc = np.array([f.descender for f in faces])
     breaks = [b for b in break_opportunities(text) if b in starts]
+    hyphens = {}
+    for i, ch in enumerate(text):
+        if ch == "\u00ad":
+            f = faces[i]
+            gid = f.hb_font.get_nominal_glyph(0x2010) or f.hb_font.get_nominal_glyph(0x2D) or 0
+            hyphens[i] = (f, gid, f.hb_font.get_glyph_h_advance(gid) / f.upem)
     cluster_end = [0] * n
     ordered = sorted(starts) + [n]
     for a, b in zip(ordered, ordered[1:]):
         cluster_end[a:b] = [b] * (b - a)
     return Paragraph(text, spans, base, levels, runs, colors, breaks, size_em, size_px, width,
-                     tracking, top, bottom, asc, desc, cluster_end)
+                     tracking, top, bottom, asc, desc, cluster_end, hyphens)
 
 
 def _has_rtl(text: str) -> bool:
@@ -251,7 +286,7 @@ def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> s
     chars = list(dict.fromkeys(missing))
     listed = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
     tried = ", ".join(lib.families(include_system=False))
-    msg = (f"text {element_id!r}: no font can draw {listed}; tried {tried}"
+    msg = (f'text "{element_id}": no font can draw {listed}; tried {tried}'
            f"{' and fontconfig' if lib.use_fontconfig else ''}")
     if any(script_of(c) in CJK_SCRIPTS for c in chars):
         msg += f"; {CJK_INSTALL_HINT}"

@@ -1,0 +1,82 @@
+"""Live-text SVG: real <text> that designers can edit, with the fonts referenced or embedded.
+
+Fonts are referenced by their real family name (so Inkscape and Illustrator pick up installed
+fonts) through an @font-face whose src is the font file as a file:// URL; `embed=True` inlines
+the font file as base64 instead, for a self-contained SVG. PNG and PDF always use outlines.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from pathlib import Path
+
+from composer.text.scripts import visual_order
+
+
+def _font_face(face, embed: bool) -> str:
+    """An @font-face rule for one face."""
+    fam = face.tt["name"].getBestFamilyName()
+    weight = face.tt["OS/2"].usWeightClass if "OS/2" in face.tt else 400
+    italic = "italic" if "OS/2" in face.tt and face.tt["OS/2"].fsSelection & 1 else "normal"
+    if embed:
+        fmt = "opentype" if face.path.suffix.lower() == ".otf" else "truetype"
+        data = base64.b64encode(Path(face.path).read_bytes()).decode("ascii")
+        src = f"url(data:font/{face.path.suffix[1:].lower()};base64,{data}) format('{fmt}')"
+    else:
+        src = f"url('{Path(face.path).resolve().as_uri()}')"
+    return (f"@font-face{{font-family:'{escape(fam)}';font-weight:{weight};font-style:{italic};"
+            f"src:{src};}}")
+
+
+def _colour_ranges(colors: list[str], a: int, b: int) -> list[tuple[int, int]]:
+    """Split [a, b) where the colour changes."""
+    out = []
+    for i in range(a, b):
+        if out and colors[i] == colors[out[-1][0]]:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
+    """One positioned <tspan> for text of one face, colour and direction."""
+    os2 = face.tt["OS/2"] if "OS/2" in face.tt else None
+    x = max(g.x + g.advance for g in glyphs) if rtl else min(g.x for g in glyphs)
+    size = glyphs[0].size
+    attrs = (f'x="{x:.2f}" y="{glyphs[0].y:.2f}" font-family="{escape(face.tt["name"].getBestFamilyName())}" '
+             f'font-size="{size:.2f}" font-weight="{os2.usWeightClass if os2 else 400}" '
+             f'font-style="{"italic" if os2 and os2.fsSelection & 1 else "normal"}" fill="{escape(color)}"')
+    if rtl:
+        attrs += ' direction="rtl" text-anchor="end"'
+    if block.style.letter_spacing:
+        attrs += f' letter-spacing="{block.style.letter_spacing * size:.2f}"'
+    return f"<tspan {attrs}>{escape(text)}</tspan>"
+
+
+def live_svg(block, embed: bool = False) -> str:
+    """`<text>`/`<tspan>` markup for a TextBlock, one tspan per visual run of a line."""
+    faces = {}
+    texts = []
+    for li, ln in enumerate(block._layout_lines):
+        p = ln.para
+        line_glyphs = [g for g in block.glyphs if g.line == li]
+        if not line_glyphs:
+            continue
+        pieces = [(r, max(ln.start, r.start), min(ln.end, r.end)) for r in p.runs
+                  if r.start < ln.end and r.end > ln.start]
+        spans = []
+        for k in visual_order([r.level for r, _, _ in pieces]):
+            run, a, b = pieces[k]
+            faces[run.face.key] = run.face
+            rtl = run.level % 2 == 1
+            parts = _colour_ranges(p.colors, a, b)
+            for lo, hi in (reversed(parts) if rtl else parts):
+                gl = [g for g in line_glyphs if lo <= g.cluster < hi]
+                if gl:
+                    spans.append(_tspan(block, run.face, p.text[lo:hi], p.colors[lo], gl, rtl))
+        texts.append(f'<text xml:space="preserve">{"".join(spans)}</text>')
+    style = "".join(_font_face(f, embed) for f in faces.values())
+    return (f'<g id="{escape(block.element_id)}" class="live-text"><style>{style}</style>'
+            f'{"".join(texts)}</g>')

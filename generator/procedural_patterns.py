@@ -1,0 +1,175 @@
+"""Crisp procedural styles, drawn at full size with anti-aliased signed distances: geometric,
+halftone, and the abstract illustration motif."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from composer.errors import SpecError
+from generator.procedural_fields import (
+    coverage,
+    fbm,
+    mix,
+    ramp,
+    resize_f,
+    sd_box,
+    sd_circle,
+    smoothstep,
+)
+
+if TYPE_CHECKING:
+    from generator.procedural import Canvas
+
+SHAPES = ("none", "rounded", "circle")
+_MOTIFS = {
+    "quarter": 0.2, "half": 0.14, "circle": 0.12, "ring": 0.08, "triangle": 0.12,
+    "arches": 0.1, "leaf": 0.08, "stripes": 0.06, "dots": 0.05, "solid": 0.05,
+}
+
+
+def _motif(name: str, x, y, s: float, rng, bg: np.ndarray, inks: list[np.ndarray]):
+    """The (signed distance, colour) layers of one Bauhaus tile of side s in local coordinates."""
+    a, b = inks[0], inks[1]
+    cx, cy = rng.choice([0.0, s]), rng.choice([0.0, s])
+    if name == "quarter":
+        return [(sd_circle(x, y, cx, cy, s), a)]
+    if name == "half":
+        side = rng.integers(4)
+        centre = [(s / 2, 0.0), (s, s / 2), (s / 2, s), (0.0, s / 2)][side]
+        return [(sd_circle(x, y, *centre, s / 2), a)]
+    if name == "circle":
+        return [(sd_circle(x, y, s / 2, s / 2, 0.36 * s), a), (sd_circle(x, y, s / 2, s / 2, 0.13 * s), b)]
+    if name == "ring":
+        return [(sd_circle(x, y, s / 2, s / 2, 0.4 * s), a), (sd_circle(x, y, s / 2, s / 2, 0.22 * s), bg)]
+    if name == "triangle":
+        return [((np.abs(x - cx) + np.abs(y - cy) - s) * np.float32(np.sqrt(0.5)), a)]
+    if name == "arches":
+        return [(sd_circle(x, y, cx, cy, r * s), col) for r, col in ((1.0, a), (0.72, bg), (0.46, b), (0.2, bg))]
+    if name == "leaf":
+        return [(np.maximum(sd_circle(x, y, cx, cy, s), sd_circle(x, y, s - cx, s - cy, s)), a)]
+    if name == "stripes":
+        vertical = rng.random() < 0.5
+        t = x if vertical else y
+        return [(np.abs(t - (k + 0.5) * s / 3) - s / 12, a) for k in range(3)]
+    if name == "dots":
+        return [(sd_circle(x, y, (i + 0.5) * s / 3, (j + 0.5) * s / 3, 0.09 * s), a) for i in range(3) for j in range(3)]
+    return []
+
+
+def geometric(c: Canvas) -> np.ndarray:
+    """A Bauhaus grid: tiles of quarter circles, arches, leaves and stripes in the palette."""
+    p, rng, w, h = c.palette, c.rng, c.width, c.height
+    colours = [p.base, p.primary, p.accent, p.paper]
+    weights = np.array([0.36, 0.24, 0.18, 0.22])
+    cols = max(1, int(round(w / (max(w, h) / 5.5))))
+    s = w / cols
+    rows = int(np.ceil(h / s))
+    xe = np.round(np.arange(cols + 1) * s).astype(int)
+    names, probs = list(_MOTIFS), np.array(list(_MOTIFS.values()))
+    out = np.empty((h, w, 3), np.uint8)
+    grid = np.zeros((rows, cols), int)
+    for j in range(rows):
+        y0, y1 = int(round(j * s)), min(h, int(round((j + 1) * s)))
+        for i in range(cols):
+            banned = {grid[j - 1, i] if j else -1, grid[j, i - 1] if i else -1}
+            wts = np.array([0 if k in banned else wt for k, wt in enumerate(weights)])
+            k = rng.choice(4, p=wts / wts.sum())
+            grid[j, i] = k
+            inks = [colours[m] for m in rng.permutation([m for m in range(4) if m != k])]
+            name = rng.choice(names, p=probs / probs.sum())
+            x0, x1 = xe[i], xe[i + 1]
+            if y1 <= y0 or x1 <= x0:
+                continue
+            x = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5 - i * s
+            y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5 - j * s
+            block = np.broadcast_to(colours[k] * 255, (y1 - y0, x1 - x0, 3)).astype(np.float32)
+            for sdf, colour in _motif(name, x, y, s, rng, colours[k], inks):
+                block = mix(block, colour * 255, coverage(sdf))
+            out[y0:y1, x0:x1] = np.clip(block + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def halftone(c: Canvas) -> np.ndarray:
+    """Halftone dots on a 45-degree screen, sized by a smooth field, over a deep gradient."""
+    p, rng, w, h = c.palette, c.rng, c.width, c.height
+    ww, wh = c.work_size(256)
+    long = max(ww, wh)
+    u = (np.arange(ww, dtype=np.float32)[None, :] + 0.5) / long
+    v = (np.arange(wh, dtype=np.float32)[:, None] + 0.5) / long
+    ang = rng.uniform(0, 2 * np.pi)
+    g = u * np.cos(ang) + v * np.sin(ang)
+    g = (g - g.min()) / max(float(np.ptp(g)), 1e-6)
+    density = smoothstep(0.12, 0.9, 0.8 * g + 0.45 * fbm(rng, ww, wh, 2.2, 3))
+    hue = 0.5 + 0.5 * fbm(rng, ww, wh, 1.6, 2)
+    bg = c.upscale(mix(p.base, mix(p.base, p.primary, 0.28), g * 0.8 + 0.2 * density))
+    dens = resize_f(density, w, h)
+    tint = resize_f(hue, w, h)
+    cell = max(3.0, min(w, h) / 38)
+    ink_a, ink_b = p.primary * 255, mix(p.accent, p.paper, 0.15) * 255
+    out = np.empty_like(bg)
+    x = np.arange(w, dtype=np.float32)[None, :] + 0.5
+    for y0 in range(0, h, 512):
+        y1 = min(h, y0 + 512)
+        y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
+        ru, rv = (x + y) * np.float32(0.70710677), (y - x) * np.float32(0.70710677)
+        du = ru - (np.floor(ru / cell) + 0.5) * cell
+        dv = rv - (np.floor(rv / cell) + 0.5) * cell
+        r = 0.5 * cell * np.sqrt(np.clip(dens[y0:y1], 0, 1))
+        cov = coverage(np.hypot(du, dv) - r) * smoothstep(0.3, 1.0, r)
+        ink = mix(ink_a, ink_b, smoothstep(0.35, 0.75, tint[y0:y1]))
+        px = bg[y0:y1].astype(np.float32)
+        out[y0:y1] = np.clip(px + (ink - px) * cov[..., None] + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def _arc_sdf(x, y, cx, cy, radius, width, start, span):
+    """Signed distance to a circular arc stroke with round caps (angles in radians)."""
+    d = np.hypot(x - cx, y - cy)
+    theta = np.mod(np.arctan2(y - cy, x - cx) - start, 2 * np.pi)
+    on_arc = np.abs(d - radius) - width / 2
+    ends = [(cx + radius * np.cos(a), cy + radius * np.sin(a)) for a in (start, start + span)]
+    caps = np.minimum(*[np.hypot(x - ex, y - ey) for ex, ey in ends]) - width / 2
+    return np.where(theta <= span, on_arc, caps)
+
+
+def illustration(c: Canvas, shape: str | None) -> Image.Image:
+    """An abstract orbit motif (a lit orb in arcs and moons) on transparency, optionally in a card."""
+    shape = shape or "none"
+    if shape not in SHAPES:
+        raise SpecError(f"unknown illustration shape {shape!r}; allowed: {' | '.join(SHAPES)}")
+    p, rng, w, h = c.palette, c.rng, c.width, c.height
+    s, cx, cy = min(w, h), w / 2, h / 2
+    x = np.arange(w, dtype=np.float32)[None, :] + 0.5
+    y = np.arange(h, dtype=np.float32)[:, None] + 0.5
+    prem = np.zeros((h, w, 3), np.float32)
+    alpha = np.zeros((h, w), np.float32)
+
+    def over(cov: np.ndarray, colour: np.ndarray) -> None:
+        nonlocal prem, alpha
+        cov = np.broadcast_to(cov, alpha.shape) * clip
+        prem = prem * (1 - cov[..., None]) + colour * cov[..., None]
+        alpha = alpha * (1 - cov) + cov
+
+    clip = np.ones((h, w), np.float32)
+    if shape != "none":
+        card = sd_circle(x, y, cx, cy, s / 2 - 0.5) if shape == "circle" else sd_box(x, y, 0, 0, w, h, 0.12 * s)
+        over(coverage(card), mix(p.base, p.primary, 0.12))
+        clip = coverage(card)
+    orb_r = 0.24 * s
+    for k, (radius, colour) in enumerate(((0.31, p.primary), (0.38, p.accent), (0.45, mix(p.primary, p.paper, 0.5)))):
+        start, span = rng.uniform(0, 2 * np.pi), rng.uniform(1.2, 1.75) * np.pi
+        over(coverage(_arc_sdf(x, y, cx, cy, radius * s, (0.028 - 0.006 * k) * s, start, span)), colour)
+    lx, ly = cx - 0.45 * orb_r, cy - 0.5 * orb_r
+    t = np.clip(np.hypot(x - lx, y - ly) / (1.7 * orb_r), 0, 1)
+    lit = ramp([mix(p.accent, p.paper, 0.35), p.accent, p.primary, mix(p.primary, p.base, 0.55)], t)
+    over(coverage(sd_circle(x, y, cx, cy, orb_r)), lit)
+    for radius, size, colour in ((0.38, 0.045, p.paper), (0.45, 0.03, p.accent), (0.31, 0.025, p.accent)):
+        a = rng.uniform(0, 2 * np.pi)
+        mx, my = cx + radius * s * np.cos(a), cy + radius * s * np.sin(a)
+        over(coverage(sd_circle(x, y, mx, my, size * s)), colour)
+    rgb = prem / np.maximum(alpha, 1e-6)[..., None]
+    rgba = np.dstack([np.clip(rgb * 255 + 0.5, 0, 255), np.clip(alpha * 255 + 0.5, 0, 255)]).astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA")

@@ -1,0 +1,180 @@
+"""Smooth procedural styles, painted at a reduced resolution: aurora, blobs, grain, photo, flat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from generator.procedural_fields import (
+    box_blur,
+    fbm,
+    mix,
+    noise_1d,
+    oklab_to_srgb,
+    ramp,
+    resize_f,
+    screen,
+    smoothstep,
+    srgb_to_oklab,
+)
+
+if TYPE_CHECKING:
+    from generator.procedural import Canvas
+
+
+def _coords(w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-centre coordinates normalised by the longer side, as full (h, w) arrays."""
+    long = max(w, h)
+    u = (np.arange(w, dtype=np.float32) + 0.5) / long
+    v = (np.arange(h, dtype=np.float32) + 0.5) / long
+    return np.broadcast_to(u, (h, w)), np.broadcast_to(v[:, None], (h, w))
+
+
+def _mesh(rng, u, v, points: list[tuple[float, float, float, np.ndarray]]) -> np.ndarray:
+    """A mesh gradient: OKLab colours of Gaussian-weighted control points (x, y, sigma, colour)."""
+    acc = np.zeros(u.shape + (3,), np.float32)
+    total = np.zeros(u.shape, np.float32)
+    for x, y, s, colour in points:
+        wgt = np.exp(-((u - x) ** 2 + (v - y) ** 2) / (2 * s * s)) + 1e-6
+        acc += wgt[..., None] * srgb_to_oklab(colour)
+        total += wgt
+    return oklab_to_srgb(acc / total[..., None])
+
+
+def _warp(rng, u, v, amount: float, cells: float = 2.5) -> tuple[np.ndarray, np.ndarray]:
+    """Domain-warp coordinates by smooth noise, for organic rather than radial shapes."""
+    h, w = u.shape
+    return u + amount * fbm(rng, w, h, cells, 3), v + amount * fbm(rng, w, h, cells, 3)
+
+
+def aurora(c: Canvas) -> np.ndarray:
+    """A dark mesh gradient crossed by luminous aurora curtains in the primary and accent."""
+    p = c.palette
+    w, h = c.work_size(480)
+    rng = c.rng
+    u, v = _coords(w, h)
+    wu, wv = _warp(rng, u, v, 0.18)
+    uw, vh = w / max(w, h), h / max(w, h)
+    deep = mix(p.base, p.primary, 0.45)
+    big = max(uw, vh)
+    pts = [(rng.uniform(0, uw), rng.uniform(0, 0.5) * vh, 0.2 * big, p.base) for _ in range(2)]
+    pts += [
+        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.6, 1.0) * vh, 0.2 * big, deep),
+        (rng.uniform(0.1, 0.9) * uw, rng.uniform(0.35, 0.75) * vh, 0.14 * big, mix(p.base, p.primary, 0.8)),
+        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.0, 0.35) * vh, 0.13 * big, mix(p.base, p.accent, 0.35)),
+        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.8, 1.1) * vh, 0.16 * big, p.base),
+    ]
+    img = _mesh(rng, wu, wv, pts)
+    # Curtains: a wavy lower edge, light fading upward, softly streaked by vertical rays.
+    for k in range(2):
+        y0 = rng.uniform(0.4, 0.65) * vh
+        edge = y0 + 0.1 * vh * noise_1d(rng, w, 2.0, 3)[None, :]
+        dy = (v + 0.03 * fbm(rng, w, h, 2.5, 2)) - edge
+        height = rng.uniform(0.2, 0.32) * vh
+        glow = np.where(dy < 0, np.exp(dy / height), np.exp(-((dy / 0.04) ** 2)))
+        rays = 0.82 + 0.18 * noise_1d(rng, w, 30.0, 2)[None, :]
+        strength = smoothstep(-0.7, 0.5, noise_1d(rng, w, 1.6, 2))[None, :] * rays
+        lit = ramp([mix(p.primary, p.paper, 0.55), mix(p.primary, p.paper, 0.15), p.primary, mix(p.accent, p.primary, 0.5)],
+                   np.clip(-dy / (1.3 * height), 0, 1))
+        img = screen(img, lit * (glow * strength * (0.6 - 0.2 * k))[..., None])
+    # Vignette toward the base colour keeps the corners quiet and the palette's dark dominant.
+    r2 = ((u - uw / 2) / uw) ** 2 + ((v - vh / 2) / vh) ** 2
+    img = mix(img, p.base, smoothstep(0.15, 0.6, r2) * 0.55)
+    return c.upscale(img)
+
+
+def blobs(c: Canvas) -> np.ndarray:
+    """Large soft-focus blobs of the palette floating on paper."""
+    p = c.palette
+    w, h = c.work_size(320)
+    rng = c.rng
+    u, v = _coords(w, h)
+    wu, wv = _warp(rng, u, v, 0.08, 2.0)
+    uw, vh = w / max(w, h), h / max(w, h)
+    img = np.broadcast_to(p.paper, (h, w, 3)).copy()
+    colours = [p.primary, p.accent, mix(p.primary, p.paper, 0.45), mix(p.accent, p.paper, 0.4), p.primary,
+               mix(p.primary, p.accent, 0.5), mix(p.base, p.primary, 0.5)]
+    order = rng.permutation(len(colours))
+    for i in order:
+        r = rng.uniform(0.16, 0.34) * max(uw, vh)
+        x, y = rng.uniform(-0.1, 1.1) * uw, rng.uniform(-0.1, 1.1) * vh
+        sx, sy = rng.uniform(0.75, 1.3), rng.uniform(0.75, 1.3)
+        d = np.sqrt(((wu - x) / sx) ** 2 + ((wv - y) / sy) ** 2) / r
+        alpha = (1 - smoothstep(0.35, 1.0, d)) * rng.uniform(0.7, 0.95)
+        img = mix(img, colours[i], alpha)
+    img = box_blur(img, 0.025 * max(w, h))
+    return c.upscale(img)
+
+
+def grain(c: Canvas) -> np.ndarray:
+    """Uncoated paper: a quiet tone with a faint primary tint and vignette, fibres and grain."""
+    p = c.palette
+    w, h = c.work_size(192)
+    rng = c.rng
+    u, v = _coords(w, h)
+    uw, vh = w / max(w, h), h / max(w, h)
+    tone = fbm(rng, w, h, 2.5, 4)
+    img = mix(p.paper, p.base, 0.035 + 0.03 * tone)
+    cx, cy = rng.choice([0.0, 1.0]) * uw, rng.choice([0.0, 1.0]) * vh
+    corner = np.exp(-((u - cx) ** 2 + (v - cy) ** 2) / (2 * (0.45 * max(uw, vh)) ** 2))
+    img = mix(img, p.primary, 0.09 * corner)
+    r2 = ((u - uw / 2) / uw) ** 2 + ((v - vh / 2) / vh) ** 2
+    img = mix(img, mix(p.paper, p.base, 0.5), smoothstep(0.2, 0.55, r2) * 0.12)
+    out = c.upscale(img)
+    return _add_fibres(c, out, 3.0)
+
+
+def _add_fibres(c: Canvas, rgb: np.ndarray, amount: float) -> np.ndarray:
+    """Paper fibres: short horizontal streaks from anisotropically stretched noise, tiled."""
+    rng = c.rng
+    fibres = []
+    for th, tw in ((383, 509), (331, 457)):
+        small = rng.standard_normal((th // 2, tw // 12)).astype(np.float32)
+        fibres.append(resize_f(small, tw, th))
+    out = np.empty_like(rgb)
+    for y0 in range(0, c.height, 512):
+        y1 = min(c.height, y0 + 512)
+        f = np.zeros((y1 - y0, c.width), np.float32)
+        for t in fibres:
+            th, tw = t.shape
+            f += np.tile(t[np.arange(y0, y1) % th], (1, c.width // tw + 1))[:, : c.width]
+        out[y0:y1] = np.clip(rgb[y0:y1] + (f * np.float32(amount / 1.2))[..., None] + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def photo(c: Canvas) -> np.ndarray:
+    """A dusk landscape: graded sky, low sun, layered ridges in aerial perspective, valley mist."""
+    p = c.palette
+    w, h = c.work_size(540)
+    rng = c.rng
+    u, v = _coords(w, h)
+    uw, vh = w / max(w, h), h / max(w, h)
+    horizon = rng.uniform(0.5, 0.62) * vh
+    glow = mix(p.accent, p.paper, 0.35)
+    t = np.clip(v / horizon, 0, 1)
+    img = ramp([mix(p.base, p.primary, 0.35), mix(p.primary, p.paper, 0.15), mix(glow, p.primary, 0.25), glow], t ** 1.3)
+    sx, sy = rng.uniform(0.25, 0.75) * uw, horizon - rng.uniform(0.05, 0.12) * vh
+    d = np.hypot(u - sx, v - sy)
+    img = screen(img, mix(p.accent, p.paper, 0.5) * (np.exp(-((d / (0.22 * uw)) ** 2)) * 0.55)[..., None])
+    sun = np.clip((0.035 * uw - d) * max(w, h) + 0.5, 0, 1)
+    img = mix(img, mix(p.paper, p.accent, 0.25), sun * 0.9)
+    haze = mix(glow, p.primary, 0.3)
+    layers = 5
+    for k in range(layers):
+        depth = k / (layers - 1)
+        base_y = horizon + (0.02 + 0.33 * depth ** 1.2) * vh - 0.08 * vh
+        amp = (0.05 + 0.06 * depth) * vh
+        ridge = base_y - amp * np.abs(noise_1d(rng, w, 2.0 + 2 * depth, 5))[None, :] * 1.6
+        colour = mix(haze, mix(p.base, p.primary, 0.12), 0.3 + 0.68 * depth)
+        inside = np.clip((v - ridge) * max(w, h) + 0.5, 0, 1)
+        mist = smoothstep(base_y - 1.2 * amp, base_y + 0.14 * vh, v) * (0.45 - 0.3 * depth)
+        fill = mix(colour[None, None, :], haze, mist)
+        img = mix(img, fill, inside)
+    return c.upscale(img)
+
+
+def flat(c: Canvas) -> np.ndarray:
+    """The base colour, exactly."""
+    rgb = np.round(c.palette.base * 255).astype(np.uint8)
+    return np.broadcast_to(rgb, (c.height, c.width, 3)).copy()

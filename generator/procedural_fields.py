@@ -116,13 +116,27 @@ def mix(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
     return a + (b - a) * t
 
 
-def ramp(stops: list[np.ndarray], t: np.ndarray) -> np.ndarray:
-    """Map t in [0, 1] through evenly spaced colour stops, interpolated in OKLab."""
+def ramp(stops: list[np.ndarray], t: np.ndarray, hue: bool = False) -> np.ndarray:
+    """Map t in [0, 1] through evenly spaced colour stops, interpolated in OKLab.
+
+    With hue=True the interpolation runs in OKLCh along the shorter hue arc, so two saturated
+    colours blend through vivid neighbours (blue -> violet -> orange) instead of through grey.
+    """
     labs = srgb_to_oklab(np.stack(stops))
     t = np.clip(t, 0.0, 1.0) * (len(stops) - 1)
     i = np.minimum(t.astype(np.int32), len(stops) - 2)
     f = (t - i)[..., None]
-    return oklab_to_srgb(labs[i] * (1 - f) + labs[i + 1] * f)
+    if not hue:
+        return oklab_to_srgb(labs[i] * (1 - f) + labs[i + 1] * f)
+    lch = np.stack([labs[:, 0], np.hypot(labs[:, 1], labs[:, 2]), np.arctan2(labs[:, 2], labs[:, 1])], -1)
+    for k in range(len(lch)):  # a grey stop borrows its neighbour's hue
+        if lch[k, 1] < 0.02:
+            lch[k, 2] = lch[k - 1 if k else min(k + 1, len(lch) - 1), 2]
+    a, b = lch[i], lch[i + 1]
+    dh = np.mod(b[..., 2] - a[..., 2] + np.pi, 2 * np.pi) - np.pi
+    f = f[..., 0]
+    L, C, H = a[..., 0] + (b[..., 0] - a[..., 0]) * f, a[..., 1] + (b[..., 1] - a[..., 1]) * f, a[..., 2] + dh * f
+    return oklab_to_srgb(np.stack([L, C * np.cos(H), C * np.sin(H)], -1).astype(np.float32))
 
 
 def screen(base: np.ndarray, light: np.ndarray) -> np.ndarray:

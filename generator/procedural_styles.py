@@ -49,38 +49,36 @@ def _warp(rng, u, v, amount: float, cells: float = 2.5) -> tuple[np.ndarray, np.
 
 
 def aurora(c: Canvas) -> np.ndarray:
-    """A dark mesh gradient crossed by luminous aurora curtains in the primary and accent."""
+    """Luminous ribbons and glows, gradient-mapped from the base through primary to accent."""
     p = c.palette
-    w, h = c.work_size(480)
+    w, h = c.work_size(400)
     rng = c.rng
     u, v = _coords(w, h)
-    wu, wv = _warp(rng, u, v, 0.18)
+    wu, wv = _warp(rng, u, v, 0.12, 1.8)
     uw, vh = w / max(w, h), h / max(w, h)
-    deep = mix(p.base, p.primary, 0.45)
     big = max(uw, vh)
-    pts = [(rng.uniform(0, uw), rng.uniform(0, 0.5) * vh, 0.2 * big, p.base) for _ in range(2)]
-    pts += [
-        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.6, 1.0) * vh, 0.2 * big, deep),
-        (rng.uniform(0.1, 0.9) * uw, rng.uniform(0.35, 0.75) * vh, 0.14 * big, mix(p.base, p.primary, 0.8)),
-        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.0, 0.35) * vh, 0.13 * big, mix(p.base, p.accent, 0.35)),
-        (rng.uniform(0.0, 1.0) * uw, rng.uniform(0.8, 1.1) * vh, 0.16 * big, p.base),
-    ]
-    img = _mesh(rng, wu, wv, pts)
-    # Curtains: a wavy lower edge, light fading upward, softly streaked by vertical rays.
-    for k in range(2):
-        y0 = rng.uniform(0.4, 0.65) * vh
-        edge = y0 + 0.1 * vh * noise_1d(rng, w, 2.0, 3)[None, :]
-        dy = (v + 0.03 * fbm(rng, w, h, 2.5, 2)) - edge
-        height = rng.uniform(0.2, 0.32) * vh
-        glow = np.where(dy < 0, np.exp(dy / height), np.exp(-((dy / 0.04) ** 2)))
-        rays = 0.82 + 0.18 * noise_1d(rng, w, 30.0, 2)[None, :]
-        strength = smoothstep(-0.7, 0.5, noise_1d(rng, w, 1.6, 2))[None, :] * rays
-        lit = ramp([mix(p.primary, p.paper, 0.55), mix(p.primary, p.paper, 0.15), p.primary, mix(p.accent, p.primary, 0.5)],
-                   np.clip(-dy / (1.3 * height), 0, 1))
-        img = screen(img, lit * (glow * strength * (0.6 - 0.2 * k))[..., None])
-    # Vignette toward the base colour keeps the corners quiet and the palette's dark dominant.
+    light = np.zeros((h, w), np.float32)
+    # Broad glows anchor the composition: one low, one high, on opposite sides.
+    side = rng.choice([0.15, 0.85])
+    for gx, gy, s, amp in ((side, 0.9, 0.3, 0.5), (1 - side, 0.1, 0.22, 0.3)):
+        light += amp * np.exp(-((wu - gx * uw) ** 2 + (wv - gy * vh) ** 2) / (2 * (s * big) ** 2))
+    # Ribbons: curves across the canvas with a crisp lower edge and a long upward fade.
+    tilt = rng.uniform(-0.35, 0.35)
+    for k in range(3):
+        y0 = (0.3 + 0.2 * k + rng.uniform(-0.06, 0.06)) * vh
+        curve = y0 + tilt * (u - uw / 2) + 0.09 * vh * np.sin(2 * np.pi * (u / uw * rng.uniform(0.6, 1.2) + rng.random()))
+        dy = wv - curve
+        fade = rng.uniform(0.1, 0.2) * vh
+        prof = np.where(dy < 0, np.exp(dy / fade), np.exp(-((dy / (0.025 * vh)) ** 2)))
+        prof += 0.6 * np.exp(-((dy / (0.012 * vh)) ** 2))
+        rays = 0.85 + 0.15 * noise_1d(rng, w, 24.0, 2)[None, :]
+        light += (0.75 - 0.15 * k) * prof * rays * smoothstep(-0.8, 0.6, noise_1d(rng, w, 1.5, 2))[None, :]
+    light *= 0.85 + 0.3 * fbm(rng, w, h, 2.0, 3)
+    t = 1.0 - np.exp(-1.5 * np.clip(light, 0, None) ** 1.3)
+    stops = [p.base, mix(p.base, p.primary, 0.4), p.primary, p.accent, mix(p.accent, p.paper, 0.6)]
+    img = ramp(stops, t, hue=True)
     r2 = ((u - uw / 2) / uw) ** 2 + ((v - vh / 2) / vh) ** 2
-    img = mix(img, p.base, smoothstep(0.15, 0.6, r2) * 0.55)
+    img = mix(img, p.base, smoothstep(0.2, 0.7, r2) * 0.5)
     return c.upscale(img)
 
 

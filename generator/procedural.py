@@ -84,10 +84,13 @@ class Canvas:
 
 @dataclass(frozen=True)
 class Style:
-    """A style: its painter, grain strength (8-bit sigma) and the work size of its text calming."""
+    """A style: its painter, grain and paper-texture strength (8-bit units), and how much of
+    that noise is taken away under text (the rest keeps the calm areas from looking pasted on)."""
 
     paint: Callable[[Canvas], np.ndarray]
     grain: float
+    texture: float = 0.0
+    calm: float = 0.8
 
 
 def _styles() -> dict[str, Style]:
@@ -99,7 +102,7 @@ def _styles() -> dict[str, Style]:
         "blobs": Style(sty.blobs, 2.6),
         "geometric": Style(pat.geometric, 2.0),
         "halftone": Style(pat.halftone, 1.6),
-        "grain": Style(sty.grain, 4.5),
+        "grain": Style(sty.grain, 3.0, texture=4.0, calm=0.65),
         "photo": Style(sty.photo, 2.4),
         "flat": Style(sty.flat, 0.0),
     }
@@ -131,7 +134,7 @@ class ProceduralBackend:
             style = STYLES[style_name]
             rgb = style.paint(canvas)
             boxes = request.text_boxes if request.text_aware else ()
-            image = Image.fromarray(finish(canvas, rgb, style.grain, boxes), "RGB")
+            image = Image.fromarray(finish(canvas, rgb, style, boxes), "RGB")
         # 4. Describe
         metadata = {
             "generator": self.name,
@@ -159,8 +162,10 @@ class ProceduralBackend:
         return style
 
 
-def finish(canvas: Canvas, rgb: np.ndarray, grain: float, boxes: tuple) -> np.ndarray:
-    """Calm the areas under `boxes` and add grain; returns a new (H, W, 3) uint8 array."""
+def finish(canvas: Canvas, rgb: np.ndarray, style: Style, boxes: tuple) -> np.ndarray:
+    """Calm the areas under `boxes`, add grain and texture; returns a new (H, W, 3) uint8 array."""
+    from generator.procedural_styles import paper_texture, paper_tiles
+
     w, h = canvas.width, canvas.height
     mask = calm = None
     if boxes:
@@ -169,23 +174,25 @@ def finish(canvas: Canvas, rgb: np.ndarray, grain: float, boxes: tuple) -> np.nd
         if small.any():
             mask = _up_l(small * 255.0, w, h)
             calm = _calm_version(rgb, ww, wh)
-    if mask is None and grain <= 0:
+    if mask is None and style.grain <= 0 and style.texture <= 0:
         return rgb
-    tiles = _GrainTiles(canvas.rng) if grain > 0 else None
+    grain = _GrainTiles(canvas.rng) if style.grain > 0 else None
+    paper = paper_tiles(canvas.rng) if style.texture > 0 else None
     out = np.empty_like(rgb)
     for y0 in range(0, h, _STRIP):
         y1 = min(h, y0 + _STRIP)
         px = rgb[y0:y1].astype(np.float32)
-        m = None
+        noise = np.zeros((y1 - y0, w), np.float32)
+        if grain is not None:
+            noise += grain.rows(y0, y1, w) * np.float32(style.grain)
+        if paper is not None:
+            noise += paper_texture(canvas, y0, y1, paper) * np.float32(style.texture)
         if mask is not None:
-            m = mask[y0:y1].astype(np.float32)[..., None] * np.float32(1 / 255)
-            px += (calm[y0:y1].astype(np.float32) - px) * m
-        if tiles is not None:
-            g = tiles.rows(y0, y1, w) * np.float32(grain)
-            if m is not None:
-                # Grain is detail too: keep only a whisper of it (enough to dither) under text.
-                g *= 1.0 - 0.8 * m[..., 0]
-            px += g[..., None]
+            m = mask[y0:y1].astype(np.float32) * np.float32(1 / 255)
+            px += (calm[y0:y1].astype(np.float32) - px) * m[..., None]
+            # Grain is detail too; keep a little under text so it dithers and matches around it.
+            noise *= 1.0 - style.calm * m
+        px += noise[..., None]
         np.clip(px + 0.5, 0, 255, out=px)
         out[y0:y1] = px.astype(np.uint8)
     return out

@@ -106,39 +106,37 @@ def blobs(c: Canvas) -> np.ndarray:
 
 
 def grain(c: Canvas) -> np.ndarray:
-    """Uncoated paper: a quiet tone with a faint primary tint and vignette, fibres and grain."""
+    """Uncoated paper: a warm, uneven tone with a faint wash of colour, tooth, fibres and grain."""
     p = c.palette
     w, h = c.work_size(192)
     rng = c.rng
     u, v = _coords(w, h)
     uw, vh = w / max(w, h), h / max(w, h)
-    tone = fbm(rng, w, h, 2.5, 4)
-    img = mix(p.paper, p.base, 0.035 + 0.03 * tone)
+    shade = mix(p.paper, p.accent, 0.25) * 0.9  # paper darkens warm, never toward grey
+    img = mix(p.paper, shade, 0.12 + 0.12 * fbm(rng, w, h, 2.5, 4))
     cx, cy = rng.choice([0.0, 1.0]) * uw, rng.choice([0.0, 1.0]) * vh
-    corner = np.exp(-((u - cx) ** 2 + (v - cy) ** 2) / (2 * (0.45 * max(uw, vh)) ** 2))
-    img = mix(img, p.primary, 0.09 * corner)
+    corner = np.exp(-((u - cx) ** 2 + (v - cy) ** 2) / (2 * (0.5 * max(uw, vh)) ** 2))
+    img = mix(img, mix(p.paper, p.primary, 0.5), 0.1 * corner)
     r2 = ((u - uw / 2) / uw) ** 2 + ((v - vh / 2) / vh) ** 2
-    img = mix(img, mix(p.paper, p.base, 0.5), smoothstep(0.2, 0.55, r2) * 0.12)
-    out = c.upscale(img)
-    return _add_fibres(c, out, 3.0)
+    img = mix(img, shade, smoothstep(0.2, 0.6, r2) * 0.35)
+    return c.upscale(img)
 
 
-def _add_fibres(c: Canvas, rgb: np.ndarray, amount: float) -> np.ndarray:
-    """Paper fibres: short horizontal streaks from anisotropically stretched noise, tiled."""
-    rng = c.rng
-    fibres = []
-    for th, tw in ((383, 509), (331, 457)):
-        small = rng.standard_normal((th // 2, tw // 12)).astype(np.float32)
-        fibres.append(resize_f(small, tw, th))
-    out = np.empty_like(rgb)
-    for y0 in range(0, c.height, 512):
-        y1 = min(c.height, y0 + 512)
-        f = np.zeros((y1 - y0, c.width), np.float32)
-        for t in fibres:
-            th, tw = t.shape
-            f += np.tile(t[np.arange(y0, y1) % th], (1, c.width // tw + 1))[:, : c.width]
-        out[y0:y1] = np.clip(rgb[y0:y1] + (f * np.float32(amount / 1.2))[..., None] + 0.5, 0, 255).astype(np.uint8)
-    return out
+def paper_texture(c: Canvas, y0: int, y1: int, tiles: list[np.ndarray]) -> np.ndarray:
+    """Rows y0..y1 of a paper texture (tooth and fibres, unit-ish amplitude) from coprime tiles."""
+    f = np.zeros((y1 - y0, c.width), np.float32)
+    for t in tiles:
+        th, tw = t.shape
+        f += np.tile(t[np.arange(y0, y1) % th], (1, c.width // tw + 1))[:, : c.width]
+    return f
+
+
+def paper_tiles(rng: np.random.Generator) -> list[np.ndarray]:
+    """Tiles of paper tooth (3-px blotches) and sparse fibres (short horizontal streaks)."""
+    tooth = resize_f(rng.standard_normal((127, 113)).astype(np.float32), 381, 339)
+    streak = rng.standard_normal((331 // 2, 457 // 14)).astype(np.float32)
+    fibres = np.maximum(resize_f(streak, 457, 331) - 0.8, 0) * 2.0
+    return [tooth * 0.8, -fibres]  # fibres read as slightly darker strands
 
 
 def photo(c: Canvas) -> np.ndarray:
@@ -149,26 +147,29 @@ def photo(c: Canvas) -> np.ndarray:
     u, v = _coords(w, h)
     uw, vh = w / max(w, h), h / max(w, h)
     horizon = rng.uniform(0.5, 0.62) * vh
-    glow = mix(p.accent, p.paper, 0.35)
+    glow = mix(p.accent, p.paper, 0.4)
     t = np.clip(v / horizon, 0, 1)
-    img = ramp([mix(p.base, p.primary, 0.35), mix(p.primary, p.paper, 0.15), mix(glow, p.primary, 0.25), glow], t ** 1.3)
-    sx, sy = rng.uniform(0.25, 0.75) * uw, horizon - rng.uniform(0.05, 0.12) * vh
-    d = np.hypot(u - sx, v - sy)
-    img = screen(img, mix(p.accent, p.paper, 0.5) * (np.exp(-((d / (0.22 * uw)) ** 2)) * 0.55)[..., None])
-    sun = np.clip((0.035 * uw - d) * max(w, h) + 0.5, 0, 1)
-    img = mix(img, mix(p.paper, p.accent, 0.25), sun * 0.9)
-    haze = mix(glow, p.primary, 0.3)
+    sky = [mix(p.base, p.primary, 0.3), mix(p.primary, p.base, 0.15), mix(p.primary, p.paper, 0.3), glow]
+    img = ramp(sky, t ** 1.4)
+    sx, sy = rng.uniform(0.25, 0.75) * uw, horizon - rng.uniform(0.04, 0.1) * vh
+    d = np.hypot((u - sx) / 1.6, v - sy)
+    sun = np.clip((0.03 * uw - np.hypot(u - sx, v - sy)) * max(w, h) + 0.5, 0, 1)
+    img = mix(img, mix(p.paper, p.accent, 0.2), sun * 0.95)
+    far, near = mix(glow, p.primary, 0.25), mix(p.base, p.primary, 0.08)
     layers = 5
     for k in range(layers):
         depth = k / (layers - 1)
-        base_y = horizon + (0.02 + 0.33 * depth ** 1.2) * vh - 0.08 * vh
+        base_y = horizon + (0.35 * depth ** 1.2 - 0.06) * vh
         amp = (0.05 + 0.06 * depth) * vh
         ridge = base_y - amp * np.abs(noise_1d(rng, w, 2.0 + 2 * depth, 5))[None, :] * 1.6
-        colour = mix(haze, mix(p.base, p.primary, 0.12), 0.3 + 0.68 * depth)
+        colour = ramp([far, mix(p.primary, p.base, 0.55), near], np.full((1, 1), 0.15 + 0.85 * depth))
+        rock = 1.0 + (0.05 + 0.04 * depth) * fbm(rng, w, h, 5 + 6 * depth, 4)
         inside = np.clip((v - ridge) * max(w, h) + 0.5, 0, 1)
-        mist = smoothstep(base_y - 1.2 * amp, base_y + 0.14 * vh, v) * (0.45 - 0.3 * depth)
-        fill = mix(colour[None, None, :], haze, mist)
+        mist = smoothstep(base_y - 1.2 * amp, base_y + 0.14 * vh, v) * (0.5 - 0.35 * depth)
+        fill = mix(np.clip(colour * rock[..., None], 0, 1), far, mist)
         img = mix(img, fill, inside)
+    # The sun's glow spills over the far ridges and the haze: light on top of everything.
+    img = screen(img, mix(p.accent, p.paper, 0.3) * (0.6 * np.exp(-((d / (0.25 * uw)) ** 2)))[..., None])
     return c.upscale(img)
 
 

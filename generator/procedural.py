@@ -202,7 +202,7 @@ def _calm_version(rgb: np.ndarray, ww: int, wh: int) -> np.ndarray:
     """The image with its detail removed: shrunk, blurred heavily, grown back to full size."""
     h, w = rgb.shape[:2]
     small = np.asarray(Image.fromarray(rgb, "RGB").resize((ww, wh), Image.BOX), np.float32)
-    blurred = box_blur(small, 0.05 * min(ww, wh) + 1)
+    blurred = box_blur(small, 0.25 * min(ww, wh) + 1)
     im = Image.fromarray(np.clip(blurred + 0.5, 0, 255).astype(np.uint8), "RGB")
     return np.asarray(im.resize((w, h), Image.BICUBIC))
 

@@ -88,21 +88,33 @@ def blobs(c: Canvas) -> np.ndarray:
     w, h = c.work_size(320)
     rng = c.rng
     u, v = _coords(w, h)
-    wu, wv = _warp(rng, u, v, 0.08, 2.0)
+    wu, wv = _warp(rng, u, v, 0.14, 1.6)
     uw, vh = w / max(w, h), h / max(w, h)
     img = np.broadcast_to(p.paper, (h, w, 3)).copy()
-    colours = [p.primary, p.accent, mix(p.primary, p.paper, 0.45), mix(p.accent, p.paper, 0.4), p.primary,
-               mix(p.primary, p.accent, 0.5), mix(p.base, p.primary, 0.5)]
-    order = rng.permutation(len(colours))
-    for i in order:
-        r = rng.uniform(0.16, 0.34) * max(uw, vh)
-        x, y = rng.uniform(-0.1, 1.1) * uw, rng.uniform(-0.1, 1.1) * vh
+    colours = [p.primary, p.accent, mix(p.primary, p.paper, 0.5), mix(p.accent, p.paper, 0.45), p.primary,
+               mix(p.primary, p.base, 0.35)]
+    for i, (x, y) in zip(rng.permutation(len(colours)), _spread(rng, len(colours), uw, vh)):
+        r = rng.uniform(0.26, 0.42) * max(uw, vh)
         sx, sy = rng.uniform(0.75, 1.3), rng.uniform(0.75, 1.3)
         d = np.sqrt(((wu - x) / sx) ** 2 + ((wv - y) / sy) ** 2) / r
-        alpha = (1 - smoothstep(0.35, 1.0, d)) * rng.uniform(0.7, 0.95)
+        alpha = (1 - smoothstep(0.3, 1.0, d)) * rng.uniform(0.75, 0.95)
         img = mix(img, colours[i], alpha)
     img = box_blur(img, 0.025 * max(w, h))
     return c.upscale(img)
+
+
+def _spread(rng: np.random.Generator, n: int, uw: float, vh: float) -> list[tuple[float, float]]:
+    """n well-spread points (best-candidate sampling), so blobs overlap a little, not a lot."""
+    pts: list[tuple[float, float]] = []
+    for _ in range(n):
+        cand = rng.uniform(-0.05, 1.05, (24, 2)) * (uw, vh)
+        if pts:
+            d = np.min(np.hypot(cand[:, None, 0] - np.array(pts)[None, :, 0], cand[:, None, 1] - np.array(pts)[None, :, 1]), 1)
+            pick = cand[int(np.argmax(d))]
+        else:
+            pick = cand[0]
+        pts.append((float(pick[0]), float(pick[1])))
+    return pts
 
 
 def grain(c: Canvas) -> np.ndarray:

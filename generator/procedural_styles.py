@@ -69,7 +69,7 @@ def aurora(c: Canvas) -> np.ndarray:
         curve = y0 + tilt * (u - uw / 2) + 0.09 * vh * np.sin(2 * np.pi * (u / uw * rng.uniform(0.6, 1.2) + rng.random()))
         dy = wv - curve
         fade = rng.uniform(0.1, 0.2) * vh
-        prof = np.where(dy < 0, np.exp(dy / fade), np.exp(-((dy / (0.025 * vh)) ** 2)))
+        prof = np.where(dy < 0, np.exp(np.minimum(dy, 0) / fade), np.exp(-((dy / (0.025 * vh)) ** 2)))
         prof += 0.6 * np.exp(-((dy / (0.012 * vh)) ** 2))
         rays = 0.85 + 0.15 * noise_1d(rng, w, 24.0, 2)[None, :]
         light += (0.75 - 0.15 * k) * prof * rays * smoothstep(-0.8, 0.6, noise_1d(rng, w, 1.5, 2))[None, :]

@@ -1,0 +1,166 @@
+"""The procedural backend: determinism, sizes, palette, text-aware calming, errors, illustrations."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from composer.errors import GeneratorError, SpecError
+from generator.base import Box, GenerateRequest, get_backend
+from generator.metrics import rea, rea_outside
+from generator.procedural import STYLES, ProceduralBackend
+
+PALETTE = ("#1B1035", "#FF3D7F", "#FFC43D", "#F7F3EC")
+TEXTURED = [s for s in STYLES if s != "flat"]
+
+
+def gen(**kw):
+    kw.setdefault("width", 216)
+    kw.setdefault("height", 270)
+    kw.setdefault("palette", PALETTE)
+    return ProceduralBackend().generate(GenerateRequest(**kw))
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def palette_distance(image, palette) -> np.ndarray:
+    """Per pixel, the RGB distance to the nearest blend of two palette colours."""
+    px = np.asarray(image.convert("RGB"), float).reshape(-1, 3)
+    best = np.full(len(px), np.inf)
+    for a, b in itertools.combinations_with_replacement([_rgb(c) for c in palette], 2):
+        d = b - a
+        n = float(d @ d)
+        t = np.clip((px - a) @ d / n, 0, 1)[:, None] if n else np.zeros((len(px), 1))
+        best = np.minimum(best, np.linalg.norm(px - (a + t * d), axis=1))
+    return best
+
+
+def test_registered_as_the_procedural_backend():
+    backend = get_backend("procedural")
+    assert isinstance(backend, ProceduralBackend) and backend.name == "procedural"
+    assert list(STYLES) == ["aurora", "blobs", "geometric", "halftone", "grain", "photo", "flat"]
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_same_request_same_bytes(style):
+    a, b = gen(style=style, seed=11), gen(style=style, seed=11)
+    assert a.image.tobytes() == b.image.tobytes()
+
+
+@pytest.mark.parametrize("style", TEXTURED)
+def test_different_seed_different_image(style):
+    assert gen(style=style, seed=1).image.tobytes() != gen(style=style, seed=2).image.tobytes()
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+@pytest.mark.parametrize("size", [(333, 517), (1, 1), (517, 2), (3, 3)])
+def test_renders_any_size(style, size):
+    out = gen(style=style, width=size[0], height=size[1], text_boxes=(Box(0, 0, 1, 1),))
+    assert out.image.mode == "RGB" and out.image.size == size
+
+
+def test_metadata():
+    out = gen(style="halftone", seed=9, text_aware=False)
+    assert out.metadata == {
+        "generator": "procedural", "kind": "background", "style": "halftone", "seed": 9,
+        "size": [216, 270], "text_aware": False,
+    }
+    assert gen().metadata["style"] == "aurora"  # the default
+
+
+def test_negative_and_huge_seeds_are_deterministic():
+    assert gen(seed=-5).image.tobytes() == gen(seed=-5).image.tobytes()
+    assert gen(seed=-5).image.tobytes() != gen(seed=5).image.tobytes()
+    assert gen(seed=2**70).image.size == (216, 270)
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_palette_dominates(style):
+    image = gen(style=style, seed=4).image
+    near = palette_distance(image, PALETTE)
+    # Most pixels sit on (or within a few levels of) a blend of two palette colours ...
+    assert np.median(near) < 20 and near.mean() < 25
+    # ... which a different palette does not explain.
+    other = ("#003B2E", "#00C2A8", "#9AD14B", "#E4FFF9")
+    assert palette_distance(image, other).mean() > 2 * near.mean() + 10
+
+
+def test_flat_is_exactly_the_base_colour():
+    px = np.asarray(gen(style="flat").image)
+    assert (px == _rgb(PALETTE[0])).all()
+
+
+def test_short_palettes_derive_the_missing_roles():
+    one = gen(style="geometric", palette=("#0B3D91",)).image
+    assert len(np.unique(np.asarray(one).reshape(-1, 3), axis=0)) > 3
+
+
+@pytest.mark.parametrize("style", TEXTURED)
+def test_text_aware_calms_text_boxes(style):
+    # A realistic size: on a thumbnail, even a calm sky is a steep ramp no blur can flatten.
+    size = {"width": 432, "height": 540}
+    boxes = (Box(60, 48, 312, 100), Box(80, 360, 220, 80))
+    plain = gen(style=style, seed=3, text_boxes=boxes, text_aware=False, **size).image
+    aware = gen(style=style, seed=3, text_boxes=boxes, text_aware=True, **size).image
+    for box in boxes:
+        assert rea(aware, box) <= 0.5 * rea(plain, box), (style, box)
+    # Away from the text (past the mask's margin and feather) the image keeps its character.
+    far = [Box(0, 0, 432, 210), Box(0, 320, 432, 220)]
+    assert rea_outside(aware, far) == pytest.approx(rea_outside(plain, far), rel=0.1)
+
+
+def test_text_aware_keeps_colour_under_text():
+    box = Box(30, 24, 156, 60)
+    plain = np.asarray(gen(style="geometric", seed=3, text_boxes=(box,), text_aware=False).image, float)
+    aware = np.asarray(gen(style="geometric", seed=3, text_boxes=(box,)).image, float)
+    sl = np.s_[24:84, 30:186]
+    assert np.abs(plain[sl].mean((0, 1)) - aware[sl].mean((0, 1))).max() < 30
+
+
+def test_unknown_style_lists_the_allowed_ones():
+    with pytest.raises(SpecError) as err:
+        gen(style="vaporwave")
+    assert str(err.value) == (
+        "unknown procedural style 'vaporwave'; allowed: aurora | blobs | geometric | halftone | grain | photo | flat"
+    )
+
+
+def test_bad_inputs():
+    with pytest.raises(GeneratorError, match=r"`width` and `height` have to be positive integers but are 0 and 10"):
+        gen(width=0, height=10)
+    with pytest.raises(GeneratorError, match="the procedural generator allows at most 100000000"):
+        gen(width=20000, height=20000)
+    with pytest.raises(SpecError, match=r"palette colour 'blue' is not a \"#RRGGBB\" hex colour"):
+        gen(palette=("blue",))
+    with pytest.raises(SpecError, match="unknown kind 'poster'; allowed: background | illustration"):
+        gen(kind="poster")
+
+
+@pytest.mark.parametrize("shape", [None, "rounded", "circle"])
+def test_illustration_is_rgba_with_transparency(shape):
+    out = gen(kind="illustration", width=120, height=90, options={"shape": shape} if shape else {})
+    alpha = np.asarray(out.image)[..., 3]
+    assert out.image.mode == "RGBA" and out.image.size == (120, 90)
+    assert alpha.max() == 255 and alpha[0, 0] == 0  # an opaque motif, transparent corners
+    assert out.metadata["kind"] == "illustration"
+    if shape == "circle":
+        assert alpha[1, 60] > 0 and alpha[45, 2] == 0  # a centred disc as tall as the box
+
+
+def test_illustration_unknown_shape():
+    with pytest.raises(SpecError, match=r"unknown illustration shape 'star'; allowed: none \| rounded \| circle"):
+        gen(kind="illustration", options={"shape": "star"})
+
+
+def test_importing_never_imports_torch_or_scipy():
+    code = "import generator.procedural, sys; print('torch' in sys.modules, 'scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["False", "False"]

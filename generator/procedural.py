@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops
 
 from composer.errors import GeneratorError, SpecError
 from generator.base import GeneratedImage, GenerateRequest
@@ -25,7 +25,6 @@ __all__ = ["MAX_PIXELS", "STYLES", "Canvas", "Palette", "ProceduralBackend", "St
 
 MAX_PIXELS = 100_000_000
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_STRIP = 512  # rows finished at a time, so print sizes stay within a few hundred MB
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,12 @@ class Canvas:
         s = min(1.0, long_side / max(self.width, self.height))
         return max(1, int(round(self.width * s))), max(1, int(round(self.height * s)))
 
-    def upscale(self, rgb: np.ndarray) -> np.ndarray:
+    def upscale(self, rgb: np.ndarray) -> Image.Image:
         """Dither a float work-resolution image to 8 bits and resize it to the full size."""
         im = Image.fromarray(to_uint8(rgb, self.rng), "RGB")
         if im.size != (self.width, self.height):
             im = im.resize((self.width, self.height), Image.BICUBIC)
-        return np.asarray(im)
+        return im
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ class Style:
     """A style: its painter, grain and paper-texture strength (8-bit units), and how much of
     that noise is taken away under text (the rest keeps the calm areas from looking pasted on)."""
 
-    paint: Callable[[Canvas], np.ndarray]
+    paint: Callable[[Canvas], Image.Image | np.ndarray]
     grain: float
     texture: float = 0.0
     calm: float = 0.8
@@ -134,7 +133,7 @@ class ProceduralBackend:
             style = STYLES[style_name]
             rgb = style.paint(canvas)
             boxes = request.text_boxes if request.text_aware else ()
-            image = Image.fromarray(finish(canvas, rgb, style, boxes), "RGB")
+            image = finish(canvas, rgb, style, boxes)
         # 4. Describe
         metadata = {
             "generator": self.name,
@@ -162,69 +161,79 @@ class ProceduralBackend:
         return style
 
 
-def finish(canvas: Canvas, rgb: np.ndarray, style: Style, boxes: tuple) -> np.ndarray:
-    """Calm the areas under `boxes`, add grain and texture; returns a new (H, W, 3) uint8 array."""
-    from generator.procedural_styles import paper_texture, paper_tiles
-
-    w, h = canvas.width, canvas.height
-    mask = calm = None
+def finish(canvas: Canvas, painted: Image.Image | np.ndarray, style: Style, boxes: tuple) -> Image.Image:
+    """Calm the areas under `boxes`, then add grain and texture (all in Pillow, at C speed)."""
+    img = painted if isinstance(painted, Image.Image) else Image.fromarray(painted, "RGB")
+    w, h = img.size
+    regions = []
     if boxes:
         ww, wh = canvas.work_size(256)
         small = text_mask(ww, wh, scale_boxes(boxes, ww / w, wh / h), feather=0.06 * min(ww, wh))
-        if small.any():
-            mask = _up_l(small * 255.0, w, h)
-            calm = _calm_version(rgb, ww, wh)
-    if mask is None and style.grain <= 0 and style.texture <= 0:
-        return rgb
-    grain = _GrainTiles(canvas.rng) if style.grain > 0 else None
-    paper = paper_tiles(canvas.rng) if style.texture > 0 else None
-    out = np.empty_like(rgb)
-    for y0 in range(0, h, _STRIP):
-        y1 = min(h, y0 + _STRIP)
-        px = rgb[y0:y1].astype(np.float32)
-        noise = np.zeros((y1 - y0, w), np.float32)
-        if grain is not None:
-            noise += grain.rows(y0, y1, w) * np.float32(style.grain)
-        if paper is not None:
-            noise += paper_texture(canvas, y0, y1, paper) * np.float32(style.texture)
-        if mask is not None:
-            m = mask[y0:y1].astype(np.float32) * np.float32(1 / 255)
-            px += (calm[y0:y1].astype(np.float32) - px) * m[..., None]
-            # Grain is detail too; keep a little under text so it dithers and matches around it.
-            noise *= 1.0 - style.calm * m
-        px += noise[..., None]
-        np.clip(px + 0.5, 0, 255, out=px)
-        out[y0:y1] = px.astype(np.uint8)
+        if (small > 1 / 255).any():
+            blurred = _blurred(img, canvas.work_size(64))
+            regions = [_calm(img, small, blurred, rows) for rows in _row_runs(small > 1 / 255)]
+    noise = _noise(canvas, style)
+    if noise is None:
+        return img
+    for bbox, m in regions:
+        # Grain is detail too; keep a little under text so it dithers and matches around it.
+        k = m.point([int(v * style.calm + 0.5) for v in range(256)])
+        noise.paste(Image.composite(Image.new("L", m.size, 128), noise.crop(bbox), k), bbox[:2])
+    return ImageChops.add(img, Image.merge("RGB", (noise, noise, noise)), 1.0, -128)
+
+
+def _row_runs(on: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of consecutive rows with any True cell: a headline and a footer calm separately."""
+    rows = np.flatnonzero(on.any(1))
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]]
+    return [(int(a), int(b) + 1) for a, b in zip(starts, ends)]
+
+
+def _blurred(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The image with its detail removed: shrunk to `size` and blurred by a quarter of it."""
+    shrunk = np.asarray(img.resize(size, Image.BOX), np.float32)
+    blurred = box_blur(shrunk, 0.25 * min(size) + 1)
+    return Image.fromarray(np.clip(blurred + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def _calm(img: Image.Image, small: np.ndarray, blurred: Image.Image, rows: tuple[int, int]):
+    """Blend `img` in place toward `blurred` where the work-size mask `small` is set in `rows`.
+
+    Only that band's bounding box is touched; returns the box and the full-size mask inside it.
+    """
+    w, h = img.size
+    wh, ww = small.shape
+    xs = np.flatnonzero((small[rows[0] : rows[1]] > 1 / 255).any(0))
+    x0, x1 = max(0, int(xs[0] * w / ww) - 2), min(w, int(np.ceil((xs[-1] + 1) * w / ww)) + 2)
+    y0, y1 = max(0, int(rows[0] * h / wh) - 2), min(h, int(np.ceil(rows[1] * h / wh)) + 2)
+    size, bbox = (x1 - x0, y1 - y0), (x0, y0, x1, y1)
+    mask = Image.fromarray(np.clip(small * 255 + 0.5, 0, 255).astype(np.uint8), "L")
+    mask = mask.resize(size, Image.BICUBIC, box=(x0 * ww / w, y0 * wh / h, x1 * ww / w, y1 * wh / h))
+    bw, bh = blurred.size
+    calm = blurred.resize(size, Image.BICUBIC, box=(x0 * bw / w, y0 * bh / h, x1 * bw / w, y1 * bh / h))
+    img.paste(Image.composite(calm, img.crop(bbox), mask), bbox[:2])
+    return bbox, mask
+
+
+def _noise(canvas: Canvas, style: Style) -> Image.Image | None:
+    """Full-size monochrome noise centred on 128: grain plus paper texture, from coprime tiles.
+
+    Tiles whose periods are coprime never visibly repeat together, and cost little at print sizes.
+    """
+    from generator.procedural_styles import paper_tiles
+
+    rng, w, h = canvas.rng, canvas.width, canvas.height
+    tiles = []
+    if style.grain > 0:
+        g = np.float32(style.grain * 0.70710677)
+        tiles += [rng.standard_normal((251, 241), np.float32) * g, rng.standard_normal((173, 179), np.float32) * g]
+    if style.texture > 0:
+        tiles += [t * np.float32(style.texture) for t in paper_tiles(rng)]
+    out = None
+    for t in tiles:
+        th, tw = t.shape
+        q = np.clip(t + 128.5, 0, 255).astype(np.uint8)
+        layer = Image.fromarray(np.tile(q, (h // th + 1, w // tw + 1))[:h, :w], "L")
+        out = layer if out is None else ImageChops.add(out, layer, 1.0, -128)
     return out
-
-
-def _calm_version(rgb: np.ndarray, ww: int, wh: int) -> np.ndarray:
-    """The image with its detail removed: shrunk, blurred heavily, grown back to full size."""
-    h, w = rgb.shape[:2]
-    small = np.asarray(Image.fromarray(rgb, "RGB").resize((ww, wh), Image.BOX), np.float32)
-    blurred = box_blur(small, 0.25 * min(ww, wh) + 1)
-    im = Image.fromarray(np.clip(blurred + 0.5, 0, 255).astype(np.uint8), "RGB")
-    return np.asarray(im.resize((w, h), Image.BICUBIC))
-
-
-def _up_l(a: np.ndarray, w: int, h: int) -> np.ndarray:
-    """A float array in [0, 255] as an 8-bit mask resized to (w, h)."""
-    im = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8), "L")
-    return np.asarray(im.resize((w, h), Image.BICUBIC)) if im.size != (w, h) else np.asarray(im)
-
-
-class _GrainTiles:
-    """Unit-variance grain from two tiles of coprime sizes: it never visibly repeats, costs little."""
-
-    def __init__(self, rng: np.random.Generator):
-        self.a = rng.standard_normal((251, 241), np.float32)
-        self.b = rng.standard_normal((173, 179), np.float32)
-
-    def rows(self, y0: int, y1: int, width: int) -> np.ndarray:
-        """Grain for rows y0..y1 of an image `width` pixels wide."""
-        out = np.zeros((y1 - y0, width), np.float32)
-        for t in (self.a, self.b):
-            th, tw = t.shape
-            rows = t[np.arange(y0, y1) % th]
-            out += np.tile(rows, (1, width // tw + 1))[:, :width]
-        return out * np.float32(0.70710677)

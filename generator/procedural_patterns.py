@@ -14,7 +14,6 @@ from generator.procedural_fields import (
     fbm,
     mix,
     ramp,
-    resize_f,
     sd_box,
     sd_circle,
     smoothstep,
@@ -59,7 +58,16 @@ def _motif(name: str, x, y, s: float, rng, bg: np.ndarray, inks: list[np.ndarray
     return []
 
 
-def geometric(c: Canvas) -> np.ndarray:
+def _rgb8(colour: np.ndarray) -> tuple[int, int, int]:
+    return tuple(int(round(float(x) * 255)) for x in colour)
+
+
+def _mask8(cov: np.ndarray, shape: tuple[int, int]) -> Image.Image:
+    """Coverage in [0, 1] as an 8-bit Pillow mask of `shape` (rows, columns)."""
+    return Image.fromarray((np.broadcast_to(cov, shape) * 255 + 0.5).astype(np.uint8), "L")
+
+
+def geometric(c: Canvas) -> Image.Image:
     """A Bauhaus grid: tiles of quarter circles, arches, leaves and stripes in the palette."""
     p, rng, w, h = c.palette, c.rng, c.width, c.height
     colours = [p.base, p.primary, p.accent, p.paper]
@@ -69,7 +77,7 @@ def geometric(c: Canvas) -> np.ndarray:
     rows = int(np.ceil(h / s))
     xe = np.round(np.arange(cols + 1) * s).astype(int)
     names, probs = list(_MOTIFS), np.array(list(_MOTIFS.values()))
-    out = np.empty((h, w, 3), np.uint8)
+    img = Image.new("RGB", (w, h))
     grid = np.zeros((rows, cols), int)
     for j in range(rows):
         y0, y1 = int(round(j * s)), min(h, int(round((j + 1) * s)))
@@ -85,14 +93,29 @@ def geometric(c: Canvas) -> np.ndarray:
                 continue
             x = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5 - i * s
             y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5 - j * s
-            block = np.broadcast_to(colours[k] * 255, (y1 - y0, x1 - x0, 3)).astype(np.float32)
+            img.paste(_rgb8(colours[k]), (x0, y0, x1, y1))
             for sdf, colour in _motif(name, x, y, s, rng, colours[k], inks):
-                block = mix(block, colour * 255, coverage(sdf))
-            out[y0:y1, x0:x1] = np.clip(block + 0.5, 0, 255).astype(np.uint8)
-    return out
+                img.paste(_rgb8(colour), (x0, y0), _mask8(coverage(sdf), (y1 - y0, x1 - x0)))
+    return img
 
 
-def halftone(c: Canvas) -> np.ndarray:
+def _dot_distance_tile(cell: float) -> tuple[np.ndarray, float]:
+    """Distance to the nearest dot centre of a 45-degree screen, over one period (square tile).
+
+    The rotated lattice repeats every cell*sqrt(2) pixels along x and y; the cell is nudged so
+    that period is a whole number of pixels, and the tile is then simply repeated.
+    """
+    period = max(2, int(round(cell * np.sqrt(2))))
+    cell = period / np.sqrt(2)
+    x = np.arange(period, dtype=np.float32)[None, :] + 0.5
+    y = np.arange(period, dtype=np.float32)[:, None] + 0.5
+    ru, rv = (x + y) * np.float32(0.70710677), (y - x) * np.float32(0.70710677)
+    du = ru - (np.floor(ru / cell) + 0.5) * cell
+    dv = rv - (np.floor(rv / cell) + 0.5) * cell
+    return np.hypot(du, dv).astype(np.float32), cell
+
+
+def halftone(c: Canvas) -> Image.Image:
     """Halftone dots on a 45-degree screen, sized by a smooth field, over a deep gradient."""
     p, rng, w, h = c.palette, c.rng, c.width, c.height
     ww, wh = c.work_size(256)
@@ -103,26 +126,21 @@ def halftone(c: Canvas) -> np.ndarray:
     g = u * np.cos(ang) + v * np.sin(ang)
     g = (g - g.min()) / max(float(np.ptp(g)), 1e-6)
     density = smoothstep(0.12, 0.9, 0.8 * g + 0.45 * fbm(rng, ww, wh, 2.2, 3))
-    hue = 0.5 + 0.5 * fbm(rng, ww, wh, 1.6, 2)
+    hue = smoothstep(0.35, 0.75, 0.5 + 0.5 * fbm(rng, ww, wh, 1.6, 2))
     bg = c.upscale(mix(p.base, mix(p.base, p.primary, 0.28), g * 0.8 + 0.2 * density))
-    dens = resize_f(density, w, h)
-    tint = resize_f(hue, w, h)
-    cell = max(3.0, min(w, h) / 38)
-    ink_a, ink_b = p.primary * 255, mix(p.accent, p.paper, 0.15) * 255
-    out = np.empty_like(bg)
-    x = np.arange(w, dtype=np.float32)[None, :] + 0.5
-    for y0 in range(0, h, 512):
+    ink = c.upscale(mix(p.primary, mix(p.accent, p.paper, 0.15), hue))
+    dist, cell = _dot_distance_tile(max(3.0, min(w, h) / 38))
+    radius_of = Image.fromarray((0.5 * cell * np.sqrt(np.clip(density, 0, 1))).astype(np.float32), "F")
+    period = dist.shape[0]
+    cov = np.empty((h, w), np.uint8)
+    for y0 in range(0, h, 512):  # strips keep print sizes to a few tens of MB of floats
         y1 = min(h, y0 + 512)
-        y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
-        ru, rv = (x + y) * np.float32(0.70710677), (y - x) * np.float32(0.70710677)
-        du = ru - (np.floor(ru / cell) + 0.5) * cell
-        dv = rv - (np.floor(rv / cell) + 0.5) * cell
-        r = 0.5 * cell * np.sqrt(np.clip(dens[y0:y1], 0, 1))
-        cov = coverage(np.hypot(du, dv) - r) * smoothstep(0.3, 1.0, r)
-        ink = mix(ink_a, ink_b, smoothstep(0.35, 0.75, tint[y0:y1]))
-        px = bg[y0:y1].astype(np.float32)
-        out[y0:y1] = np.clip(px + (ink - px) * cov[..., None] + 0.5, 0, 255).astype(np.uint8)
-    return out
+        r = np.asarray(radius_of.resize((w, y1 - y0), Image.BICUBIC, box=(0, y0 * wh / h, ww, y1 * wh / h)))
+        d = np.tile(dist[np.arange(y0, y1) % period], (1, w // period + 1))[:, :w]
+        # Dots under ~0.3 px would only speckle; fade them out instead of drawing them.
+        a = np.clip(r - d + 0.5, 0, 1) * np.clip((r - 0.3) * 1.5, 0, 1)
+        cov[y0:y1] = (a * 255 + 0.5).astype(np.uint8)
+    return Image.composite(ink, bg, Image.fromarray(cov, "L"))
 
 
 def _arc_sdf(x, y, cx, cy, radius, width, start, span):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PIL import Image
 
 from generator.procedural_fields import (
     box_blur,
@@ -48,7 +49,7 @@ def _warp(rng, u, v, amount: float, cells: float = 2.5) -> tuple[np.ndarray, np.
     return u + amount * fbm(rng, w, h, cells, 3), v + amount * fbm(rng, w, h, cells, 3)
 
 
-def aurora(c: Canvas) -> np.ndarray:
+def aurora(c: Canvas) -> Image.Image:
     """Luminous ribbons and glows, gradient-mapped from the base through primary to accent."""
     p = c.palette
     w, h = c.work_size(400)
@@ -82,7 +83,7 @@ def aurora(c: Canvas) -> np.ndarray:
     return c.upscale(img)
 
 
-def blobs(c: Canvas) -> np.ndarray:
+def blobs(c: Canvas) -> Image.Image:
     """Large soft-focus blobs of the palette floating on paper."""
     p = c.palette
     w, h = c.work_size(320)
@@ -117,7 +118,7 @@ def _spread(rng: np.random.Generator, n: int, uw: float, vh: float) -> list[tupl
     return pts
 
 
-def grain(c: Canvas) -> np.ndarray:
+def grain(c: Canvas) -> Image.Image:
     """Uncoated paper: a warm, uneven tone with a faint wash of colour, tooth, fibres and grain."""
     p = c.palette
     w, h = c.work_size(192)
@@ -134,15 +135,6 @@ def grain(c: Canvas) -> np.ndarray:
     return c.upscale(img)
 
 
-def paper_texture(c: Canvas, y0: int, y1: int, tiles: list[np.ndarray]) -> np.ndarray:
-    """Rows y0..y1 of a paper texture (tooth and fibres, unit-ish amplitude) from coprime tiles."""
-    f = np.zeros((y1 - y0, c.width), np.float32)
-    for t in tiles:
-        th, tw = t.shape
-        f += np.tile(t[np.arange(y0, y1) % th], (1, c.width // tw + 1))[:, : c.width]
-    return f
-
-
 def paper_tiles(rng: np.random.Generator) -> list[np.ndarray]:
     """Tiles of paper tooth (3-px blotches) and sparse fibres (short horizontal streaks)."""
     tooth = resize_f(rng.standard_normal((127, 113)).astype(np.float32), 381, 339)
@@ -151,7 +143,7 @@ def paper_tiles(rng: np.random.Generator) -> list[np.ndarray]:
     return [tooth * 0.8, -fibres]  # fibres read as slightly darker strands
 
 
-def photo(c: Canvas) -> np.ndarray:
+def photo(c: Canvas) -> Image.Image:
     """A dusk landscape: graded sky, low sun, layered ridges in aerial perspective, valley mist."""
     p = c.palette
     w, h = c.work_size(540)
@@ -185,7 +177,6 @@ def photo(c: Canvas) -> np.ndarray:
     return c.upscale(img)
 
 
-def flat(c: Canvas) -> np.ndarray:
+def flat(c: Canvas) -> Image.Image:
     """The base colour, exactly."""
-    rgb = np.round(c.palette.base * 255).astype(np.uint8)
-    return np.broadcast_to(rgb, (c.height, c.width, 3)).copy()
+    return Image.new("RGB", (c.width, c.height), tuple(int(round(x * 255)) for x in c.palette.base))

@@ -191,10 +191,18 @@ def _row_runs(on: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _blurred(img: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The image with its detail removed: shrunk to `size` and blurred by a quarter of it."""
-    shrunk = np.asarray(img.resize(size, Image.BOX), np.float32)
-    blurred = box_blur(shrunk, 0.25 * min(size) + 1)
-    return Image.fromarray(np.clip(blurred + 0.5, 0, 255).astype(np.uint8), "RGB")
+    """The image with its detail removed: shrunk to `size`, blurred by a quarter of it in OKLab.
+
+    Chroma is also blurred as a magnitude and partly restored (at most 1.5x, as full restoration
+    paints rainbow fringes where opposite hues cancel), so meeting hues fade less toward grey.
+    """
+    lab = srgb_to_oklab(np.asarray(img.resize(size, Image.BOX), np.float32) / 255.0)
+    radius = 0.25 * min(size) + 1
+    chroma = box_blur(np.hypot(lab[..., 1], lab[..., 2]), radius)
+    lab = box_blur(lab, radius)
+    ab = np.hypot(lab[..., 1], lab[..., 2])
+    lab[..., 1:] *= np.minimum(chroma / np.maximum(ab, 1e-6), 1.5)[..., None]
+    return Image.fromarray(np.clip(oklab_to_srgb(lab) * 255 + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
 def _calm(img: Image.Image, small: np.ndarray, blurred: Image.Image, rows: tuple[int, int]):

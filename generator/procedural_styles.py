@@ -146,7 +146,7 @@ def paper_tiles(rng: np.random.Generator) -> list[np.ndarray]:
 def photo(c: Canvas) -> Image.Image:
     """A dusk landscape: graded sky, low sun, layered ridges in aerial perspective, valley mist."""
     p = c.palette
-    w, h = c.work_size(540)
+    w, h = c.work_size(480)
     rng = c.rng
     u, v = _coords(w, h)
     uw, vh = w / max(w, h), h / max(w, h)
@@ -155,23 +155,27 @@ def photo(c: Canvas) -> Image.Image:
     t = np.clip(v / horizon, 0, 1)
     sky = [mix(p.base, p.primary, 0.3), mix(p.primary, p.base, 0.15), mix(p.primary, p.paper, 0.3), glow]
     img = ramp(sky, t ** 1.4)
-    sx, sy = rng.uniform(0.25, 0.75) * uw, horizon - rng.uniform(0.04, 0.1) * vh
+    sx, sy = rng.uniform(0.25, 0.75) * uw, horizon - rng.uniform(0.1, 0.17) * vh
     d = np.hypot((u - sx) / 1.6, v - sy)
     sun = np.clip((0.03 * uw - np.hypot(u - sx, v - sy)) * max(w, h) + 0.5, 0, 1)
     img = mix(img, mix(p.paper, p.accent, 0.2), sun * 0.95)
     far, near = mix(glow, p.primary, 0.25), mix(p.base, p.primary, 0.08)
+    rock = fbm(rng, w, h, 9, 4)
     layers = 5
     for k in range(layers):
         depth = k / (layers - 1)
         base_y = horizon + (0.35 * depth ** 1.2 - 0.06) * vh
         amp = (0.05 + 0.06 * depth) * vh
         ridge = base_y - amp * np.abs(noise_1d(rng, w, 2.0 + 2 * depth, 5))[None, :] * 1.6
+        # Only the rows at or below this ridge change; skip the sky above it.
+        top = min(h, max(0, int(float(ridge.min()) * max(w, h)) - 1))
+        vv = v[top:]
         colour = ramp([far, mix(p.primary, p.base, 0.55), near], np.full((1, 1), 0.15 + 0.85 * depth))
-        rock = 1.0 + (0.05 + 0.04 * depth) * fbm(rng, w, h, 5 + 6 * depth, 4)
-        inside = np.clip((v - ridge) * max(w, h) + 0.5, 0, 1)
-        mist = smoothstep(base_y - 1.2 * amp, base_y + 0.14 * vh, v) * (0.5 - 0.35 * depth)
-        fill = mix(np.clip(colour * rock[..., None], 0, 1), far, mist)
-        img = mix(img, fill, inside)
+        shade = 1.0 + (0.05 + 0.04 * depth) * np.roll(rock, k * h // layers, axis=0)[top:]
+        inside = np.clip((vv - ridge) * max(w, h) + 0.5, 0, 1)
+        mist = smoothstep(base_y - 1.2 * amp, base_y + 0.14 * vh, vv) * (0.5 - 0.35 * depth)
+        fill = mix(np.clip(colour * shade[..., None], 0, 1), far, mist)
+        img[top:] = mix(img[top:], fill, inside)
     # The sun's glow spills over the far ridges and the haze: light on top of everything.
     img = screen(img, mix(p.accent, p.paper, 0.3) * (0.6 * np.exp(-((d / (0.25 * uw)) ** 2)))[..., None])
     return c.upscale(img)

@@ -126,7 +126,7 @@ def halftone(c: Canvas) -> Image.Image:
     g = u * np.cos(ang) + v * np.sin(ang)
     g = (g - g.min()) / max(float(np.ptp(g)), 1e-6)
     density = smoothstep(0.12, 0.9, 0.8 * g + 0.45 * fbm(rng, ww, wh, 2.2, 3))
-    hue = smoothstep(0.35, 0.75, 0.5 + 0.5 * fbm(rng, ww, wh, 1.6, 2))
+    hue = smoothstep(0.42, 0.58, 0.5 + 0.5 * fbm(rng, ww, wh, 1.6, 2))  # brief mixes: no grey dots
     bg = c.upscale(mix(p.base, mix(p.base, p.primary, 0.28), g * 0.8 + 0.2 * density))
     ink = c.upscale(mix(p.primary, mix(p.accent, p.paper, 0.15), hue))
     dist, cell = _dot_distance_tile(max(3.0, min(w, h) / 38))

@@ -72,10 +72,11 @@ def geometric(c: Canvas) -> Image.Image:
     p, rng, w, h = c.palette, c.rng, c.width, c.height
     colours = [p.base, p.primary, p.accent, p.paper]
     weights = np.array([0.36, 0.24, 0.18, 0.22])
-    cols = max(1, int(round(w / (max(w, h) / 5.5))))
-    s = w / cols
+    s = max(w, h) / 5.5
+    cols = max(1, int(round(w / s)))
+    s = w / cols if w / cols > s / 2 else s  # a sliver of a canvas still gets full-size tiles
     rows = int(np.ceil(h / s))
-    xe = np.round(np.arange(cols + 1) * s).astype(int)
+    xe = np.minimum(np.round(np.arange(cols + 1) * s).astype(int), w)
     names, probs = list(_MOTIFS), np.array(list(_MOTIFS.values()))
     img = Image.new("RGB", (w, h))
     grid = np.zeros((rows, cols), int)

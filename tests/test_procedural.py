@@ -66,6 +66,11 @@ def test_renders_any_size(style, size):
     assert out.image.mode == "RGB" and out.image.size == size
 
 
+@pytest.mark.parametrize("size", [(1, 1), (2, 900), (333, 517)])
+def test_illustration_any_size(size):
+    assert gen(kind="illustration", width=size[0], height=size[1]).image.size == size
+
+
 def test_metadata():
     out = gen(style="halftone", seed=9, text_aware=False)
     assert out.metadata == {

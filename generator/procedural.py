@@ -1,9 +1,10 @@
 """The procedural backend: seeded, model-free backgrounds and illustrations from the brand palette.
 
-Each style paints a full-size 8-bit RGB array from a `Canvas` (size, seeded generator, palette
-roles). Smooth styles paint at a reduced "work" resolution and are upscaled; every style then goes
-through the same finish: calm the text areas (blend toward a heavy blur of the image, with less
-grain) and add full-size monochrome grain so gradients never band.
+Each style paints a full-size RGB image from a `Canvas` (size, seeded generator, palette roles).
+Smooth styles paint at a reduced "work" resolution and are upscaled; crisp ones (geometric,
+halftone) draw anti-aliased shapes at full size. Every style then goes through the same finish:
+calm the text areas (blend toward a heavy blur of the image, keeping less grain there) and add
+full-size monochrome grain, so gradients never band.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from PIL import Image, ImageChops
 
 from composer.errors import GeneratorError, SpecError
 from generator.base import GeneratedImage, GenerateRequest
+from generator import procedural_patterns as pat
+from generator import procedural_styles as sty
 from generator.masks import scale_boxes, text_mask
 from generator.procedural_fields import box_blur, hex_to_rgb, oklab_to_srgb, srgb_to_oklab, to_uint8
 
@@ -92,22 +95,15 @@ class Style:
     calm: float = 0.8
 
 
-def _styles() -> dict[str, Style]:
-    from generator import procedural_patterns as pat
-    from generator import procedural_styles as sty
-
-    return {
-        "aurora": Style(sty.aurora, 2.2),
-        "blobs": Style(sty.blobs, 2.6),
-        "geometric": Style(pat.geometric, 2.0),
-        "halftone": Style(pat.halftone, 1.6),
-        "grain": Style(sty.grain, 3.0, texture=4.0, calm=0.65),
-        "photo": Style(sty.photo, 2.4),
-        "flat": Style(sty.flat, 0.0),
-    }
-
-
-STYLES: dict[str, Style] = _styles()
+STYLES: dict[str, Style] = {
+    "aurora": Style(sty.aurora, 2.2),
+    "blobs": Style(sty.blobs, 2.6),
+    "geometric": Style(pat.geometric, 2.0),
+    "halftone": Style(pat.halftone, 1.6),
+    "grain": Style(sty.grain, 3.0, texture=4.0, calm=0.65),
+    "photo": Style(sty.photo, 2.4),
+    "flat": Style(sty.flat, 0.0),
+}
 DEFAULT_STYLE = "aurora"
 
 
@@ -122,13 +118,11 @@ class ProceduralBackend:
         style_name = self.check_inputs(request)
         # 2. Seed a generator per (seed, style), so styles do not share random streams
         salt = zlib.crc32(f"{request.kind}:{style_name}".encode())
-        rng = np.random.Generator(np.random.PCG64([request.seed % 2**63, int(request.seed < 0), salt]))
+        rng = np.random.Generator(np.random.PCG64([abs(request.seed), int(request.seed < 0), salt]))
         canvas = Canvas(request.width, request.height, rng, Palette.from_hex(request.palette))
         # 3. Paint
         if request.kind == "illustration":
-            from generator.procedural_patterns import illustration
-
-            image = illustration(canvas, request.options.get("shape"))
+            image = pat.illustration(canvas, request.options.get("shape"))
         else:
             style = STYLES[style_name]
             rgb = style.paint(canvas)
@@ -151,6 +145,8 @@ class ProceduralBackend:
         w, h = request.width, request.height
         if not (isinstance(w, int) and isinstance(h, int)) or w < 1 or h < 1:
             raise GeneratorError(f"`width` and `height` have to be positive integers but are {w!r} and {h!r}")
+        if not isinstance(request.seed, int) or isinstance(request.seed, bool):
+            raise GeneratorError(f"`seed` has to be an integer but is {request.seed!r}")
         if w * h > MAX_PIXELS:
             raise GeneratorError(f"{w}x{h} is {w * h} pixels; the procedural generator allows at most {MAX_PIXELS}")
         if request.kind not in ("background", "illustration"):
@@ -229,15 +225,13 @@ def _noise(canvas: Canvas, style: Style) -> Image.Image | None:
 
     Tiles whose periods are coprime never visibly repeat together, and cost little at print sizes.
     """
-    from generator.procedural_styles import paper_tiles
-
     rng, w, h = canvas.rng, canvas.width, canvas.height
     tiles = []
     if style.grain > 0:
         g = np.float32(style.grain * 0.70710677)
         tiles += [rng.standard_normal((251, 241), np.float32) * g, rng.standard_normal((173, 179), np.float32) * g]
     if style.texture > 0:
-        tiles += [t * np.float32(style.texture) for t in paper_tiles(rng)]
+        tiles += [t * np.float32(style.texture) for t in sty.paper_tiles(rng)]
     out = None
     for t in tiles:
         th, tw = t.shape

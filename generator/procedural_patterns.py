@@ -54,7 +54,8 @@ def _motif(name: str, x, y, s: float, rng, bg: np.ndarray, inks: list[np.ndarray
         t = x if vertical else y
         return [(np.abs(t - (k + 0.5) * s / 3) - s / 12, a) for k in range(3)]
     if name == "dots":
-        return [(sd_circle(x, y, (i + 0.5) * s / 3, (j + 0.5) * s / 3, 0.09 * s), a) for i in range(3) for j in range(3)]
+        centres = [((i + 0.5) * s / 3, (j + 0.5) * s / 3) for i in range(3) for j in range(3)]
+        return [(sd_circle(x, y, px, py, 0.09 * s), a) for px, py in centres]
     return []
 
 

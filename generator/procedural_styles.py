@@ -67,7 +67,8 @@ def aurora(c: Canvas) -> Image.Image:
     tilt = rng.uniform(-0.35, 0.35)
     for k in range(3):
         y0 = (0.3 + 0.2 * k + rng.uniform(-0.06, 0.06)) * vh
-        curve = y0 + tilt * (u - uw / 2) + 0.09 * vh * np.sin(2 * np.pi * (u / uw * rng.uniform(0.6, 1.2) + rng.random()))
+        waves, phase = rng.uniform(0.6, 1.2), rng.random()
+        curve = y0 + tilt * (u - uw / 2) + 0.09 * vh * np.sin(2 * np.pi * (u / uw * waves + phase))
         dy = wv - curve
         fade = rng.uniform(0.1, 0.2) * vh
         prof = np.where(dy < 0, np.exp(np.minimum(dy, 0) / fade), np.exp(-((dy / (0.025 * vh)) ** 2)))
@@ -110,7 +111,8 @@ def _spread(rng: np.random.Generator, n: int, uw: float, vh: float) -> list[tupl
     for _ in range(n):
         cand = rng.uniform(-0.05, 1.05, (24, 2)) * (uw, vh)
         if pts:
-            d = np.min(np.hypot(cand[:, None, 0] - np.array(pts)[None, :, 0], cand[:, None, 1] - np.array(pts)[None, :, 1]), 1)
+            taken = np.array(pts)
+            d = np.hypot(cand[:, None, 0] - taken[None, :, 0], cand[:, None, 1] - taken[None, :, 1]).min(1)
             pick = cand[int(np.argmax(d))]
         else:
             pick = cand[0]

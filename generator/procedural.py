@@ -32,34 +32,41 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 @dataclass(frozen=True)
 class Palette:
-    """The palette by role, as float sRGB triples in [0, 1]."""
+    """The palette by role, as float sRGB triples in [0, 1]; `first` is the first colour given."""
 
     base: np.ndarray
     primary: np.ndarray
     accent: np.ndarray
     paper: np.ndarray
+    first: np.ndarray
 
     @classmethod
     def from_hex(cls, colours: tuple[str, ...] | list[str]) -> Palette:
-        """Read "#RRGGBB" colours (base, primary, accent, paper); derive the missing roles."""
+        """Read "#RRGGBB" colours (base, primary, accent, paper); derive the missing roles.
+
+        Styles are built on a dark base and a light paper. A palette that does not run dark to
+        light (say white, black, red) is re-cast: the darkest colour becomes the base, the
+        lightest the paper, and the other two are primary and accent, the more colourful first.
+        """
         bad = [c for c in colours if not isinstance(c, str) or not _HEX.match(c)]
         if bad:
             raise SpecError(f"palette colour {bad[0]!r} is not a \"#RRGGBB\" hex colour")
         rgb = [hex_to_rgb(c) for c in colours] or [hex_to_rgb("#101820")]
-        base = rgb[0]
-        lab = srgb_to_oklab(base)
+        lab = srgb_to_oklab(rgb[0])
         derived = [
             oklab_to_srgb(np.array([min(0.95, lab[0] + 0.35), lab[1] * 1.5, lab[2] * 1.5], np.float32)),
             oklab_to_srgb(np.array([min(0.97, lab[0] + 0.55), -lab[1], -lab[2]], np.float32)),
             oklab_to_srgb(np.array([0.97, lab[1] * 0.15, lab[2] * 0.15], np.float32)),
         ]
-        full = rgb + derived[len(rgb) - 1 :]
-        return cls(full[0], full[1], full[2], full[3])
-
-    @property
-    def colours(self) -> list[np.ndarray]:
-        """All four roles in order."""
-        return [self.base, self.primary, self.accent, self.paper]
+        roles = (rgb + derived[len(rgb) - 1 :])[:4]
+        labs = srgb_to_oklab(np.stack(roles))
+        light = labs[:, 0]
+        if int(np.argmin(light)) != 0 or int(np.argmax(light)) != 3:
+            dark, pale = int(np.argmin(light)), int(np.argmax(light))
+            rest = [i for i in range(4) if i not in (dark, pale)]
+            rest.sort(key=lambda i: -float(np.hypot(labs[i, 1], labs[i, 2])))
+            roles = [roles[dark], roles[rest[0]], roles[rest[1]], roles[pale]]
+        return cls(roles[0], roles[1], roles[2], roles[3], rgb[0])
 
 
 @dataclass

@@ -184,5 +184,5 @@ def photo(c: Canvas) -> Image.Image:
 
 
 def flat(c: Canvas) -> Image.Image:
-    """The base colour, exactly."""
-    return Image.new("RGB", (c.width, c.height), tuple(int(round(x * 255)) for x in c.palette.base))
+    """The first palette colour, exactly."""
+    return Image.new("RGB", (c.width, c.height), tuple(int(round(x * 255)) for x in c.palette.first))

@@ -13,7 +13,7 @@ import pytest
 from composer.errors import GeneratorError, SpecError
 from generator.base import Box, GenerateRequest, get_backend
 from generator.metrics import rea, rea_outside
-from generator.procedural import STYLES, ProceduralBackend
+from generator.procedural import STYLES, Palette, ProceduralBackend
 
 PALETTE = ("#1B1035", "#FF3D7F", "#FFC43D", "#F7F3EC")
 TEXTURED = [s for s in STYLES if s != "flat"]
@@ -100,6 +100,15 @@ def test_palette_dominates(style):
 def test_flat_is_exactly_the_base_colour():
     px = np.asarray(gen(style="flat").image)
     assert (px == _rgb(PALETTE[0])).all()
+
+
+def test_palette_not_running_dark_to_light_is_recast():
+    pal = Palette.from_hex(("#FFFFFF", "#111111", "#E63946", "#F1FAEE"))
+    roles = (pal.base, pal.primary, pal.accent, pal.paper)
+    as_hex = ["#%02X%02X%02X" % tuple(int(round(x * 255)) for x in c) for c in roles]
+    assert as_hex == ["#111111", "#E63946", "#F1FAEE", "#FFFFFF"]
+    flat = np.asarray(gen(style="flat", palette=("#FFFFFF", "#111111")).image)
+    assert (flat == 255).all()  # flat still paints the first colour given
 
 
 def test_short_palettes_derive_the_missing_roles():

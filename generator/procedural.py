@@ -71,12 +71,21 @@ class Palette:
 
 @dataclass
 class Canvas:
-    """What a style paints on: the full size, a seeded generator and the palette."""
+    """What a style paints on: the full size, a seeded generator, the palette and, when text-aware,
+    the text mask at a work size (`calm`, 1 under text), which a style may also design around."""
 
     width: int
     height: int
     rng: np.random.Generator
     palette: Palette
+    calm: np.ndarray | None = None
+
+    def calm_at(self, fx: float, fy: float) -> float:
+        """The text mask at a point given as fractions of the width and height (0 without text)."""
+        if self.calm is None:
+            return 0.0
+        h, w = self.calm.shape
+        return float(self.calm[min(h - 1, max(0, int(fy * h))), min(w - 1, max(0, int(fx * w)))])
 
     def work_size(self, long_side: int) -> tuple[int, int]:
         """A reduced size with the canvas' aspect whose longer side is at most `long_side`."""
@@ -127,14 +136,15 @@ class ProceduralBackend:
         salt = zlib.crc32(f"{request.kind}:{style_name}".encode())
         rng = np.random.Generator(np.random.PCG64([abs(request.seed), int(request.seed < 0), salt]))
         canvas = Canvas(request.width, request.height, rng, Palette.from_hex(request.palette))
+        if request.text_aware and request.text_boxes and request.kind == "background":
+            canvas.calm = _work_mask(canvas, request.text_boxes)
         # 3. Paint
         if request.kind == "illustration":
             image = pat.illustration(canvas, request.options.get("shape"))
         else:
             style = STYLES[style_name]
             rgb = style.paint(canvas)
-            boxes = request.text_boxes if request.text_aware else ()
-            image = finish(canvas, rgb, style, boxes)
+            image = finish(canvas, rgb, style)
         # 4. Describe
         metadata = {
             "generator": self.name,
@@ -164,17 +174,21 @@ class ProceduralBackend:
         return style
 
 
-def finish(canvas: Canvas, painted: Image.Image | np.ndarray, style: Style, boxes: tuple) -> Image.Image:
-    """Calm the areas under `boxes`, then add grain and texture (all in Pillow, at C speed)."""
+def _work_mask(canvas: Canvas, boxes: tuple) -> np.ndarray | None:
+    """The text mask at a work size (longer side 256), feathered wide; None if it is empty."""
+    ww, wh = canvas.work_size(256)
+    sx, sy = ww / canvas.width, wh / canvas.height
+    small = text_mask(ww, wh, scale_boxes(boxes, sx, sy), feather=0.06 * min(ww, wh))
+    return small if (small > 1 / 255).any() else None
+
+
+def finish(canvas: Canvas, painted: Image.Image | np.ndarray, style: Style) -> Image.Image:
+    """Calm the areas under the canvas' text mask, then add grain and texture (in Pillow)."""
     img = painted if isinstance(painted, Image.Image) else Image.fromarray(painted, "RGB")
-    w, h = img.size
     regions = []
-    if boxes:
-        ww, wh = canvas.work_size(256)
-        small = text_mask(ww, wh, scale_boxes(boxes, ww / w, wh / h), feather=0.06 * min(ww, wh))
-        if (small > 1 / 255).any():
-            blurred = _blurred(img, canvas.work_size(64))
-            regions = [_calm(img, small, blurred, rows) for rows in _row_runs(small > 1 / 255)]
+    if canvas.calm is not None:
+        blurred = _blurred(img, canvas.work_size(64))
+        regions = [_calm(img, canvas.calm, blurred, rows) for rows in _row_runs(canvas.calm > 1 / 255)]
     noise = _noise(canvas, style)
     if noise is None:
         return img

@@ -81,6 +81,7 @@ def geometric(c: Canvas) -> Image.Image:
     names, probs = list(_MOTIFS), np.array(list(_MOTIFS.values()))
     img = Image.new("RGB", (w, h))
     grid = np.zeros((rows, cols), int)
+    panel = int(rng.choice([0, 3]))  # base or paper
     for j in range(rows):
         y0, y1 = int(round(j * s)), min(h, int(round((j + 1) * s)))
         for i in range(cols):
@@ -95,8 +96,13 @@ def geometric(c: Canvas) -> Image.Image:
                 continue
             x = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5 - i * s
             y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5 - j * s
+            layers = _motif(name, x, y, s, rng, colours[k], inks)
+            if c.calm_at((i + 0.5) * s / w, (j + 0.5) * s / h) > 0.5:
+                # Under text, tiles join into one plain panel, as a designer would set a headline.
+                # (The tile's random draws still happen, so the tiles around come out the same.)
+                k, layers = panel, []
             img.paste(_rgb8(colours[k]), (x0, y0, x1, y1))
-            for sdf, colour in _motif(name, x, y, s, rng, colours[k], inks):
+            for sdf, colour in layers:
                 img.paste(_rgb8(colour), (x0, y0), _mask8(coverage(sdf), (y1 - y0, x1 - x0)))
     return img
 

@@ -32,7 +32,11 @@ def _rgb(colour: str) -> np.ndarray:
 
 def palette_distance(image, palette) -> np.ndarray:
     """Per pixel, the RGB distance to the nearest blend of two palette colours."""
-    px = np.asarray(image.convert("RGB"), float).reshape(-1, 3)
+    return palette_distance_rgb(np.asarray(image.convert("RGB"), float).reshape(-1, 3), palette)
+
+
+def palette_distance_rgb(px: np.ndarray, palette) -> np.ndarray:
+    """For (N, 3) RGB values, the distance to the nearest blend of two palette colours."""
     best = np.full(len(px), np.inf)
     for a, b in itertools.combinations_with_replacement([_rgb(c) for c in palette], 2):
         d = b - a
@@ -125,17 +129,36 @@ def test_text_aware_calms_text_boxes(style):
     aware = gen(style=style, seed=3, text_boxes=boxes, text_aware=True, **size).image
     for box in boxes:
         assert rea(aware, box) <= 0.5 * rea(plain, box), (style, box)
-    # Away from the text (past the mask's margin and feather) the image keeps its character.
-    far = [Box(0, 0, 432, 210), Box(0, 320, 432, 220)]
-    assert rea_outside(aware, far) == pytest.approx(rea_outside(plain, far), rel=0.1)
 
 
-def test_text_aware_keeps_colour_under_text():
+@pytest.mark.parametrize("style", TEXTURED)
+def test_text_aware_leaves_the_rest_alone(style):
+    size = {"width": 432, "height": 540}
+    headline = (Box(40, 30, 352, 90),)
+    plain = gen(style=style, seed=3, text_boxes=headline, text_aware=False, **size).image
+    aware = gen(style=style, seed=3, text_boxes=headline, **size).image
+    # Well past the mask's margin and feather (and geometric's panel row), texture is untouched.
+    below = Box(0, 330, 432, 210)
+    assert rea(aware, below) == pytest.approx(rea(plain, below), rel=0.05)
+    top = [Box(0, 0, 432, 330)]
+    assert rea_outside(aware, top) == pytest.approx(rea_outside(plain, top), rel=0.05)
+
+
+@pytest.mark.parametrize("style", ["aurora", "blobs", "halftone", "photo"])
+def test_text_aware_keeps_colour_under_text(style):
     box = Box(30, 24, 156, 60)
-    plain = np.asarray(gen(style="geometric", seed=3, text_boxes=(box,), text_aware=False).image, float)
-    aware = np.asarray(gen(style="geometric", seed=3, text_boxes=(box,)).image, float)
+    plain = np.asarray(gen(style=style, seed=3, text_boxes=(box,), text_aware=False).image, float)
+    aware = np.asarray(gen(style=style, seed=3, text_boxes=(box,)).image, float)
     sl = np.s_[24:84, 30:186]
-    assert np.abs(plain[sl].mean((0, 1)) - aware[sl].mean((0, 1))).max() < 30
+    assert np.abs(plain[sl].mean((0, 1)) - aware[sl].mean((0, 1))).max() < 20
+
+
+def test_geometric_sets_a_plain_panel_under_text():
+    box = Box(20, 20, 176, 60)
+    aware = gen(style="geometric", seed=3, text_boxes=(box,))
+    px = np.asarray(aware.image, float)[25:75, 25:191].reshape(-1, 3)
+    assert rea(aware.image, box) < 2.5
+    assert np.median(palette_distance_rgb(px.mean(0)[None], PALETTE)) < 12  # one palette colour
 
 
 def test_unknown_style_lists_the_allowed_ones():

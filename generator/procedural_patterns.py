@@ -168,34 +168,51 @@ def illustration(c: Canvas, shape: str | None) -> Image.Image:
         raise SpecError(f"unknown illustration shape {shape!r}; allowed: {' | '.join(SHAPES)}")
     p, rng, w, h = c.palette, c.rng, c.width, c.height
     s, cx, cy = min(w, h), w / 2, h / 2
-    x = np.arange(w, dtype=np.float32)[None, :] + 0.5
-    y = np.arange(h, dtype=np.float32)[:, None] + 0.5
-    prem = np.zeros((h, w, 3), np.float32)
-    alpha = np.zeros((h, w), np.float32)
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    clip = None
 
-    def over(cov: np.ndarray, colour: np.ndarray) -> None:
-        nonlocal prem, alpha
-        cov = np.broadcast_to(cov, alpha.shape) * clip
-        prem = prem * (1 - cov[..., None]) + colour * cov[..., None]
-        alpha = alpha * (1 - cov) + cov
+    def grid(r: float, ox: float = cx, oy: float = cy):
+        """Pixel-centre coordinates of the box around a circle (ox, oy, r), clipped to the image."""
+        x0, y0 = max(0, int(ox - r - 1)), max(0, int(oy - r - 1))
+        x1, y1 = min(w, int(np.ceil(ox + r + 1))), min(h, int(np.ceil(oy + r + 1)))
+        x = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5
+        y = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
+        return x, y, (x0, y0, x1, y1)
 
-    clip = np.ones((h, w), np.float32)
+    def over(box, cov: np.ndarray, colour: np.ndarray) -> None:
+        """Composite `colour` (a triple or an RGB array) with coverage `cov` over box."""
+        x0, y0, x1, y1 = box
+        if x1 <= x0 or y1 <= y0:
+            return
+        cov = np.broadcast_to(cov, (y1 - y0, x1 - x0))
+        if clip is not None:
+            cov = cov * clip[y0:y1, x0:x1]
+        a = (cov * 255 + 0.5).astype(np.uint8)
+        if colour.ndim == 1:
+            layer = Image.new("RGBA", (x1 - x0, y1 - y0), _rgb8(colour) + (0,))
+            layer.putalpha(Image.fromarray(a, "L"))
+        else:
+            layer = Image.fromarray(np.dstack([np.clip(colour * 255 + 0.5, 0, 255).astype(np.uint8), a]), "RGBA")
+        img.alpha_composite(layer, (x0, y0))
+
     if shape != "none":
+        x, y, box = grid(max(w, h))
         card = sd_circle(x, y, cx, cy, s / 2 - 0.5) if shape == "circle" else sd_box(x, y, 0, 0, w, h, 0.12 * s)
-        over(coverage(card), mix(p.base, p.primary, 0.12))
+        over(box, coverage(card), mix(p.base, p.primary, 0.12))
         clip = coverage(card)
     orb_r = 0.24 * s
     for k, (radius, colour) in enumerate(((0.31, p.primary), (0.38, p.accent), (0.45, mix(p.primary, p.paper, 0.5)))):
         start, span = rng.uniform(0, 2 * np.pi), rng.uniform(1.2, 1.75) * np.pi
-        over(coverage(_arc_sdf(x, y, cx, cy, radius * s, (0.028 - 0.006 * k) * s, start, span)), colour)
-    lx, ly = cx - 0.45 * orb_r, cy - 0.5 * orb_r
-    t = np.clip(np.hypot(x - lx, y - ly) / (1.7 * orb_r), 0, 1)
+        width = (0.028 - 0.006 * k) * s
+        x, y, box = grid(radius * s + width)
+        over(box, coverage(_arc_sdf(x, y, cx, cy, radius * s, width, start, span)), colour)
+    x, y, box = grid(orb_r)
+    t = np.clip(np.hypot(x - (cx - 0.45 * orb_r), y - (cy - 0.5 * orb_r)) / (1.7 * orb_r), 0, 1)
     lit = ramp([mix(p.accent, p.paper, 0.35), p.accent, p.primary, mix(p.primary, p.base, 0.55)], t)
-    over(coverage(sd_circle(x, y, cx, cy, orb_r)), lit)
+    over(box, coverage(sd_circle(x, y, cx, cy, orb_r)), lit)
     for radius, size, colour in ((0.38, 0.045, p.paper), (0.45, 0.03, p.accent), (0.31, 0.025, p.accent)):
         a = rng.uniform(0, 2 * np.pi)
         mx, my = cx + radius * s * np.cos(a), cy + radius * s * np.sin(a)
-        over(coverage(sd_circle(x, y, mx, my, size * s)), colour)
-    rgb = prem / np.maximum(alpha, 1e-6)[..., None]
-    rgba = np.dstack([np.clip(rgb * 255 + 0.5, 0, 255), np.clip(alpha * 255 + 0.5, 0, 255)]).astype(np.uint8)
-    return Image.fromarray(rgba, "RGBA")
+        x, y, box = grid(size * s, mx, my)
+        over(box, coverage(sd_circle(x, y, mx, my, size * s)), colour)
+    return img

@@ -1,0 +1,262 @@
+"""The procedural backend: seeded, model-free backgrounds and illustrations from the brand palette.
+
+Each style paints a full-size RGB image from a `Canvas` (size, seeded generator, palette roles).
+Smooth styles paint at a reduced "work" resolution and are upscaled; crisp ones (geometric,
+halftone) draw anti-aliased shapes at full size. Every style then goes through the same finish:
+calm the text areas (blend toward a heavy blur of the image, keeping less grain there) and add
+full-size monochrome grain, so gradients never band.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageChops
+
+from composer.errors import GeneratorError, SpecError
+from generator.base import GeneratedImage, GenerateRequest
+from generator import procedural_patterns as pat
+from generator import procedural_styles as sty
+from generator.masks import scale_boxes, text_mask
+from generator.procedural_fields import box_blur, hex_to_rgb, oklab_to_srgb, srgb_to_oklab, to_uint8
+
+__all__ = ["MAX_PIXELS", "STYLES", "Canvas", "Palette", "ProceduralBackend", "Style"]
+
+MAX_PIXELS = 100_000_000
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The palette by role, as float sRGB triples in [0, 1]; `first` is the first colour given."""
+
+    base: np.ndarray
+    primary: np.ndarray
+    accent: np.ndarray
+    paper: np.ndarray
+    first: np.ndarray
+
+    @classmethod
+    def from_hex(cls, colours: tuple[str, ...] | list[str]) -> Palette:
+        """Read "#RRGGBB" colours (base, primary, accent, paper); derive the missing roles.
+
+        Styles are built on a dark base and a light paper. A palette that does not run dark to
+        light (say white, black, red) is re-cast: the darkest colour becomes the base, the
+        lightest the paper, and the other two are primary and accent, the more colourful first.
+        """
+        bad = [c for c in colours if not isinstance(c, str) or not _HEX.match(c)]
+        if bad:
+            raise SpecError(f"palette colour {bad[0]!r} is not a \"#RRGGBB\" hex colour")
+        rgb = [hex_to_rgb(c) for c in colours] or [hex_to_rgb("#101820")]
+        lab = srgb_to_oklab(rgb[0])
+        derived = [
+            oklab_to_srgb(np.array([min(0.95, lab[0] + 0.35), lab[1] * 1.5, lab[2] * 1.5], np.float32)),
+            oklab_to_srgb(np.array([min(0.97, lab[0] + 0.55), -lab[1], -lab[2]], np.float32)),
+            oklab_to_srgb(np.array([0.97, lab[1] * 0.15, lab[2] * 0.15], np.float32)),
+        ]
+        roles = (rgb + derived[len(rgb) - 1 :])[:4]
+        labs = srgb_to_oklab(np.stack(roles))
+        light = labs[:, 0]
+        if int(np.argmin(light)) != 0 or int(np.argmax(light)) != 3:
+            dark, pale = int(np.argmin(light)), int(np.argmax(light))
+            rest = [i for i in range(4) if i not in (dark, pale)]
+            rest.sort(key=lambda i: -float(np.hypot(labs[i, 1], labs[i, 2])))
+            roles = [roles[dark], roles[rest[0]], roles[rest[1]], roles[pale]]
+        return cls(roles[0], roles[1], roles[2], roles[3], rgb[0])
+
+
+@dataclass
+class Canvas:
+    """What a style paints on: the full size, a seeded generator, the palette and, when text-aware,
+    the text mask at a work size (`calm`, 1 under text), which a style may also design around."""
+
+    width: int
+    height: int
+    rng: np.random.Generator
+    palette: Palette
+    calm: np.ndarray | None = None
+
+    def calm_at(self, fx: float, fy: float) -> float:
+        """The text mask at a point given as fractions of the width and height (0 without text)."""
+        if self.calm is None:
+            return 0.0
+        h, w = self.calm.shape
+        return float(self.calm[min(h - 1, max(0, int(fy * h))), min(w - 1, max(0, int(fx * w)))])
+
+    def work_size(self, long_side: int) -> tuple[int, int]:
+        """A reduced size with the canvas' aspect whose longer side is at most `long_side`."""
+        s = min(1.0, long_side / max(self.width, self.height))
+        return max(1, int(round(self.width * s))), max(1, int(round(self.height * s)))
+
+    def upscale(self, rgb: np.ndarray) -> Image.Image:
+        """Dither a float work-resolution image to 8 bits and resize it to the full size."""
+        im = Image.fromarray(to_uint8(rgb, self.rng), "RGB")
+        if im.size != (self.width, self.height):
+            im = im.resize((self.width, self.height), Image.BICUBIC)
+        return im
+
+
+@dataclass(frozen=True)
+class Style:
+    """A style: its painter, grain and paper-texture strength (8-bit units), and how much of
+    that noise is taken away under text (the rest keeps the calm areas from looking pasted on)."""
+
+    paint: Callable[[Canvas], Image.Image | np.ndarray]
+    grain: float
+    texture: float = 0.0
+    calm: float = 0.8
+
+
+STYLES: dict[str, Style] = {
+    "aurora": Style(sty.aurora, 2.2),
+    "blobs": Style(sty.blobs, 2.6),
+    "geometric": Style(pat.geometric, 2.0),
+    "halftone": Style(pat.halftone, 1.6),
+    "grain": Style(sty.grain, 3.0, texture=4.0, calm=0.65),
+    "photo": Style(sty.photo, 2.4),
+    "flat": Style(sty.flat, 0.0),
+}
+DEFAULT_STYLE = "aurora"
+
+
+class ProceduralBackend:
+    """Model-free raster backend: `generate(GenerateRequest) -> GeneratedImage`."""
+
+    name = "procedural"
+
+    def generate(self, request: GenerateRequest) -> GeneratedImage:
+        """Paint a background (RGB) or an illustration (RGBA) for `request`."""
+        # 1. Check inputs
+        style_name = self.check_inputs(request)
+        # 2. Seed a generator per (seed, style), so styles do not share random streams
+        salt = zlib.crc32(f"{request.kind}:{style_name}".encode())
+        rng = np.random.Generator(np.random.PCG64([abs(request.seed), int(request.seed < 0), salt]))
+        canvas = Canvas(request.width, request.height, rng, Palette.from_hex(request.palette))
+        if request.text_aware and request.text_boxes and request.kind == "background":
+            canvas.calm = _work_mask(canvas, request.text_boxes)
+        # 3. Paint
+        if request.kind == "illustration":
+            image = pat.illustration(canvas, request.options.get("shape"))
+        else:
+            style = STYLES[style_name]
+            rgb = style.paint(canvas)
+            image = finish(canvas, rgb, style)
+        # 4. Describe
+        metadata = {
+            "generator": self.name,
+            "kind": request.kind,
+            "style": style_name,
+            "seed": request.seed,
+            "size": [request.width, request.height],
+            "text_aware": request.text_aware,
+        }
+        return GeneratedImage(image, metadata)
+
+    @staticmethod
+    def check_inputs(request: GenerateRequest) -> str:
+        """Reject requests this backend cannot paint; return the style name to use."""
+        w, h = request.width, request.height
+        if not (isinstance(w, int) and isinstance(h, int)) or w < 1 or h < 1:
+            raise GeneratorError(f"`width` and `height` have to be positive integers but are {w!r} and {h!r}")
+        if not isinstance(request.seed, int) or isinstance(request.seed, bool):
+            raise GeneratorError(f"`seed` has to be an integer but is {request.seed!r}")
+        if w * h > MAX_PIXELS:
+            raise GeneratorError(f"{w}x{h} is {w * h} pixels; the procedural generator allows at most {MAX_PIXELS}")
+        if request.kind not in ("background", "illustration"):
+            raise SpecError(f"unknown kind {request.kind!r}; allowed: background | illustration")
+        style = request.style or DEFAULT_STYLE
+        if style not in STYLES:
+            raise SpecError(f"unknown procedural style {style!r}; allowed: {' | '.join(STYLES)}")
+        return style
+
+
+def _work_mask(canvas: Canvas, boxes: tuple) -> np.ndarray | None:
+    """The text mask at a work size (longer side 256), feathered wide; None if it is empty."""
+    ww, wh = canvas.work_size(256)
+    sx, sy = ww / canvas.width, wh / canvas.height
+    small = text_mask(ww, wh, scale_boxes(boxes, sx, sy), feather=0.06 * min(ww, wh))
+    return small if (small > 1 / 255).any() else None
+
+
+def finish(canvas: Canvas, painted: Image.Image | np.ndarray, style: Style) -> Image.Image:
+    """Calm the areas under the canvas' text mask, then add grain and texture (in Pillow)."""
+    img = painted if isinstance(painted, Image.Image) else Image.fromarray(painted, "RGB")
+    regions = []
+    if canvas.calm is not None:
+        blurred = _blurred(img, canvas.work_size(64))
+        regions = [_calm(img, canvas.calm, blurred, rows) for rows in _row_runs(canvas.calm > 1 / 255)]
+    noise = _noise(canvas, style)
+    if noise is None:
+        return img
+    for bbox, m in regions:
+        # Grain is detail too; keep a little under text so it dithers and matches around it.
+        k = m.point([int(v * style.calm + 0.5) for v in range(256)])
+        noise.paste(Image.composite(Image.new("L", m.size, 128), noise.crop(bbox), k), bbox[:2])
+    return ImageChops.add(img, Image.merge("RGB", (noise, noise, noise)), 1.0, -128)
+
+
+def _row_runs(on: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of consecutive rows with any True cell: a headline and a footer calm separately."""
+    rows = np.flatnonzero(on.any(1))
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]]
+    return [(int(a), int(b) + 1) for a, b in zip(starts, ends)]
+
+
+def _blurred(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The image with its detail removed: shrunk to `size`, blurred by a quarter of it in OKLab.
+
+    Chroma is also blurred as a magnitude and partly restored (at most 1.5x, as full restoration
+    paints rainbow fringes where opposite hues cancel), so meeting hues fade less toward grey.
+    """
+    lab = srgb_to_oklab(np.asarray(img.resize(size, Image.BOX), np.float32) / 255.0)
+    radius = 0.25 * min(size) + 1
+    chroma = box_blur(np.hypot(lab[..., 1], lab[..., 2]), radius)
+    lab = box_blur(lab, radius)
+    ab = np.hypot(lab[..., 1], lab[..., 2])
+    lab[..., 1:] *= np.minimum(chroma / np.maximum(ab, 1e-6), 1.5)[..., None]
+    return Image.fromarray(np.clip(oklab_to_srgb(lab) * 255 + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def _calm(img: Image.Image, small: np.ndarray, blurred: Image.Image, rows: tuple[int, int]):
+    """Blend `img` in place toward `blurred` where the work-size mask `small` is set in `rows`.
+
+    Only that band's bounding box is touched; returns the box and the full-size mask inside it.
+    """
+    w, h = img.size
+    wh, ww = small.shape
+    xs = np.flatnonzero((small[rows[0] : rows[1]] > 1 / 255).any(0))
+    x0, x1 = max(0, int(xs[0] * w / ww) - 2), min(w, int(np.ceil((xs[-1] + 1) * w / ww)) + 2)
+    y0, y1 = max(0, int(rows[0] * h / wh) - 2), min(h, int(np.ceil(rows[1] * h / wh)) + 2)
+    size, bbox = (x1 - x0, y1 - y0), (x0, y0, x1, y1)
+    mask = Image.fromarray(np.clip(small * 255 + 0.5, 0, 255).astype(np.uint8), "L")
+    mask = mask.resize(size, Image.BICUBIC, box=(x0 * ww / w, y0 * wh / h, x1 * ww / w, y1 * wh / h))
+    bw, bh = blurred.size
+    calm = blurred.resize(size, Image.BICUBIC, box=(x0 * bw / w, y0 * bh / h, x1 * bw / w, y1 * bh / h))
+    img.paste(Image.composite(calm, img.crop(bbox), mask), bbox[:2])
+    return bbox, mask
+
+
+def _noise(canvas: Canvas, style: Style) -> Image.Image | None:
+    """Full-size monochrome noise centred on 128: grain plus paper texture, from coprime tiles.
+
+    Tiles whose periods are coprime never visibly repeat together, and cost little at print sizes.
+    """
+    rng, w, h = canvas.rng, canvas.width, canvas.height
+    tiles = []
+    if style.grain > 0:
+        g = np.float32(style.grain * 0.70710677)
+        tiles += [rng.standard_normal((251, 241), np.float32) * g, rng.standard_normal((173, 179), np.float32) * g]
+    if style.texture > 0:
+        tiles += [t * np.float32(style.texture) for t in sty.paper_tiles(rng)]
+    out = None
+    for t in tiles:
+        th, tw = t.shape
+        q = np.clip(t + 128.5, 0, 255).astype(np.uint8)
+        layer = Image.fromarray(np.tile(q, (h // th + 1, w // tw + 1))[:h, :w], "L")
+        out = layer if out is None else ImageChops.add(out, layer, 1.0, -128)
+    return out

@@ -56,15 +56,14 @@ class Brand:
     logo: Path | None = None
 
     def palette(self, first: RGBA | None = None) -> tuple[str, ...]:
-        """Brand colours as hex, in the order the generators use: base, primary, accent, paper, rest."""
-        order = ["dark", "primary", "accent", "paper", "ink", "secondary"]
-        seen: list[str] = []
+        """The generators' palette roles: base (dark), primary, accent, paper; `first` replaces the base."""
+        roles = []
+        for name in ("dark", "primary", "accent", "paper"):
+            c = self.colors.get(name) or self.colors.get({"dark": "ink", "paper": "paper"}.get(name, name))
+            roles.append(c.hex if c else DEFAULT_COLORS[name])
         if first is not None:
-            seen.append(first.hex)
-        for name in order + sorted(self.colors):
-            if name in self.colors and self.colors[name].hex not in seen:
-                seen.append(self.colors[name].hex)
-        return tuple(seen)
+            roles[0] = first.hex
+        return tuple(roles)
 
 
 @dataclass

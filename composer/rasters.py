@@ -78,7 +78,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
     generator = "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
     request = GenerateRequest(
         width=w, height=h, seed=bg.seed, prompt=bg.prompt, negative_prompt=bg.negative_prompt, style=bg.style,
-        palette=layout.brand.palette(c.background), text_boxes=shifted, text_aware=bg.text_aware,
+        palette=layout.brand.palette(c.background if bg.style == "flat" else None), text_boxes=shifted, text_aware=bg.text_aware,
         kind="background", options=_options(loaded, opts, extra) if generator == "diffusion" else {},
     )
     try:
@@ -112,7 +112,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
         extra["background"] = background.crop((x0, y0, x0 + w, y0 + h))
     request = GenerateRequest(
         width=w, height=h, seed=el.seed if el.seed is not None else bg.seed + 1 + p.index, prompt=el.prompt,
-        negative_prompt=el.negative_prompt, style=el.style if generator == "diffusion" else None, palette=layout.brand.palette(layout.canvas.background),
+        negative_prompt=el.negative_prompt, style=el.style if generator == "diffusion" else None, palette=layout.brand.palette(),
         text_aware=False, kind="illustration",
         options=_options(loaded, opts, extra) if generator == "diffusion" else {"shape": "rounded" if el.blend == "rounded" else "none"},
     )

@@ -13,6 +13,11 @@ MAX_TEXT_CHARS = 20_000
 MAX_ELEMENTS = 2_000
 
 
+def _yaml_off(v: Any) -> Any:
+    """YAML 1.1 reads a bare `off` as false (and `on` as true); take them as the words they were."""
+    return {False: "off", True: "on"}.get(v, v) if isinstance(v, bool) else v
+
+
 def _check_length(v: Any) -> Any:
     """Accept numbers and unit strings; the layout resolves them to pixels."""
     if isinstance(v, bool):
@@ -119,6 +124,8 @@ class TextElement(ElementBase):
     text_mode: Literal["outline", "live"] | None = None
     legibility: Literal["auto", "strict", "off"] | None = None
     contrast_target: Annotated[float, Field(ge=1, le=21)] | None = None
+
+    _off = field_validator("legibility", mode="before")(_yaml_off)
 
 
 class ImageElement(ElementBase):
@@ -255,6 +262,7 @@ class BackgroundSpec(Model):
 
 class LegibilitySpec(Model):
     policy: Literal["auto", "strict", "off"] = "auto"
+    _off = field_validator("policy", mode="before")(_yaml_off)
     body: Annotated[float, Field(ge=1, le=21)] = 4.5
     large: Annotated[float, Field(ge=1, le=21)] = 3.0
 
@@ -276,6 +284,8 @@ class Spec(Model):
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
     outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: ["png", "pdf", "svg"])
+
+    _off = field_validator("legibility", mode="before")(_yaml_off)
 
     @field_validator("canvas", mode="before")
     @classmethod

@@ -180,7 +180,7 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
             el = copy.deepcopy(el)
         el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
         merged_pos.graft(lpos, ("elements", i), ("elements", len(elements)))
-        if isinstance(el, dict) and el.get("slot") in slots:
+        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in ("text", "image", "template"):
             for k in _slot_keys(slots[el["slot"]]):
                 merged_pos.graft(positions, ("slots", el["slot"]) + k, ("elements", len(elements)) + _slot_target(el, k))
         elements.append(el)
@@ -215,6 +215,8 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
                 el[k] = v
         return el
     if isinstance(value, (str, int, float)):
+        if el.get("type") not in ("text", "image", "template"):
+            return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
         if el.get("type") == "template":
             el.setdefault("params", {})["text"] = str(value)
         else:

@@ -66,6 +66,8 @@ class Measure:
 
 
 def _floor2(x: float) -> float:
+    if not math.isfinite(x):  # no background pixels to measure (text off the canvas): nothing to contrast with
+        return 21.0 if x > 0 else 0.0
     return math.floor(x * 100) / 100
 
 

@@ -36,6 +36,7 @@ class LoadedSpec:
 def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: Path | None = None) -> LoadedSpec:
     """Load a spec from a file path, YAML text in a dict, or a plain dict; SpecError on any mistake."""
     if isinstance(source, dict):
+        _check_plain_data(source, name or "<spec>")
         data = copy.deepcopy(source)
         file = name or "<spec>"
         positions = Positions(file)
@@ -80,6 +81,24 @@ def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
             bdata["logo"] = os.path.relpath(os.path.normpath(path.parent / logo), base)
         data["brand"] = bdata
     return data
+
+
+def _check_plain_data(data: dict, file: str) -> None:
+    """Give a dict spec the YAML loader's limits on depth and value count (no RecursionError later)."""
+    from composer.errors import Location
+    from composer.yamlload import MAX_DEPTH, MAX_NODES
+
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise SpecError(f"the document nests deeper than {MAX_DEPTH} levels; refused", location=Location(file))
+        if count > MAX_NODES:
+            raise SpecError(f"the document holds more than {MAX_NODES:,} values; refused", location=Location(file))
+        if isinstance(node, (dict, list, tuple)):  # a cycle ends at the depth limit
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
 
 
 def layout_path(name: str, base: Path, location) -> tuple[Path, str]:

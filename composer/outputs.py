@@ -151,6 +151,13 @@ def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Ima
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write bytes to `path` through a temporary file in the same folder and an atomic rename."""
+    try:
+        _write_atomic(path, data)
+    except OSError as e:  # a folder that is a file, read-only, full disk: the user's to fix, not a crash
+        raise RenderError(f"could not write {path}: {e.strerror or e}") from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:

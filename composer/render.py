@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, FileSystemLoader, TemplateNotFound, UndefinedError
+from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from PIL import Image
@@ -22,6 +22,48 @@ from composer.resources import data_dir
 from generator.base import Box
 
 _ENVS: dict[tuple, SandboxedEnvironment] = {}
+MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
+
+
+class _FolderLoader(FileSystemLoader):
+    """A FileSystemLoader that refuses a file whose real path (symlinks followed) leaves its folder."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox with a budget: range() steps per build, and no huge `**` or sequence `*`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.budget = MAX_TEMPLATE_ITEMS
+        self.globals["range"] = self._range
+
+    def _range(self, *args: Any):
+        for i in range(*args):  # builtin range, so its arguments are checked the same way
+            self.budget -= 1
+            if self.budget < 0:
+                raise SecurityError(f"templates stepped through more than {MAX_TEMPLATE_ITEMS:,} range() items")
+            yield i
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+            if right * abs(left).bit_length() > 4096:
+                raise SecurityError(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            if isinstance(left, int) and isinstance(right, int) and abs(left).bit_length() + abs(right).bit_length() > 4096:
+                raise SecurityError("a product of more than 4096 bits is too large a number")
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEMPLATE_ITEMS:
+                    raise SecurityError(f"a sequence of {len(seq) * n:,} items is too long")
+        return super().call_binop(context, operator, left, right)
 
 
 def template_env(user_dir: Path | None) -> SandboxedEnvironment:
@@ -29,9 +71,9 @@ def template_env(user_dir: Path | None) -> SandboxedEnvironment:
     key = (str(user_dir),)
     if key not in _ENVS:
         builtin = data_dir("templates")
-        loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+        loaders = [_FolderLoader(str(user_dir))] if user_dir else []
         loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
-        env = SandboxedEnvironment(
+        env = _Sandbox(
             loader=ChoiceLoader(loaders), autoescape=True,
             trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
@@ -109,6 +151,7 @@ class SvgRenderer:
         self.layout = layout
         self.state = state
         self.env = template_env(user_templates)
+        self.env.budget = MAX_TEMPLATE_ITEMS
         self.r = layout.resolver
         self._ids = 0
 
@@ -126,7 +169,11 @@ class SvgRenderer:
             raise SpecError(f"template {name!r} was stopped by the sandbox: {e}", location=self.r.positions.locate(path)) from None
         except UndefinedError as e:
             raise SpecError(f"template {name!r}: {e}", location=self.r.positions.locate(path)) from None
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError) as e:
+        except TemplateSyntaxError as e:
+            raise SpecError(f"template {name!r}: {e.name or name}:{e.lineno}: {e.message}", location=self.r.positions.locate(path)) from None
+        except TemplateNotFound as e:
+            raise SpecError(f"template {name!r}: template {e.name!r} not found", location=self.r.positions.locate(path)) from None
+        except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError) as e:
             raise SpecError(f"template {name!r} failed: {e}", location=self.r.positions.locate(path)) from None
 
     def _uid(self, prefix: str) -> str:

@@ -1,0 +1,358 @@
+"""Hostile specs through the whole pipeline: a clear PlacardError or a safe render, never a leak.
+
+Asset-level attacks (SVG entities, PNG bombs, path resolution) are in test_assets.py and spec
+error messages in test_spec_errors.py; this file drives each attack through `build` from a spec
+file, and checks that nothing is written to the output folder when the build fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import composer
+from composer.errors import AssetError, FontError, PlacardError, RenderError, SpecError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from make_corpus import png_declaring, tiny_png  # noqa: E402
+
+HEAD = """\
+version: 1
+canvas: {width: 200, height: 120}
+background: {style: flat}
+outputs: [svg]
+"""
+SECRET = "TOP-SECRET-7f3a"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> dict[str, Path]:
+    """A spec folder, an output folder beside it, and a secret file outside the spec folder."""
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    specs.mkdir()
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (tmp_path / "secret.png").write_bytes(tiny_png(4))
+    (specs / "ok.png").write_bytes(tiny_png(4))
+    return {"root": tmp_path, "specs": specs, "out": out}
+
+
+def write(site: dict, body: str, name: str = "spec.yaml") -> Path:
+    p = site["specs"] / name
+    body = textwrap.dedent(body).lstrip("\n")
+    head = HEAD.replace("background: {style: flat}\n", "") if body.startswith("background:") else HEAD
+    p.write_text(head + body, encoding="utf-8")
+    return p
+
+
+def tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def build_fails(site: dict, spec: Path, kind: type[PlacardError] = PlacardError, **kw) -> PlacardError:
+    """Build must raise `kind`, leave no output folder content, and write nothing anywhere else."""
+    before = tree(site["root"])
+    with pytest.raises(kind) as e:
+        composer.build(spec, site["out"], **kw)
+    after = tree(site["root"])
+    assert after - before <= {"out"}, f"wrote {sorted(after - before)}"
+    assert not site["out"].exists() or not any(site["out"].iterdir())
+    assert SECRET not in str(e.value)
+    return e.value
+
+
+def build_ok(site: dict, spec: Path, **kw) -> composer.BuildResult:
+    before = tree(site["root"])
+    result = composer.build(spec, site["out"], **kw)
+    new = tree(site["root"]) - before
+    assert all(p == "out" or p.startswith("out" + os.sep) for p in new), sorted(new)
+    for f in result.files:
+        assert SECRET not in f.read_bytes().decode("utf-8", "replace")
+    return result
+
+
+# --------------------------------------------------------------------------- size and nesting
+
+
+def test_50mb_yaml_is_refused_before_parsing(site):
+    spec = site["specs"] / "huge.yaml"
+    with spec.open("w") as f:
+        f.write(HEAD + "title: '")
+        chunk = "x" * (1024 * 1024)
+        for _ in range(50):
+            f.write(chunk)
+        f.write("'\n")
+    err = build_fails(site, spec, SpecError)
+    assert str(err) == f"{spec}: the document is 52.4 MB, larger than the 2 MB limit; refused"
+
+
+def test_10000_nested_lists_are_refused(site):
+    spec = write(site, "title: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    err = build_fails(site, spec, SpecError)
+    assert str(err) == f"{spec}: the document nests too deeply; refused"
+
+
+def test_deep_groups_from_the_python_api(site):
+    el: dict = {"type": "rect", "box": {"x": 0, "y": 0, "width": 10, "height": 10}, "fill": "#000000"}
+    for _ in range(5_000):
+        el = {"type": "group", "elements": [el]}
+    spec = {"version": 1, "canvas": {"width": 50, "height": 50}, "background": {"style": "flat"}, "elements": [el]}
+    with pytest.raises(SpecError) as e:
+        composer.build(spec, site["out"], ["svg"])
+    assert str(e.value) == "<spec>: the document nests deeper than 64 levels; refused"
+    assert not site["out"].exists()
+
+
+def test_1mb_text_is_refused(site):
+    spec = write(site, f"elements:\n  - {{type: text, text: '{'word ' * 200_000}', box: {{x: 0, y: 0, width: 200, height: 120}}}}\n")
+    err = build_fails(site, spec, SpecError)
+    assert "elements[0].text" in str(err) and "20000 characters" in str(err)
+
+
+# --------------------------------------------------------------------------- Jinja2
+
+
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% for x in range(10**9) %}x{% endfor %}", "{{ cycler.__init__.__globals__.os }}"])
+def test_jinja_in_user_text_renders_literally(site, text):
+    spec = write(site, f"elements:\n  - {{type: text, id: t, text: {json.dumps(text)}, markup: false, box: {{x: 4, y: 4, width: 192, height: 112}}, font: {{size: 10}}}}\n")
+    result = build_ok(site, spec)
+    (entry,) = [e for e in result.report["elements"] if e["id"] == "t"]
+    assert " ".join(entry["lines"]) == text
+    assert json.dumps(text)[1:-1] in result.files[-1].read_text()  # the report, verbatim
+    assert "<title>" + text.replace("<", "&lt;") in result.svg or "49" not in result.svg.split("<title>")[1][:10]
+
+
+TEMPLATES = {
+    "mro": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "globals": "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "range": "{% for x in range(10**9) %}x{% endfor %}",
+    "abs_include": "{% include '/etc/passwd' %}",
+    "up_include": "{% include '../secret.txt' %}",
+    "up2_include": "{% include '../../secret.txt' %}",
+    "import": "{% import '../secret.txt' as s %}",
+    "link_include": "{% include 'link.txt' %}",
+    "syntax": "{% if %}",
+    "missing": "{% include 'nope.svg.j2' %}",
+    "self_include": "{% include 'evil.svg.j2' %}",
+    "power": "{{ 7 ** 1000000000 }}",
+    "power_loop": "{% set n = namespace(v=2) %}{% for i in range(40) %}{% set n.v = n.v * n.v %}{% endfor %}{{ n.v }}",
+    "repeat": "{{ 'x' * 10 ** 9 }}",
+    "nested_range": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+}
+SAFE_TEMPLATES = {  # the sandbox hides private attributes: they render as nothing
+    "format": "<g>{{ '%s'.format.__globals__ }}</g>",
+    "dunder_chain": "<g>{{ ''.__class__ }}</g>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_custom_templates_are_sandboxed(site, name):
+    tpl = site["specs"] / "tpl"
+    tpl.mkdir()
+    (tpl / "evil.svg.j2").write_text(TEMPLATES[name])
+    (tpl / "link.txt").symlink_to(site["root"] / "secret.txt")
+    spec = write(site, """
+        templates: ./tpl
+        elements:
+          - {type: template, template: evil, box: {x: 0, y: 0, width: 100, height: 100}}
+        """)
+    err = build_fails(site, spec, SpecError)
+    assert "template 'evil" in str(err)
+
+
+@pytest.mark.parametrize("name", sorted(SAFE_TEMPLATES))
+def test_private_attributes_render_as_nothing(site, name):
+    tpl = site["specs"] / "tpl"
+    tpl.mkdir()
+    (tpl / "evil.svg.j2").write_text(SAFE_TEMPLATES[name])
+    spec = write(site, """
+        templates: ./tpl
+        elements:
+          - {type: template, template: evil, box: {x: 0, y: 0, width: 100, height: 100}}
+        """)
+    result = build_ok(site, spec)
+    assert "<g></g>" in result.svg and "__" not in result.svg
+
+
+def test_template_names_cannot_leave_the_folder(site):
+    (site["specs"] / "tpl").mkdir()
+    spec = write(site, """
+        templates: ./tpl
+        elements:
+          - {type: template, template: ../../secret, box: {x: 0, y: 0, width: 100, height: 100}}
+        """)
+    err = build_fails(site, spec, SpecError)
+    assert "invalid template name '../../secret'" in str(err)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _symlink(site) -> str:
+    link = site["specs"] / "out-link"
+    link.symlink_to(site["root"])
+    return "out-link/secret.png"
+
+
+ESCAPES = {
+    "dotdot": lambda site: "../secret.png",
+    "absolute": lambda site: str(site["root"] / "secret.png"),
+    "symlink": _symlink,
+    "http": lambda site: "http://example.com/a.png",
+    "file_url": lambda site: f"file://{site['root'] / 'secret.png'}",
+}
+FIELDS = {
+    "image_src": "elements:\n  - {{type: image, src: '{v}', box: {{x: 0, y: 0, width: 50, height: 50}}}}\n",
+    "background_image": "background: {{image: '{v}'}}\n",
+    "init_image": "background: {{style: aurora, init_image: '{v}'}}\n",
+    "brand_file": "brand: '{v}'\n",
+    "brand_logo": "brand: {{logo: '{v}'}}\nelements:\n  - {{type: image, src: logo, box: {{x: 0, y: 0, width: 50, height: 50}}}}\n",
+    "fonts": "fonts: ['{v}']\n",
+    "templates": "templates: '{v}'\n",
+    "layout": "layout: '{v}'\n",
+    "chart_data": "elements:\n  - {{type: bar_chart, data: '{v}', x: a, y: b, box: {{x: 0, y: 0, width: 200, height: 120}}}}\n",
+}
+DIR_FIELDS = {"fonts", "templates"}
+YAML_FIELDS = {"brand_file", "layout"}
+CSV_FIELDS = {"chart_data"}
+
+
+@pytest.mark.parametrize("how", sorted(ESCAPES))
+@pytest.mark.parametrize("field", sorted(FIELDS))
+def test_paths_cannot_escape(site, field, how):
+    (site["root"] / "secret.yaml").write_text(f"colors: {{ink: '#000000'}}\nname: {SECRET}\n")
+    (site["root"] / "secret.csv").write_text(f"a,b\n{SECRET},1\n")
+    value = ESCAPES[how](site)
+    if field in DIR_FIELDS:
+        value = value.rsplit("/", 1)[0] if how != "http" else value
+        value = value if value not in ("..",) else ".."
+    elif field in YAML_FIELDS:
+        value = value.replace("secret.png", "secret.yaml")
+    elif field in CSV_FIELDS:
+        value = value.replace("secret.png", "secret.csv")
+    spec = write(site, FIELDS[field].format(v=value))
+    err = build_fails(site, spec, AssetError if field != "layout" or how not in ("http",) else PlacardError)
+    assert any(w in str(err) for w in ("outside", "absolute", "URL", "url", "escape", "refused", "allowed")), str(err)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize("where,value", [
+    ("box", ".nan"), ("box", ".inf"), ("box", "-.inf"), ("box", "-10"), ("box", "0"), ("box", "1e309"),
+    ("canvas", ".nan"), ("canvas", ".inf"), ("canvas", "-200"), ("canvas", "0"),
+    ("font", ".nan"), ("font", ".inf"), ("font", "-12"), ("font", "0"), ("font", "1e300"),
+])
+def test_nan_infinite_negative_and_zero_sizes(site, where, value):
+    if where == "canvas":
+        text = f"version: 1\ncanvas: {{width: {value}, height: 100}}\nbackground: {{style: flat}}\noutputs: [svg]\n"
+        spec = site["specs"] / "spec.yaml"
+        spec.write_text(text)
+    elif where == "box":
+        spec = write(site, f"elements:\n  - {{type: rect, box: {{x: 0, y: 0, width: {value}, height: 20}}, fill: '#000000'}}\n")
+    else:
+        spec = write(site, f"elements:\n  - {{type: text, text: hi, box: {{x: 0, y: 0, width: 100, height: 50}}, font: {{size: {value}}}}}\n")
+    try:
+        result = composer.build(spec, site["out"])
+    except PlacardError as e:
+        assert e.path and where in e.path or "size" in str(e) or "width" in str(e), str(e)
+        assert not site["out"].exists()
+    else:  # zero-sized boxes may render as nothing; the output is still a whole document
+        assert value in ("0",) and result.svg.startswith("<?xml")
+
+
+# --------------------------------------------------------------------------- fonts, canvas, images
+
+
+def test_a_font_file_that_is_not_a_font(site):
+    fonts = site["specs"] / "fonts"
+    fonts.mkdir()
+    (fonts / "Junk-Regular.ttf").write_bytes(b"\x00\x01\x00\x00" + os.urandom(2000))
+    (fonts / "Text.ttf").write_text("this is not a font")
+    spec = write(site, """
+        fonts: [./fonts]
+        elements:
+          - {type: text, text: hello, font: {family: Junk}, box: {x: 0, y: 0, width: 200, height: 60}}
+        """)
+    err = build_fails(site, spec, FontError)
+    assert "Junk" in str(err)
+
+
+def test_canvas_over_the_pixel_cap(site):
+    spec = site["specs"] / "spec.yaml"
+    spec.write_text("version: 1\ncanvas: {width: 29000, height: 29000}\nbackground: {style: flat}\n")
+    err = build_fails(site, spec, SpecError)
+    assert "over the 100 megapixel cap" in str(err)
+
+
+def test_image_declaring_100k_by_100k_pixels(site):
+    (site["specs"] / "bomb.png").write_bytes(png_declaring(100_000, 100_000))
+    for field in ("elements:\n  - {type: image, src: bomb.png, box: {x: 0, y: 0, width: 50, height: 50}}\n",
+                  "background: {image: bomb.png}\n"):
+        spec = write(site, field)
+        err = build_fails(site, spec, AssetError)
+        assert "100,000" in str(err) or "pixels" in str(err)
+
+
+# --------------------------------------------------------------------------- output folder and interrupts
+
+
+def test_output_folder_that_is_a_file(site):
+    spec = write(site, "elements: []\n")
+    site["out"].write_text("not a folder")
+    with pytest.raises(RenderError) as e:
+        composer.build(spec, site["out"])
+    assert str(site["out"]) in str(e.value)
+    assert site["out"].read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_output_folder_that_is_not_writable(site):
+    spec = write(site, "elements: []\n")
+    site["out"].mkdir()
+    site["out"].chmod(0o500)
+    try:
+        with pytest.raises(RenderError):
+            composer.build(spec, site["out"])
+    finally:
+        site["out"].chmod(0o700)
+
+
+def test_output_path_inside_a_file_gives_a_clean_cli_error(site):
+    spec = write(site, "elements: []\n")
+    site["out"].write_text("not a folder")
+    r = subprocess.run([sys.executable, "-m", "composer", "build", str(spec), "-o", str(site["out"] / "sub")],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith("error: ")
+
+
+def test_killed_build_leaves_no_file_at_any_output_path(site):
+    spec = site["specs"] / "print.yaml"
+    spec.write_text("version: 1\ncanvas: {preset: A4, dpi: 150}\nbackground: {style: aurora, seed: 3}\n"
+                    "outputs: [png, pdf, svg]\nelements:\n"
+                    "  - {type: text, text: Interrupted, box: {x: 10mm, y: 10mm, width: 150mm, height: 40mm}}\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    finals = ["print.png", "print.pdf", "print.svg", "print.report.json"]
+    for delay in (0.3, 0.6, 1.0, 1.5, 2.5):
+        out = site["root"] / f"out-{delay}"
+        proc = subprocess.Popen([sys.executable, "-m", "composer", "build", str(spec), "-o", str(out)],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        names = sorted(p.name for p in out.iterdir()) if out.exists() else []
+        # Any file under its final name must be complete; a killed writer leaves at most a .part file.
+        for name in names:
+            assert name in finals or (name.startswith(".") and name.endswith(".part")), names
+        if "print.report.json" in names:  # written last: everything before it is whole
+            assert set(finals) <= set(names)

@@ -109,9 +109,12 @@ def layout_path(name: str, base: Path, location) -> tuple[Path, str]:
         p = resolve_path(name, base, field="layout", location=location)
         return p, name
     root = data_dir("layouts")
-    candidate = (root / f"{name}.yaml").resolve()
-    if candidate.is_relative_to(root.resolve()) and candidate.is_file():
-        return candidate, f"layouts/{name}.yaml"
+    try:
+        candidate = (root / f"{name}.yaml").resolve()
+        if candidate.is_relative_to(root.resolve()) and candidate.is_file():
+            return candidate, f"layouts/{name}.yaml"
+    except (OSError, ValueError):  # a NUL byte or an over-long name is no preset either
+        pass
     names = available_layouts()
     hint = difflib.get_close_matches(name, names, n=1)
     did = f"did you mean {hint[0]!r}? " if hint else ""

@@ -154,7 +154,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         _write_atomic(path, data)
     except OSError as e:  # a folder that is a file, read-only, full disk: the user's to fix, not a crash
-        raise RenderError(f"could not write {path}: {e.strerror or e}") from None
+        why = f"{path.parent} is not a folder" if path.parent.exists() and not path.parent.is_dir() else e.strerror or e
+        raise RenderError(f"could not write {path}: {why}") from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

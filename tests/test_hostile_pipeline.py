@@ -7,6 +7,7 @@ file, and checks that nothing is written to the output folder when the build fai
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -319,7 +320,7 @@ def test_output_folder_that_is_a_file(site):
     site["out"].write_text("not a folder")
     with pytest.raises(RenderError) as e:
         composer.build(spec, site["out"])
-    assert str(site["out"]) in str(e.value)
+    assert e.value.message == f"could not write {site['out'] / 'spec.svg'}: {site['out']} is not a folder"
     assert site["out"].read_text() == "not a folder"
 
 
@@ -333,6 +334,22 @@ def test_output_folder_that_is_not_writable(site):
             composer.build(spec, site["out"])
     finally:
         site["out"].chmod(0o700)
+
+
+@pytest.mark.parametrize("where,errno_", [("mkstemp", errno.EACCES), ("fsync", errno.ENOSPC)])
+def test_unwritable_or_full_output_folder(site, monkeypatch, where, errno_):
+    """Root ignores permissions, so the OS refusal is simulated where write_atomic meets it."""
+    import composer.outputs as outputs
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(outputs.tempfile if where == "mkstemp" else outputs.os, where, refuse)
+    spec = write(site, "elements: []\n")
+    with pytest.raises(RenderError) as e:
+        composer.build(spec, site["out"])
+    assert e.value.message == f"could not write {site['out'] / 'spec.svg'}: {os.strerror(errno_)}"
+    assert not site["out"].exists() or not any(site["out"].iterdir())  # the .part file is removed
 
 
 def test_output_path_inside_a_file_gives_a_clean_cli_error(site):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from PIL import Image
@@ -23,17 +24,22 @@ from generator.base import Box
 
 _ENVS: dict[tuple, SandboxedEnvironment] = {}
 MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
+MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
 class _FolderLoader(FileSystemLoader):
     """A FileSystemLoader that refuses a file whose real path (symlinks followed) leaves its folder."""
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
-            raise TemplateNotFound(template)
-        return source, filename, uptodate
+        for root in self.searchpath:  # checked before anything is read
+            real = Path(root, *split_template_path(template)).resolve()
+            if real.is_file():
+                if not real.is_relative_to(Path(root).resolve()):
+                    raise TemplateNotFound(template)
+                if real.stat().st_size > MAX_TEMPLATE_BYTES:
+                    raise SecurityError(f"template {template!r} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+                break
+        return super().get_source(environment, template)
 
 
 class _Sandbox(SandboxedEnvironment):

@@ -296,6 +296,35 @@ def test_a_font_file_that_is_not_a_font(site):
     assert "Junk" in str(err)
 
 
+def test_a_font_symlinked_from_outside_the_fonts_folder(site):
+    fonts = site["specs"] / "fonts"
+    fonts.mkdir()
+    outside = next((ROOT / "composer" / "fonts").rglob("*.ttf"))
+    (fonts / "Borrowed.ttf").symlink_to(outside)
+    spec = write(site, """
+        fonts: [./fonts]
+        elements:
+          - {type: text, text: hello, box: {x: 0, y: 0, width: 200, height: 60}}
+        """)
+    err = build_fails(site, spec, FontError)
+    assert err.message == f"font file {fonts / 'Borrowed.ttf'} is a symlink to a place outside its folder; refused"
+
+
+def test_oversized_template_and_template_symlinked_to_a_device(site):
+    tpl = site["specs"] / "tpl"
+    tpl.mkdir()
+    (tpl / "big.svg.j2").write_text("<g/>" * 300_000)
+    (tpl / "zero.svg.j2").symlink_to("/dev/zero")
+    for name, message in (("big", "is larger than 1,048,576 bytes"), ("zero", "template 'zero.svg.j2' not found")):
+        spec = write(site, f"""
+            templates: ./tpl
+            elements:
+              - {{type: template, template: {name}, box: {{x: 0, y: 0, width: 100, height: 100}}}}
+            """)
+        err = build_fails(site, spec, SpecError)
+        assert message in err.message
+
+
 def test_canvas_over_the_pixel_cap(site):
     spec = site["specs"] / "spec.yaml"
     spec.write_text("version: 1\ncanvas: {width: 29000, height: 29000}\nbackground: {style: flat}\n")

@@ -216,8 +216,11 @@ def _entries_of(path: Path, source: str) -> list[FontEntry]:
 def _scan_dir(directory: str, source: str, mtime: float) -> tuple[FontEntry, ...]:
     """Every face in a folder (recursively); cached per folder and modification time."""
     entries: list[FontEntry] = []
+    root = Path(directory).resolve()
     for p in sorted(Path(directory).rglob("*")):
         if p.suffix.lower() in FONT_SUFFIXES and p.is_file():
+            if source == "extra" and not p.resolve().is_relative_to(root):
+                raise FontError(f"font file {p} is a symlink to a place outside its folder; refused")
             entries.extend(_entries_of(p, source))
     return tuple(entries)
 

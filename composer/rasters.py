@@ -65,7 +65,10 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
     shifted = tuple(Box(b.x + c.bleed, b.y + c.bleed, b.width, b.height) for b in text_boxes)
     if bg.image:
         path = _resolve(loaded, bg.image, ("background", "image"), opts)
-        img = _load_raster(path).convert("RGB")
+        try:
+            img = _load_raster(path).convert("RGB")
+        except AssetError as e:
+            raise _at(e, loaded, ("background", "image")) from None
         method = {"cover": ImageOps.fit, "contain": ImageOps.pad, "fill": None}[bg.fit]
         img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
         return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
@@ -73,7 +76,10 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         return None, {"generator": "flat"}
     extra: dict[str, Any] = {}
     if bg.init_image:
-        extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
+        try:
+            extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
+        except AssetError as e:
+            raise _at(e, loaded, ("background", "init_image")) from None
         extra["strength"] = bg.strength
     generator = "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
     request = GenerateRequest(
@@ -141,6 +147,22 @@ def _feather_mask(w: int, h: int) -> Image.Image:
 
 def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
     """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
+    try:
+        return _image_href(loaded, layout, p, opts)
+    except AssetError as e:
+        raise _at(e, loaded, p.path + ("src",) if p.el.src else ("brand", "logo")) from None
+
+
+def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
+    """A refused file's contents: point the error at the spec field that named the file."""
+    if e.location is None:
+        from composer.yamlload import format_path
+
+        e.location, e.path = loaded.positions.locate(where), format_path(where)
+    return e
+
+
+def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
     el = p.el
     src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
     if src is None:

@@ -26,7 +26,7 @@ from composer.errors import AssetError, FontError, PlacardError, RenderError, Sp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from make_corpus import png_declaring, tiny_png  # noqa: E402
+from make_corpus import corpus, png_declaring, tiny_png  # noqa: E402
 
 HEAD = """\
 version: 1
@@ -323,6 +323,26 @@ def test_oversized_template_and_template_symlinked_to_a_device(site):
             """)
         err = build_fails(site, spec, SpecError)
         assert message in err.message
+
+
+SAFE_ASSETS = {"script.svg", "local_image.svg", "tiny.png"}  # sanitised or harmless: they render
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_hostile_assets_through_a_build(site, name):
+    """Every file of the asset corpus, as an image element: refused, or drawn without its payload."""
+    for fname, data in corpus().items():
+        (site["specs"] / fname).write_bytes(data)
+    spec = write(site, f"outputs: [svg, png]\nelements:\n  - {{type: image, src: {name}, box: {{x: 0, y: 0, width: 64, height: 64}}}}\n")
+    spec.write_text(spec.read_text().replace("outputs: [svg]\n", ""))
+    if name in SAFE_ASSETS:
+        result = build_ok(site, spec)
+        for bad in ("<script", "javascript:", "attacker", "onload", "onclick", "foreignObject"):
+            assert bad not in result.svg
+    else:
+        err = build_fails(site, spec, AssetError)
+        assert err.path == "elements[0].src" and str(err.location) == f"{spec}:6:24"
+        assert err.message.startswith(name) or name.startswith("href_")
 
 
 def test_canvas_over_the_pixel_cap(site):

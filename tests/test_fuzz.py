@@ -18,11 +18,21 @@ import fuzz_specs as fz  # noqa: E402
 FAST = settings(deadline=5000, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+SKIP = ("__pycache__", ".hypothesis", ".pytest_cache", ".cache-not-used")
+
+
+def _repo_files() -> set[str]:
+    return {str(p) for p in fz.ROOT.rglob("*") if not any(part in SKIP for part in p.parts)}
+
+
 @pytest.fixture(scope="module")
 def workspace():
+    """The fuzz workspace; on teardown, checks that no example wrote into the repository."""
+    before = _repo_files()
     root = fz.make_workspace()
     yield root
     shutil.rmtree(root, ignore_errors=True)
+    assert _repo_files() == before
 
 
 def check(outcome: fz.Outcome) -> None:
@@ -33,7 +43,7 @@ def test_every_sample_is_fuzzed():
     assert len(fz.sample_docs()) == len(list(fz.SAMPLES.glob("*.yaml"))) >= 9
 
 
-@settings(FAST, max_examples=1500)
+@settings(FAST, max_examples=2000)
 @given(fz.fuzzed_specs())
 def test_validate_mutated_samples(workspace, named):
     check(fz.run_example(named[1], workspace, build=False))
@@ -45,7 +55,7 @@ def test_validate_random_specs(workspace, doc):
     check(fz.run_example(doc, workspace, build=False))
 
 
-@settings(FAST, max_examples=150)
+@settings(FAST, max_examples=300)
 @given(fz.fuzzed_specs(), st.sampled_from([("svg",), ("png",)]))
 def test_build_mutated_samples(workspace, named, formats):
     check(fz.run_example(named[1], workspace, formats=formats))

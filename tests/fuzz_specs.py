@@ -48,14 +48,45 @@ HOSTILE_STRINGS = [
 ]
 ELEMENT_TYPES = [
     "text", "image", "rect", "line", "illustration", "template", "group", "bar_chart", "line_chart", "donut", "graph",
-    "icon", "icon_list", "process", "progress", "qr", "stat", "table", "timeline", "Text", "", "unknown",
+    "icon", "icon_list", "process", "progress", "qr", "stat", "table", "timeline", "Text", "", "unknown", "area_chart",
+    "donut_chart", "pie_chart", "bar_chart", "line_chart",
 ]
+
+# No sample uses infographics, so one of each kind joins the samples as a starting point.
+INFOGRAPHICS_DOC = {
+    "version": 1,
+    "canvas": {"width": 360, "height": 450},
+    "background": {"style": "flat"},
+    "brand": {"colors": {"primary": "#0B5FFF", "accent": "#FFB000", "ink": "#111111", "paper": "#FFFFFF"}},
+    "elements": [
+        {"type": "stat", "value": 12345, "format": "compact", "label": "Users", "delta": 12.5, "delta_format": "percent",
+         "box": {"x": 0, "y": 0, "width": 120, "height": 60}},
+        {"type": "bar_chart", "categories": ["Q1", "Q2", "Q3"], "series": [{"name": "Rev", "values": [12, 30, -5]},
+         {"name": "Cost", "values": [8, 12, 10]}], "box": {"x": 120, "y": 0, "width": 240, "height": 90}},
+        {"type": "line_chart", "categories": ["J", "F", "M", "A"], "series": [{"name": "V", "values": [120, 132, None, 134]}],
+         "box": {"x": 0, "y": 90, "width": 180, "height": 90}},
+        {"type": "donut_chart", "slices": [{"name": "A", "value": 40}, {"name": "B", "value": 25}],
+         "box": {"x": 180, "y": 90, "width": 180, "height": 90}},
+        {"type": "progress", "value": 72, "max": 100, "label": "Done", "box": {"x": 0, "y": 180, "width": 180, "height": 30}},
+        {"type": "icon", "name": "rocket", "box": {"x": 180, "y": 180, "width": 30, "height": 30}},
+        {"type": "icon_list", "items": [{"icon": "rocket", "title": "Fast", "text": "200 ms"}],
+         "box": {"x": 210, "y": 180, "width": 150, "height": 40}},
+        {"type": "timeline", "events": [{"date": "2019", "title": "Founded"}, {"date": "2021", "title": "Series A"}],
+         "box": {"x": 0, "y": 220, "width": 360, "height": 60}},
+        {"type": "process", "steps": ["Discover", {"title": "Define", "text": "Scope"}], "box": {"x": 0, "y": 280, "width": 360, "height": 50}},
+        {"type": "graph", "nodes": ["web", {"id": "api", "label": "API"}], "edges": ["web -> api", "api -> web"],
+         "box": {"x": 0, "y": 330, "width": 180, "height": 120}},
+        {"type": "table", "columns": ["Feature", {"title": "Pro"}], "rows": [["Exports", True], ["SSO", False]],
+         "box": {"x": 180, "y": 330, "width": 180, "height": 70}},
+        {"type": "qr", "data": "https://example.com", "box": {"x": 300, "y": 400, "width": 50, "height": 50}},
+    ],
+}
 
 
 @functools.lru_cache(maxsize=None)
 def sample_docs() -> dict[str, dict]:
-    """Every sample spec as plain data, keyed by file name."""
-    out = {}
+    """Every sample spec as plain data, keyed by file name, and the infographics spec above."""
+    out = {"<infographics>": INFOGRAPHICS_DOC}
     for p in sorted(SAMPLES.glob("*.yaml")):
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
         if isinstance(data, dict):

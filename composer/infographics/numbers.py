@@ -6,6 +6,7 @@ forms ("12.3K") come from one well-kept source instead of hand-written tables.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -76,6 +77,12 @@ def _pattern(decimals: int | None, separators: bool, default_max: int = 2) -> st
 
 def format_number(value: float, fmt: NumberFormat | str | Mapping | None = None) -> str:
     """Format `value`; percent takes percentage points (42 -> "42%"), as people write them in YAML."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 400  # babel quantizes in the current context; 28 digits fail past 1e28 (floats reach 1.8e308)
+        return _format_number(value, fmt)
+
+
+def _format_number(value: float, fmt: NumberFormat | str | Mapping | None = None) -> str:
     fmt = NumberFormat.parse(fmt)
     locale = _locale(fmt.locale)
     if fmt.style == "percent":

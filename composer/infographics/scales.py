@@ -16,6 +16,7 @@ from typing import Iterable
 __all__ = ["LinearScale", "data_range", "nice_step", "nice_ticks"]
 
 _MANTISSAS = (1.0, 2.0, 5.0)
+MAX_MAGNITUDE = 1e300
 
 
 def nice_step(span: float, max_intervals: int) -> float:
@@ -47,6 +48,10 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
     """Nice tick values whose first is <= lo and last is >= hi: at most max_ticks of them (3 across zero)."""
     if lo > hi:
         lo, hi = hi, lo
+    if not max(abs(lo), abs(hi)) <= MAX_MAGNITUDE:  # also catches NaN; past this, spans and steps overflow
+        from composer.errors import DataError
+
+        raise DataError(f"values from {lo:g} to {hi:g} are too large to draw; allowed: magnitudes up to {MAX_MAGNITUDE:g}")
     if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):
         # A flat series: give it a unit of room so it still has an axis.
         pad = abs(lo) * 0.5 if abs(lo) > 1e-12 else 0.0

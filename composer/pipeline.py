@@ -215,13 +215,16 @@ def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
 def _first_text(layout: Layout) -> str | None:
     for p in layout.text_elements():
         if p.el.text.strip():
-            return _plain(p.el.text).splitlines()[0][:200]
+            return _plain(p.el.text, p.el.markup).splitlines()[0][:200]
     return None
 
 
-def _plain(text: str) -> str:
+def _plain(text: str, markup: bool = True) -> str:
     """Strip Placard's inline markup for metadata: **bold**, *italic*, [name]{text}."""
     import re
+
+    if not markup:  # `markup: false` text is shown literally, so its metadata is literal too
+        return text
 
     text = re.sub(r"\[[^\]]*\]\{([^}]*)\}", r"\1", text)
     return re.sub(r"(?<!\\)\*{1,2}", "", text).replace("\\*", "*")
@@ -230,7 +233,7 @@ def _plain(text: str) -> str:
 def _reading_order_text(layout: Layout) -> str:
     """Alt text from the text elements in reading order (top to bottom, then left to right)."""
     items = sorted(layout.text_elements(), key=lambda p: (round(p.box.y / 20), p.box.x))
-    return " ".join(" ".join(_plain(p.el.text).split()) for p in items if p.el.text.strip())[:2000]
+    return " ".join(" ".join(_plain(p.el.text, p.el.markup).split()) for p in items if p.el.text.strip())[:2000]
 
 
 def _metadata(loaded: LoadedSpec, bg_meta: dict, title: str, alt: str) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
         if not block.runs or parse_color(block.runs[0].fill).rgb != color.rgb or color.a < 1:
             state.text_blocks[p.id] = typeset.set_element(layout, p, color, lib)
         report = result.as_dict()
-        report.update({"large_text": large, "size_pt": round(block.size * 72 / dpi, 2), "rea": report["before"].get("rea")})
+        report.update({"decorative": el.legibility == "off", "large_text": large, "size_pt": round(block.size * 72 / dpi, 2), "rea": report["before"].get("rea")})
         results[p.id] = report
     return results
 

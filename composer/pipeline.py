@@ -51,6 +51,7 @@ class BuildResult:
     report: dict[str, Any]
     svg: str | None = None
     image: Image.Image | None = field(default=None, repr=False)
+    composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
 
 
 def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
@@ -182,7 +183,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
-    return BuildResult(loaded.name, written, report, svg_text, png_image)
+    return BuildResult(loaded.name, written, report, svg_text, png_image, comp)
 
 
 def _register_extras(state: RenderState, layout: Layout) -> None:

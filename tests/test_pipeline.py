@@ -160,3 +160,45 @@ def test_failed_build_leaves_no_file(write_spec, tmp_path):
     with pytest.raises(composer.TextFitError):
         composer.build(p, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_accessibility_metadata_in_every_format(write_spec, tmp_path):
+    import shutil
+
+    p = write_spec("""
+        version: 1
+        title: Harbour festival
+        alt: "A poster for the harbour festival on 3 May, with a blue gradient background."
+        canvas: {width: 300, height: 200}
+        background: {style: blobs, seed: 3}
+        elements:
+          - {type: text, text: "Harbour festival", box: {x: 10, y: 10, width: 280, height: 60}, font: {size: 30}}
+        """)
+    composer.build(p, tmp_path)
+    png = Image.open(tmp_path / "spec.png")
+    assert png.info["Title"] == "Harbour festival"
+    assert png.info["Description"].startswith("A poster for the harbour festival")
+    svg = (tmp_path / "spec.svg").read_text()
+    assert "<title>Harbour festival</title>" in svg
+    assert "<desc>A poster for the harbour festival on 3 May, with a blue gradient background.</desc>" in svg
+    meta = json.loads(png.info["Placard"])
+    assert meta["generator"] == "procedural" and meta["seed"] == 3 and meta["ai_generated"] is False
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "spec.pdf")], capture_output=True, text=True).stdout
+        assert "Title:           Harbour festival" in info
+        assert "Subject:         A poster for the harbour festival" in info
+        assert "Creator:         Placard" in info
+
+
+def test_alt_text_defaults_to_reading_order(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {width: 400, height: 300}
+        background: {style: flat}
+        elements:
+          - {type: text, text: "Second", box: {x: 10, y: 150, width: 300, height: 60}, font: {size: 30}}
+          - {type: text, text: "First **bold**", box: {x: 10, y: 10, width: 300, height: 60}, font: {size: 30}}
+        outputs: [svg]
+        """)
+    composer.build(p, tmp_path)
+    assert "<desc>First bold Second</desc>" in (tmp_path / "spec.svg").read_text()

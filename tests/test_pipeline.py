@@ -34,6 +34,7 @@ def test_build_writes_every_format_and_report(built):
     svg = (out / "launch-poster.svg").read_text()
     assert svg.startswith("<svg") and "<text" not in svg and "data:image/jpeg;base64," in svg
     report = json.loads((out / "launch-poster.report.json").read_text())
+    assert [e["id"] for e in report["elements"]] == ["kicker", "headline", "subhead", "cta", "logo", "footer"]  # logo from the brand file
     head = next(e for e in report["elements"] if e["id"] == "headline")
     assert head["box"] == {"x": 80.0, "y": 150.0, "width": 920.0, "height": 430.0}
     assert head["lines"] == ["Summer", "Product", "Launch 2026"]

@@ -13,12 +13,15 @@ import cairosvg
 import cairosvg.parser
 import cairosvg.surface
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image
+
+from composer import fastpath
 
 from composer.errors import AssetError, RenderError
 
 if tuple(int(x) for x in cairosvg.__version__.split(".")[:2]) < (2, 9):  # recursive <use> fix
     raise ImportError(f"Placard needs cairosvg >= 2.9.0, found {cairosvg.__version__}")
+fastpath.install()
 
 
 def data_only_fetcher(url: str, resource_type: str | None = None) -> bytes:
@@ -77,14 +80,11 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
-def encode_png(image: Image.Image, text: dict[str, str], dpi: float, compress_level: int = 6) -> bytes:
-    """PNG bytes with iTXt metadata and the physical resolution (deterministic)."""
-    info = PngImagePlugin.PngInfo()
-    for k, v in text.items():
-        info.add_itxt(k, v)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=compress_level)
-    return buf.getvalue()
+def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> bytes:
+    """PNG bytes with iTXt metadata and the physical resolution (deterministic; see composer.png)."""
+    from composer import png
+
+    return png.encode(image, text, dpi)
 
 
 def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:

@@ -39,7 +39,6 @@ class BuildOptions:
     cpu_offload: bool = False
     vae_tiling: bool = False
     progress: bool = False
-    png_compress_level: int = 2  # zlib level 2 is ~6x faster than 6 for <15% larger files
 
 
 @dataclass
@@ -144,7 +143,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     from composer import outputs
 
     if "png" in fmts:
-        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi, opts.png_compress_level)
+        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi)
     for f in ("jpeg", "webp"):
         if f in fmts:
             files[f] = outputs.encode_raster(png_image, f, c.dpi)

@@ -95,11 +95,11 @@ def jpeg_data_uri(image: Image.Image) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image)).decode("ascii")
 
 
-def png_data_uri(image: Image.Image, *, compress_level: int = 6) -> str:
+def png_data_uri(image: Image.Image) -> str:
     """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=compress_level)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    from composer import png
+
+    return "data:image/png;base64," + base64.b64encode(png.encode(image)).decode("ascii")
 
 
 class SvgRenderer:

@@ -1,28 +1,38 @@
-// Shared by the engine scripts: arguments, timing and the JSON line the Python driver reads.
-import { readFileSync } from "node:fs";
+// Shared by the engine scripts: arguments, and a line protocol so the Python driver can interleave
+// engines one render at a time (fair on a busy machine) while each stays warm in its own process.
+import { readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 
-/** --bg PATH --out PATH --iters N --warmup N from argv. */
+/** --bg PATH [--key VALUE ...] from argv. */
 export function args() {
-  const a = { iters: 20, warmup: 3 };
+  const a = {};
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) a[argv[i].replace(/^--/, "")] = argv[i + 1];
-  a.iters = Number(a.iters);
-  a.warmup = Number(a.warmup);
-  if (!a.bg || !a.out) throw new Error("usage: --bg background.png --out poster.png [--iters 20] [--warmup 3]");
+  if (!a.bg) throw new Error("usage: --bg background.png [--chromium PATH] [--fast 1]");
   return a;
 }
 
 export const dataUri = (path, mime) => `data:${mime};base64,${readFileSync(path).toString("base64")}`;
 
-/** Run `once` warmup+iters times; returns per-iteration milliseconds (timed ones) and the last result. */
-export async function timeIt(once, warmup, iters) {
-  let last;
-  for (let i = 0; i < warmup; i++) last = await once();
-  const times = [];
-  for (let i = 0; i < iters; i++) {
-    const t = process.hrtime.bigint();
-    last = await once();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+/**
+ * Answer stdin commands: `render` times one `once()` (which returns PNG bytes) and prints
+ * {"ms": ..., "bytes": ...}; `save PATH` writes the last PNG; `quit` (or EOF) ends.
+ */
+export async function serve(engine, once) {
+  let last = null;
+  console.log(JSON.stringify({ ready: engine }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [cmd, ...rest] = line.trim().split(" ");
+    if (cmd === "render") {
+      const t = process.hrtime.bigint();
+      last = await once();
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      console.log(JSON.stringify({ ms, bytes: last.length }));
+    } else if (cmd === "save") {
+      writeFileSync(rest.join(" "), last);
+      console.log(JSON.stringify({ saved: rest.join(" ") }));
+    } else if (cmd === "quit") {
+      break;
+    }
   }
-  return { times, last };
 }

@@ -1,9 +1,8 @@
 // satori + resvg: element tree -> SVG (text as glyph paths) -> resvg render -> PNG, warm in one process.
-import { writeFileSync } from "node:fs";
 import satori from "satori";
 import { Resvg } from "@resvg/resvg-js";
 import { satoriTree, loadFonts, WIDTH, HEIGHT } from "./design.mjs";
-import { args, dataUri, timeIt } from "./common.mjs";
+import { args, dataUri, serve } from "./common.mjs";
 
 const a = args();
 const fonts = loadFonts();
@@ -15,6 +14,4 @@ async function once() {
   return resvg.render().asPng();
 }
 
-const { times, last } = await timeIt(once, a.warmup, a.iters);
-writeFileSync(a.out, last);
-console.log(JSON.stringify({ engine: "satori+resvg", times, bytes: last.length }));
+await serve("satori+resvg", once);

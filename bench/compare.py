@@ -104,7 +104,9 @@ class Node:
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError(f"{self.name} stopped:\n{self.proc.stderr.read()[-2000:]}")
+            lines = [ln.strip() for ln in self.proc.stderr.read().splitlines() if ln.strip()]
+            why = next((ln for ln in lines if ln.startswith("ERROR:")), lines[-1] if lines else "no output")
+            raise RuntimeError(f"{self.name} stopped: {why[:300]}")
         return json.loads(line)
 
     def render(self) -> tuple[float, float, int]:
@@ -194,7 +196,15 @@ def versions() -> str:
 SHEET = ("Placard (spec as written: paints its photo background)", "satori + resvg", "Chromium (puppeteer screenshot)")
 
 
-def engines_for(wanted: set[str], tmp: Path, background: Path) -> list:
+def start(engines: list, name: str, *args, **kwargs) -> None:
+    """Start a node engine and add it, or say on stderr why it could not start."""
+    try:
+        engines.append(Node(name, *args, **kwargs))
+    except (OSError, RuntimeError, ValueError) as e:
+        print(f"skipping {name}: it did not start ({e})", file=sys.stderr)
+
+
+def engines_for(wanted: set[str], tmp: Path, background: Path, chromium: str | None) -> list:
     """The engines to time; the ones that cannot run are named on stderr and skipped."""
     engines: list = []
     if "placard" in wanted:
@@ -206,13 +216,13 @@ def engines_for(wanted: set[str], tmp: Path, background: Path) -> list:
         print(f"skipping satori + resvg and Chromium: {why}", file=sys.stderr)
         return engines
     if "satori" in wanted:
-        engines.append(Node("satori + resvg", "satori.mjs", background))
-    chromium = next((c for c in CHROMIUM if Path(c).exists()), None)
-    if "chromium" in wanted and chromium is None:
-        print("skipping Chromium: no chromium binary (apt-get install -y chromium)", file=sys.stderr)
+        start(engines, "satori + resvg", "satori.mjs", background)
+    if "chromium" in wanted and not (chromium and Path(chromium).is_file()):
+        print(f"skipping Chromium: no chromium binary at {chromium or ' or '.join(CHROMIUM)} "
+              "(apt-get install -y chromium, or pass --chromium PATH)", file=sys.stderr)
     elif "chromium" in wanted:
         for label, fast in ((SHEET[2], "0"), ("Chromium, optimizeForSpeed", "1")):
-            engines.append(Node(label, "chromium.mjs", background, ["--chromium", chromium, "--fast", fast]))
+            start(engines, label, "chromium.mjs", background, ["--chromium", chromium, "--fast", fast])
     return engines
 
 
@@ -221,6 +231,8 @@ def main() -> None:
     ap.add_argument("--iters", type=int, default=20)
     ap.add_argument("--engines", default="placard,satori,chromium")
     ap.add_argument("--sheet", default="/tmp/compare_sheet.png")
+    ap.add_argument("--chromium", default=next((c for c in CHROMIUM if Path(c).exists()), None),
+                    help="the Chromium binary (default: the first of %s that exists)" % ", ".join(CHROMIUM))
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="placard-compare-") as d:
         tmp = Path(d)
@@ -228,7 +240,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "composer", "build", str(SPEC), "-o", str(tmp / "layers"), "--format", "png", "--layers"],
                        cwd=ROOT, check=True, capture_output=True)
         background = tmp / "layers" / "poster.background.png"
-        engines = engines_for(set(args.engines.split(",")), tmp, background)
+        engines = engines_for(set(args.engines.split(",")), tmp, background, args.chromium)
+        if not engines:
+            sys.exit("no engine to time")
         try:
             print(f"timing {len(engines)} engines, {args.iters} rounds ...", file=sys.stderr, flush=True)
             results = run(engines, args.iters)

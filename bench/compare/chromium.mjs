@@ -8,9 +8,15 @@ import { args, dataUri, serve } from "./common.mjs";
 const a = args();
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"];
-const browser = await puppeteer.launch({
-  executablePath: a.chromium || "/usr/bin/chromium", headless: true, args: FLAGS, defaultViewport: null,
-});
+let browser;
+try {
+  browser = await puppeteer.launch({
+    executablePath: a.chromium || "/usr/bin/chromium", headless: true, args: FLAGS, defaultViewport: null,
+  });
+} catch (e) {
+  console.error(`ERROR: could not launch Chromium: ${e.message.split("\n")[0]}`);
+  process.exit(1);
+}
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: WIDTH, height: HEIGHT, deviceScaleFactor: 1 });

@@ -29,20 +29,23 @@ CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-c
 sys.path.insert(0, str(ROOT))
 
 
+PLACARD = "Placard (spec as written: paints its photo background)"
+
+
 def placard_variants(tmp: Path, background: Path) -> list[tuple[str, Path]]:
     """The spec as written, and copies that take the shared background file (legibility on and off)."""
     import yaml
 
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     shutil.copy(background, tmp / "background.png")
-    out = [("Placard (spec as written: paints its photo background)", SPEC)]
-    for name, extra in (("bgfile", {}), ("bgfile-nolegibility", {"legibility": "off"})):
+    out = [(PLACARD, SPEC)]
+    for label, stem, extra in (("Placard (same background file)", "poster-bgfile", {}),
+                               ("Placard (same file, legibility: off)", "poster-bgfile-off", {"legibility": "off"})):
+        path = tmp / f"{stem}.yaml"
         variant = {**spec, "background": {"image": "background.png"}, **extra}
-        path = tmp / f"poster-{name}.yaml"
         path.write_text(yaml.safe_dump(variant, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        out.append((name, path))
-    labels = {"bgfile": "Placard (same background file)", "bgfile-nolegibility": "Placard (same file, legibility: off)"}
-    return [(labels.get(n, n), p) for n, p in out]
+        out.append((label, path))
+    return out
 
 
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -176,7 +179,7 @@ def sheet(rows: list[tuple[str, Path]], target: Path) -> None:
     out.save(target, compress_level=2)
 
 
-def versions() -> str:
+def versions(chromium: str | None) -> str:
     """The engine versions and the machine, for the line under the table."""
     parts = [f"Python {platform.python_version()}"]
     try:
@@ -185,15 +188,14 @@ def versions() -> str:
         parts.append("node " + subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip())
     except (OSError, KeyError, ValueError):
         pass
-    chromium = next((c for c in CHROMIUM if Path(c).exists()), None)
-    if chromium:
+    if chromium and Path(chromium).is_file():
         parts.append(subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip())
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
     return ", ".join(parts) + f"; {os.cpu_count()} CPUs, {cpu}"
 
 
-SHEET = ("Placard (spec as written: paints its photo background)", "satori + resvg", "Chromium (puppeteer screenshot)")
+SHEET = (PLACARD, "satori + resvg", "Chromium (puppeteer screenshot)")
 
 
 def start(engines: list, name: str, *args, **kwargs) -> None:
@@ -254,13 +256,13 @@ def main() -> None:
         finally:
             for e in engines:
                 e.close()
-        report(results, args.iters)
+        report(results, args.iters, args.chromium)
         if len(pngs) > 1:
             sheet(pngs, Path(args.sheet))
             print(f"\nside by side: {args.sheet}")
 
 
-def report(results: dict[str, dict], iters: int) -> None:
+def report(results: dict[str, dict], iters: int, chromium: str | None) -> None:
     """The markdown table."""
     base = statistics.median(results["satori + resvg"]["times"]) if "satori + resvg" in results else None
     print(f"\nWarm time per 1080×1350 PNG poster: median of {iters} renders after warm-ups, each engine in one\n"
@@ -274,7 +276,7 @@ def report(results: dict[str, dict], iters: int) -> None:
         print(f"| {name} | {med:.0f} | {p90(r['times']):.0f} | {cpu:.0f} | {r['bytes']:,} | {ratio} |")
     print("\nmedian and p90 are wall time; CPU ms is the median CPU time of the engine's whole process tree\n"
           "(all Chromium processes; 10 ms resolution), which a busy machine disturbs less.")
-    print(f"\n{versions()}")
+    print(f"\n{versions(chromium)}")
 
 
 if __name__ == "__main__":

@@ -69,14 +69,14 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
         raise RenderError(f"could not render the SVG: {e}") from None
     surface.cairo.flush()
     stride = surface.cairo.get_stride()
-    data = np.ndarray((height, stride // 4, 4), np.uint8, surface.cairo.get_data())[:, :width]
-    rgba = data[..., [2, 1, 0, 3]].astype(np.float32)
-    alpha = rgba[..., 3:4] / 255.0
-    if base is None:  # un-premultiply onto white for a transparent document
-        rgb = rgba[..., :3] + (1 - alpha) * 255
-    else:
-        rgb = rgba[..., :3]
+    data = bytes(surface.cairo.get_data())
     surface.finish()
+    if base is not None:  # opaque: read BGRX straight into RGB, no float maths
+        return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
+    # A transparent document: un-premultiply onto white.
+    bgra = np.frombuffer(data, np.uint8).reshape(height, stride // 4, 4)[:, :width]
+    rgba = bgra[..., [2, 1, 0, 3]].astype(np.float32)
+    rgb = rgba[..., :3] + (1 - rgba[..., 3:4] / 255.0) * 255
     return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 

@@ -85,7 +85,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     from composer import typeset
 
     lib = typeset.font_library(state.font_dirs)
-    provisional = layout.brand.colors.get("ink", parse_color("#111111"))
+    provisional = parse_color("#010203")  # a sentinel: the legibility pass recolours these runs
     for p in layout.text_elements():
         state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
     text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
@@ -105,7 +105,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 5. Choose text colours and fix legibility on the real pixels under each text
     from composer import legibility_pass
 
-    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib)
+    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib, provisional)
     return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
 
 

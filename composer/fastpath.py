@@ -11,10 +11,12 @@ cairosvg's own handler, so behaviour is unchanged for user SVG.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cairocffi as cairo
 import cairosvg.path
 import cairosvg.surface
+from cairocffi.context import _encode_path
 
 _SUBSET = re.compile(r"^[MmLlCcQqZz0-9eE.,\s+-]*$")
 _TOKEN = re.compile(r"[MmLlCcQqZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -78,16 +80,26 @@ def parse(d: str) -> list[tuple[int, tuple[float, ...]]] | None:
     return items
 
 
+@lru_cache(maxsize=1024)
+def _encoded(d: str):
+    """Parsed and C-encoded path data; a build draws each text's outlines more than once."""
+    items = parse(d)
+    if items is None:
+        return None
+    return _encode_path(items) if items else ()
+
+
 def path(surface, node) -> None:
     """cairosvg `<path>` handler: the fast subset via one append_path, else cairosvg's own."""
     d = node.get("d", "")
-    if any(k in node for k in ("marker", "marker-start", "marker-mid", "marker-end")):
+    if any(k in node for k in ("marker", "marker-start", "marker-mid", "marker-end")) or len(d) < 64:
         return cairosvg.path.path(surface, node)
-    items = parse(d)
-    if items is None:
+    encoded = _encoded(d)
+    if encoded is None:
         return cairosvg.path.path(surface, node)
-    if items:
-        surface.context.append_path(items)
+    if encoded:
+        cairo.cairo.cairo_append_path(surface.context._pointer, encoded[0])
+        surface.context._check_status()
 
 
 def install() -> None:

@@ -60,7 +60,9 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96) -> Image.Image:
     """Draw `svg` at width×height pixels over an optional RGB base image; returns RGB."""
-    cls = type("_Surface", (_RasterOverSurface,), {"base": np.asarray(base.convert("RGB")) if base is not None else None})
+    if base is None:  # documents are opaque: start from white, so pixels come out without float maths
+        base = Image.new("RGB", (width, height), (255, 255, 255))
+    cls = type("_Surface", (_RasterOverSurface,), {"base": np.asarray(base.convert("RGB"))})
     try:
         surface = cls(_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:
@@ -71,13 +73,7 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     stride = surface.cairo.get_stride()
     data = bytes(surface.cairo.get_data())
     surface.finish()
-    if base is not None:  # opaque: read BGRX straight into RGB, no float maths
-        return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
-    # A transparent document: un-premultiply onto white.
-    bgra = np.frombuffer(data, np.uint8).reshape(height, stride // 4, 4)[:, :width]
-    rgba = bgra[..., [2, 1, 0, 3]].astype(np.float32)
-    rgb = rgba[..., :3] + (1 - rgba[..., 3:4] / 255.0) * 255
-    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
 def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> bytes:

@@ -189,3 +189,14 @@ def build_lora(folder: Path, base: Path, seed: int = 0) -> Path:
     layers = {k: v * 4.0 if "lora_B" in k else v for k, v in layers.items()}
     StableDiffusionPipeline.save_lora_weights(folder, unet_lora_layers=layers, safe_serialization=True)
     return folder / "pytorch_lora_weights.safetensors"
+
+
+def build_all(root: Path) -> dict[str, Path]:
+    """Build every tiny model under `root`: {"sd", "sdxl", "inpaint", "lora"} -> path."""
+    models = {
+        "sd": build_sd(root / "tiny-sd"),
+        "sdxl": build_sdxl(root / "tiny-sdxl"),
+        "inpaint": build_inpaint(root / "tiny-inpaint"),
+    }
+    models["lora"] = build_lora(root / "tiny-lora", models["sd"])
+    return models

@@ -308,8 +308,9 @@ class DiffusionBackend:
             kwargs["callback_on_step_end_tensor_inputs"] = ["latents"]
             if opts.attention_scale < 1.0:
                 hooks = masked_cross_attention(pipe, mask, opts.attention_scale)
-        accepted = inspect.signature(pipe.__call__).parameters
-        kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+        params = inspect.signature(pipe.__call__).parameters
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            kwargs = {k: v for k, v in kwargs.items() if k in params}  # e.g. FLUX: no negative_prompt
         with hooks as attention:
             self.pipeline_calls += 1
             image = pipe(**kwargs).images[0]

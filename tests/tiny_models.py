@@ -17,6 +17,9 @@ import torch  # noqa: E402
 from diffusers import (  # noqa: E402
     AutoencoderKL,
     EulerDiscreteScheduler,
+    FlowMatchEulerDiscreteScheduler,
+    SD3Transformer2DModel,
+    StableDiffusion3Pipeline,
     StableDiffusionInpaintPipeline,
     StableDiffusionPipeline,
     StableDiffusionXLPipeline,
@@ -76,7 +79,7 @@ def _text_config(projection: int | None = None) -> CLIPTextConfig:
     )
 
 
-def _vae() -> AutoencoderKL:
+def _vae(**extra) -> AutoencoderKL:
     return AutoencoderKL(
         block_out_channels=(8, 16, 16, 16),
         in_channels=3,
@@ -87,6 +90,7 @@ def _vae() -> AutoencoderKL:
         layers_per_block=1,
         norm_num_groups=8,
         sample_size=SAMPLE_SIZE * 8,
+        **extra,
     )
 
 
@@ -173,6 +177,37 @@ def build_sdxl(folder: Path, seed: int = 0) -> Path:
     return folder
 
 
+def build_sd3(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny SD3-style pipeline (MMDiT transformer, two CLIP encoders, no T5) to `folder`."""
+    torch.manual_seed(seed)
+    transformer = SD3Transformer2DModel(
+        sample_size=SAMPLE_SIZE,
+        patch_size=1,
+        in_channels=4,
+        num_layers=2,
+        attention_head_dim=8,
+        num_attention_heads=4,
+        caption_projection_dim=32,
+        joint_attention_dim=2 * HIDDEN,  # both CLIP encoders' features, side by side
+        pooled_projection_dim=2 * HIDDEN,
+        out_channels=4,
+    )
+    tok = write_tokenizer()
+    pipe = StableDiffusion3Pipeline(
+        transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=_vae(shift_factor=0.0609, scaling_factor=1.5035),
+        text_encoder=CLIPTextModelWithProjection(_text_config(projection=HIDDEN)),
+        tokenizer=tok,
+        text_encoder_2=CLIPTextModelWithProjection(_text_config(projection=HIDDEN)),
+        tokenizer_2=tok,
+        text_encoder_3=None,
+        tokenizer_3=None,
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
 def build_lora(folder: Path, base: Path, seed: int = 0) -> Path:
     """Train-free LoRA: a randomly initialised peft adapter on the tiny UNet, saved for diffusers."""
     from peft import LoraConfig
@@ -192,11 +227,12 @@ def build_lora(folder: Path, base: Path, seed: int = 0) -> Path:
 
 
 def build_all(root: Path) -> dict[str, Path]:
-    """Build every tiny model under `root`: {"sd", "sdxl", "inpaint", "lora"} -> path."""
+    """Build every tiny model under `root`: {"sd", "sdxl", "inpaint", "sd3", "lora"} -> path."""
     models = {
         "sd": build_sd(root / "tiny-sd"),
         "sdxl": build_sdxl(root / "tiny-sdxl"),
         "inpaint": build_inpaint(root / "tiny-inpaint"),
+        "sd3": build_sd3(root / "tiny-sd3"),
     }
     models["lora"] = build_lora(root / "tiny-lora", models["sd"])
     return models

@@ -233,6 +233,8 @@ class DiffusionBackend:
             "task": task,
             "device": loaded.device,
             "dtype": str(loaded.dtype).replace("torch.", ""),
+            "cpu_offload": opts.cpu_offload and loaded.device == "cuda",
+            "vae_tiling": opts.vae_tiling,
             "generated_size": [gw, gh],
             "final_size": [request.width, request.height],
             "seed": request.seed,

@@ -161,3 +161,25 @@ def test_illustration_blends_give_an_alpha_mask(models, backend, blend):
     alpha = np.asarray(result.image.getchannel("A"))
     assert result.image.mode == "RGBA" and result.image.size == (100, 80)
     assert alpha[0, 0] == 0 and alpha[40, 50] == 255
+
+
+def test_calming_unpacks_flux_style_packed_latents():
+    import torch
+    from diffusers import FluxPipeline
+
+    from generator.diffusion_textaware import LatentCalmer
+
+    class PackedPipe:  # FLUX hands the callback (batch, tokens, 4 * channels) latents
+        _num_timesteps, vae_scale_factor = 4, 8
+        _pack_latents = staticmethod(FluxPipeline._pack_latents)
+        _unpack_latents = staticmethod(FluxPipeline._unpack_latents)
+
+    spatial = torch.randn(1, 16, 16, 16, generator=torch.Generator().manual_seed(0))
+    mask = np.zeros((16, 16), np.float32)
+    mask[2:8, 2:14] = 1
+    calmer = LatentCalmer(mask, strength=1.0, until=0.5, steps=4, pixel_size=(128, 128))
+    packed = FluxPipeline._pack_latents(spatial, 1, 16, 16, 16)
+    out = FluxPipeline._unpack_latents(calmer(PackedPipe(), 0, None, {"latents": packed})["latents"], 128, 128, 8)
+    assert out[..., 2:8, 2:14].std() < 0.5 * spatial[..., 2:8, 2:14].std()
+    assert torch.equal(out[..., 10:, :], spatial[..., 10:, :]) and calmer.applied == [0]
+    assert calmer(PackedPipe(), 2, None, {"latents": packed})["latents"] is packed  # late steps untouched

@@ -127,6 +127,9 @@ def test_lora_loads_and_changes_the_output(models, backend):
     assert not np.array_equal(pixels(styled), pixels(weaker))
     assert np.array_equal(pixels(again), pixels(plain))  # adapters are switched off again
     assert styled.metadata["lora"] == [{"path": str(models["lora"]), "scale": 1.0}]
+    aware = backend.generate(request(models["sd"], text_boxes=BOXES, options={"lora": lora}))
+    assert aware.metadata["text_aware"]["attention"] == "unet"  # masked processors work on LoRA layers
+    assert rea(aware.image, BOXES[0]) < rea(styled.image, BOXES[0])
 
 
 def test_img2img_restyles_an_init_image(models, backend):

@@ -11,7 +11,7 @@ cached rebuild (see generator.cache) never loads them at all. request.options ke
     device, dtype   auto | cuda | mps | cpu;  auto | float16 | bfloat16 | float32
     cpu_offload, vae_tiling, allow_download, progress    booleans (default False)
     init_image, strength       img2img: a PIL image or file path, strength in (0, 1] (default 0.6)
-    blend, background          illustrations: feather | rounded | inpaint, and the PIL crop under it
+    blend, background          illustrations: none | feather | rounded | inpaint, and the PIL crop under it
     inpaint_model              a dedicated inpainting model for blend: inpaint (optional)
     calm_strength, calm_until, attention_scale     text-aware strengths (see diffusion_textaware)
 """
@@ -52,7 +52,7 @@ DEFAULT_CALM_STRENGTH = 0.8
 # Calm only during the first 60% of the steps: layout forms early; later steps add fine detail
 # and lighting consistent with the rest of the image.
 DEFAULT_CALM_UNTIL = 0.6
-BLENDS = ("feather", "rounded", "inpaint")
+BLENDS = ("none", "feather", "rounded", "inpaint")
 DEFAULTS = {"steps": 30, "guidance": 7.0, "strength": 0.6, "inpaint_strength": 1.0}
 
 
@@ -112,6 +112,7 @@ def read_options(request: GenerateRequest) -> DiffusionOptions:
     blend = o.get("blend")
     if blend is not None and blend not in BLENDS:
         raise GeneratorError(f"blend must be one of {' | '.join(BLENDS)}, got {blend!r}")
+    blend = None if blend == "none" else blend
     init = _image(o.get("init_image"), "init_image")
     strength_default = DEFAULTS["inpaint_strength"] if blend == "inpaint" else DEFAULTS["strength"]
     return DiffusionOptions(

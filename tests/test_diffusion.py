@@ -166,6 +166,11 @@ def test_illustration_blends_give_an_alpha_mask(models, backend, blend):
     assert alpha[0, 0] == 0 and alpha[40, 50] == 255
 
 
+def test_blend_none_gives_the_plain_rectangle(models, backend):
+    result = backend.generate(request(models["sd"], width=100, height=80, kind="illustration", options={"blend": "none"}))
+    assert result.image.mode == "RGB" and "blend" not in result.metadata
+
+
 def test_calming_unpacks_flux_style_packed_latents():
     import torch
     from diffusers import FluxPipeline

@@ -152,7 +152,7 @@ def test_unlistable_folder(tmp_path, monkeypatch):
         ({"guidance": "lots"}, "guidance must be a number from 0.0 to 100.0, got 'lots'"),
         ({"device": "tpu"}, "device must be one of auto | cuda | mps | cpu, got 'tpu'"),
         ({"dtype": "int8"}, "dtype must be one of auto | float16 | bfloat16 | float32, got 'int8'"),
-        ({"blend": "glow"}, "blend must be one of feather | rounded | inpaint, got 'glow'"),
+        ({"blend": "glow"}, "blend must be one of none | feather | rounded | inpaint, got 'glow'"),
         ({"lora": [{"path": "/nonexistent/brand.safetensors"}]}, "lora[0]: LoRA file not found: /nonexistent/brand.safetensors"),
         (
             {"scheduler": "fast"},

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +101,8 @@ class LoadedModel:
         return int(self.pipe.vae_scale_factor) * max(2, int(getattr(cfg, "patch_size", 2) or 2))
 
 
-_MODELS: dict[tuple, LoadedModel] = {}
+_MODELS: OrderedDict[tuple, LoadedModel] = OrderedDict()
+MAX_MODELS_ENV = "PLACARD_MAX_MODELS"  # how many models stay loaded at once (default 2)
 
 
 def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, allow_download: bool) -> LoadedModel:
@@ -108,6 +111,7 @@ def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, all
     torch_dtype = pick_dtype(dtype, dev, ref.class_name)
     key = (str(ref.folder), dev, str(torch_dtype), bool(cpu_offload))
     if key in _MODELS:
+        _MODELS.move_to_end(key)
         return _MODELS[key]
     if unet_in_channels(ref.folder) == 9:
         raise GeneratorError(
@@ -121,7 +125,18 @@ def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, all
         pipe.to(dev)
     loaded = LoadedModel(ref, pipe, dev, torch_dtype, default_scheduler=pipe.scheduler)
     _MODELS[key] = loaded
+    _evict(max(1, int(os.environ.get(MAX_MODELS_ENV, "2"))))
     return loaded
+
+
+def _evict(keep: int) -> None:
+    """Drop the least recently used models beyond `keep`, so a batch over many models fits in memory."""
+    dropped = False
+    while len(_MODELS) > keep:
+        _MODELS.popitem(last=False)
+        dropped = True
+    if dropped and torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def _absent_components(ref: ModelRef) -> dict[str, None]:

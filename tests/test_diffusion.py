@@ -117,6 +117,15 @@ def test_model_loads_once_per_process(models, backend, monkeypatch):
     backend.generate(request(models["sd"], seed=3, prompt="another prompt"))
 
 
+def test_least_recently_used_models_are_unloaded(models, backend, monkeypatch):
+    from generator.diffusion_pipes import _MODELS
+
+    monkeypatch.setenv("PLACARD_MAX_MODELS", "1")
+    backend.generate(request(models["sd"]))
+    backend.generate(request(models["sdxl"]))
+    assert [m.ref.folder for m in _MODELS.values()] == [models["sdxl"]]
+
+
 def test_lora_loads_and_changes_the_output(models, backend):
     plain = backend.generate(request(models["sd"]))
     lora = [{"path": str(models["lora"]), "scale": 1.0}]

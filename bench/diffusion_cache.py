@@ -36,7 +36,8 @@ print(time.perf_counter() - t, out.metadata["cache"]["hit"] if {enabled} else "o
 
 def child(**kw) -> tuple[float, str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", CHILD.format(**kw)], capture_output=True, text=True, env=env, check=True)
+    cmd = [sys.executable, "-c", CHILD.format(**kw)]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     secs, hit, torch_loaded = out.stdout.split()[-3:]
     return float(secs), hit, torch_loaded
 
@@ -83,7 +84,8 @@ def main() -> None:
     rows.append(("text-edit rebuild, in process", statistics.median(hits), "yes"))
     fresh = [child(**kw, enabled=True) for _ in range(args.runs)]
     assert all(hit == "True" for _, hit, _ in fresh)
-    rows.append(("text-edit rebuild, fresh process", statistics.median(s for s, _, _ in fresh), fresh[0][2] == "True" and "yes" or "no"))
+    torch_loaded = "yes" if fresh[0][2] == "True" else "no"
+    rows.append(("text-edit rebuild, fresh process", statistics.median(s for s, _, _ in fresh), torch_loaded))
 
     print(f"model {model}  canvas {w}x{h}  steps {args.steps}")
     print(f"{'path':36} {'median ms':>10} {'vs full':>9} {'torch':>6}")

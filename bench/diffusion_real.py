@@ -79,7 +79,9 @@ def main() -> None:
     load = time.perf_counter() - t
     results = {}
     for aware in (False, True):
-        req = GenerateRequest(w, h, seed=args.seed, prompt=args.prompt, text_boxes=boxes, text_aware=aware, options=options)
+        req = GenerateRequest(
+            w, h, seed=args.seed, prompt=args.prompt, text_boxes=boxes, text_aware=aware, options=options
+        )
         t = time.perf_counter()
         results[aware] = (backend.generate(req), time.perf_counter() - t)
     off, on = results[False][0], results[True][0]
@@ -90,7 +92,8 @@ def main() -> None:
     meta = on.metadata
     print(f"model {args.model}  {meta['pipeline']} on {meta['device']} {meta['dtype']}  "
           f"generated {meta['generated_size']} -> {meta['final_size']}  load+warm-up {load:.1f}s")
-    print(f"{'text_aware':12} {'seconds':>8} " + " ".join(f"{'Rea box ' + str(i):>10}" for i in range(len(boxes))) + f" {'Rea out':>8}")
+    heads = " ".join(f"{'Rea box ' + str(i):>10}" for i in range(len(boxes)))
+    print(f"{'text_aware':12} {'seconds':>8} {heads} {'Rea out':>8}")
     for aware in (False, True):
         res, secs = results[aware]
         cells = " ".join(f"{rea(res.image, b):10.2f}" for b in boxes)

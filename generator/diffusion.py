@@ -27,7 +27,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from composer.errors import GeneratorError
-from generator.base import Box, GeneratedImage, GenerateRequest
+from generator.base import GeneratedImage, GenerateRequest
 from generator.diffusion_models import (
     LoraRef,
     file_sha256,
@@ -91,7 +91,8 @@ def _number(options: dict[str, Any], key: str, default: float, lo: float, hi: fl
     except (TypeError, ValueError):
         number = None
     if number is None or isinstance(value, bool) or not lo <= number <= hi or (kind is int and number != value):
-        raise GeneratorError(f"{key} must be a{'n integer' if kind is int else ' number'} from {lo} to {hi}, got {value!r}")
+        what = "an integer" if kind is int else "a number"
+        raise GeneratorError(f"{key} must be {what} from {lo} to {hi}, got {value!r}")
     return number
 
 

@@ -6,7 +6,6 @@ Imported only when a diffusion image is actually generated, so importing torch h
 from __future__ import annotations
 
 import json
-import logging
 import os
 import warnings
 from collections import OrderedDict
@@ -14,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from diffusers import (
+import transformers.utils.logging as _tlog
+
+_tlog.set_verbosity_error()  # import-time notices ("requires torchvision") would reach the CLI user
+from diffusers import (  # noqa: E402
     AutoPipelineForImage2Image,
     AutoPipelineForInpainting,
     AutoPipelineForText2Image,
@@ -148,7 +150,19 @@ def _absent_components(ref: ModelRef) -> dict[str, None]:
     return {k: None for k, v in index.items() if isinstance(v, list) and v and v[0] is None}
 
 
+def _quiet_loading() -> None:
+    """No per-component loading bars or info chatter: the CLI shows only the denoising bar."""
+    import diffusers.utils.logging as dlog
+    import transformers.utils.logging as tlog
+
+    dlog.disable_progress_bar()
+    tlog.disable_progress_bar()
+    dlog.set_verbosity_error()
+    tlog.set_verbosity_error()
+
+
 def _from_pretrained(auto_cls: Any, ref: ModelRef, torch_dtype: torch.dtype, allow_download: bool) -> Any:
+    _quiet_loading()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -214,7 +228,6 @@ def use_loras(loaded: LoadedModel, loras: tuple[LoraRef, ...]) -> None:
         if lora.adapter_name in loaded.adapters:
             continue
         try:
-            logging.getLogger("diffusers").setLevel(logging.ERROR)
             pipe.load_lora_weights(
                 str(lora.path.parent), weight_name=lora.path.name, adapter_name=lora.adapter_name
             )

@@ -24,11 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from generator.diffusion import (  # the defaults live with the documented options
-    DEFAULT_ATTENTION_SCALE,
-    DEFAULT_CALM_STRENGTH,
-    DEFAULT_CALM_UNTIL,
-)
+from generator.diffusion import DEFAULT_CALM_STRENGTH, DEFAULT_CALM_UNTIL  # with the documented options
 
 
 def gaussian_lowpass(latents: torch.Tensor, sigma: float) -> torch.Tensor:

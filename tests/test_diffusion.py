@@ -176,7 +176,8 @@ def test_illustration_blends_give_an_alpha_mask(models, backend, blend):
 
 
 def test_blend_none_gives_the_plain_rectangle(models, backend):
-    result = backend.generate(request(models["sd"], width=100, height=80, kind="illustration", options={"blend": "none"}))
+    req = request(models["sd"], width=100, height=80, kind="illustration", options={"blend": "none"})
+    result = backend.generate(req)
     assert result.image.mode == "RGB" and "blend" not in result.metadata
 
 

@@ -153,7 +153,10 @@ def test_unlistable_folder(tmp_path, monkeypatch):
         ({"device": "tpu"}, "device must be one of auto | cuda | mps | cpu, got 'tpu'"),
         ({"dtype": "int8"}, "dtype must be one of auto | float16 | bfloat16 | float32, got 'int8'"),
         ({"blend": "glow"}, "blend must be one of none | feather | rounded | inpaint, got 'glow'"),
-        ({"lora": [{"path": "/nonexistent/brand.safetensors"}]}, "lora[0]: LoRA file not found: /nonexistent/brand.safetensors"),
+        (
+            {"lora": [{"path": "/nonexistent/brand.safetensors"}]},
+            "lora[0]: LoRA file not found: /nonexistent/brand.safetensors",
+        ),
         (
             {"scheduler": "fast"},
             "scheduler must be one of ddim | dpm++ | dpm++_sde | euler | euler_a | flow_euler | heun "

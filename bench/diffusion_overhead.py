@@ -46,7 +46,9 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--guidance", type=float, default=5.0)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is steadiest on a busy box)")
     args = ap.parse_args()
+    torch.set_num_threads(args.threads)
     model = args.model
     if model is None:
         from tiny_models import build_sd

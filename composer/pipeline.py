@@ -151,8 +151,16 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         import base64
 
         bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
+        live = any((p.el.text_mode or state.text_mode) == "live" for p in layout.text_elements())
+        svg_body = body
+        if live:  # PNG and PDF always use outlines; only the SVG keeps editable <text>
+            state.live = True
+            try:
+                svg_body = renderer.body()
+            finally:
+                state.live = False
         files["svg"] = renderer.document(
-            body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
+            svg_body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
             has_raster=raster,
         ).encode("utf-8")
     if "pdf" in fmts:

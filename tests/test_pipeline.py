@@ -203,3 +203,20 @@ def test_alt_text_defaults_to_reading_order(write_spec, tmp_path):
         """)
     composer.build(p, tmp_path)
     assert "<desc>First bold Second</desc>" in (tmp_path / "spec.svg").read_text()
+
+
+def test_live_text_mode_keeps_text_in_svg_only(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {width: 500, height: 200, background: "#FFFFFF"}
+        background: {style: flat}
+        text_mode: live
+        elements:
+          - {type: text, id: t, text: "Editable headline", box: {x: 20, y: 20, width: 460, height: 100}, font: {size: 48}, color: "#111111"}
+        outputs: [png, svg]
+        """)
+    result = composer.build(p, tmp_path)
+    svg = (tmp_path / "spec.svg").read_text()
+    assert "<text" in svg and "Editable headline" in svg and "@font-face" in svg
+    ink = np.asarray(result.image.convert("L")) < 128
+    assert ink[20:120, 20:480].sum() > 500  # the PNG is drawn from outlines, not from the live text

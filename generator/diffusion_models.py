@@ -211,7 +211,7 @@ def parse_loras(value: Any) -> tuple[LoraRef, ...]:
             raise GeneratorError(f"lora[{i}] must be {{path: ..., scale: 0.8}}, got {item!r}")
         path = Path(str(item["path"])).expanduser().resolve()
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in (".safetensors", ".bin"))
+            files = sorted(p for p in path.iterdir() if p.suffix == ".safetensors")
             if len(files) != 1:
                 raise GeneratorError(
                     f"lora[{i}]: {path} must hold exactly one .safetensors file, found {len(files)}"
@@ -219,6 +219,8 @@ def parse_loras(value: Any) -> tuple[LoraRef, ...]:
             path = files[0]
         if not path.is_file():
             raise GeneratorError(f"lora[{i}]: LoRA file not found: {path}")
+        if path.suffix != ".safetensors":  # specs come from untrusted authors; pickles can run code
+            raise GeneratorError(f"lora[{i}]: {path.name} is not a .safetensors file; convert the adapter to safetensors")
         try:
             scale = float(item.get("scale", 1.0))
         except (TypeError, ValueError):

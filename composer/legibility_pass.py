@@ -53,6 +53,7 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
         return results
     c = layout.canvas
     under = under_text(layout, renderer, background)
+    state.under = under  # the pipeline reuses it as the base of the final raster when it can
     palette = {name: col.hex for name, col in layout.brand.colors.items()}
     dpi = c.dpi if c.physical else 96.0
     for p in texts:
@@ -137,3 +138,44 @@ def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12,
     out[y0:y1, x0:x1] = data[..., 3].astype(np.float32) / 255.0
     del cairo
     return out
+
+
+def _extent(p: Placed, layout: Layout) -> Box | None:
+    """The area an element can paint, or None when it cannot be bounded cheaply (play safe)."""
+    if p.kind == "line":
+        r, c = layout.resolver, layout.canvas
+        pts = [(r.length(x, p.path, c.width), r.length(y, p.path, c.height)) for x, y in p.el.points]
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        pad = p.el.width
+        return Box(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
+    return p.box
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
+
+
+def text_is_on_top(layout: Layout, state: Any) -> bool:
+    """Whether drawing every text over `state.under` equals drawing the list in z-order.
+
+    True when no non-text element that comes after a text in the list paints where that text
+    (with its scrim and halo) paints. Then the final raster needs only the text drawn over the
+    legibility pass's render, not a second render of every shape, chart and image.
+    """
+    if getattr(state, "under", None) is None:
+        return False
+    order = [p for p in layout.walk() if p.kind != "group"]
+    texts_so_far: list[Box] = []
+    for p in order:
+        if p.kind == "text":
+            block = state.text_blocks[p.id]
+            b = block.ink_box if block.lines else p.box
+            grow = 64.0 if (p.id in state.underlays or p.id in state.halos) else 4.0
+            texts_so_far.append(Box(b.x - grow, b.y - grow, b.width + 2 * grow, b.height + 2 * grow))
+            continue
+        if not texts_so_far:
+            continue
+        extent = _extent(p, layout)
+        if extent is None or any(_overlap(extent, t) for t in texts_so_far):
+            return False
+    return True

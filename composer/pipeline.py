@@ -135,11 +135,25 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     raster = background is not None
     png_image = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
-        doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
-        base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+        from composer.legibility_pass import text_is_on_top
         from composer.outputs import rasterize
 
-        png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
+        if text_is_on_top(layout, state):
+            # Everything but the text was rendered for the legibility pass: draw only the text on it.
+            saved = renderer.RENDERERS
+            renderer.RENDERERS = {k: (v if k in ("text", "group") else _nothing) for k, v in saved.items()}
+            extra, state.extra = state.extra, {k: _nothing for k in state.extra}
+            try:
+                text_body = renderer.body()
+            finally:
+                renderer.RENDERERS, state.extra = saved, extra
+            doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
+                                    metadata=metadata, has_raster=True)
+            png_image = rasterize(doc, c.width, c.height, Image.fromarray(state.under), dpi=c.dpi)
+        else:
+            doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
+            base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+            png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
     from composer import outputs
 
     if "png" in fmts:
@@ -191,6 +205,11 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
     return BuildResult(loaded.name, written, report, svg_text, png_image, comp)
+
+
+def _nothing(*_args: Any) -> Markup:
+    """A renderer that draws nothing (used to draw only the text layer)."""
+    return Markup("")
 
 
 def _register_extras(state: RenderState, layout: Layout) -> None:

@@ -220,3 +220,24 @@ def test_live_text_mode_keeps_text_in_svg_only(write_spec, tmp_path):
     assert "<text" in svg and "Editable headline" in svg and "@font-face" in svg
     ink = np.asarray(result.image.convert("L")) < 128
     assert ink[20:120, 20:480].sum() > 500  # the PNG is drawn from outlines, not from the live text
+
+
+def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
+    """The fast path (text over the legibility render) must not be taken when z-order matters."""
+    from composer.legibility_pass import text_is_on_top
+
+    p = write_spec("""
+        version: 1
+        canvas: {width: 400, height: 200, background: "#FFFFFF"}
+        background: {style: flat}
+        elements:
+          - {type: text, id: t, text: "Hidden", box: {x: 20, y: 20, width: 360, height: 100}, font: {size: 60}, color: "#000000"}
+          - {type: rect, box: {x: 0, y: 0, width: 400, height: 200}, fill: "#FF0000"}
+          - {type: text, id: u, text: "Shown", box: {x: 20, y: 120, width: 360, height: 70}, font: {size: 40}, color: "#FFFFFF"}
+        outputs: [png]
+        """)
+    result = composer.build(p, tmp_path)
+    assert text_is_on_top(result.composition.layout, result.composition.state) is False
+    px = np.asarray(result.image)[20:110, 20:380]
+    assert (px.max(axis=2) < 60).sum() == 0  # no black "Hidden" ink shows through the red rect
+    assert (np.asarray(result.image)[130:190, 20:380].min(axis=2) > 200).sum() > 100  # white "Shown" is drawn

@@ -42,17 +42,16 @@ def _tree(svg: str) -> cairosvg.parser.Tree:
 class _RasterOverSurface(cairosvg.surface.PNGSurface):
     """A PNG surface whose pixels start as our background raster, so it is never PNG-encoded twice."""
 
-    base: np.ndarray | None = None
+    base: Image.Image | None = None
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
         surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
         if self.base is not None:
+            # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
+            bgra = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
             buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
-            rgb = self.base
-            buf[:, :width, 0] = rgb[..., 2]  # cairo ARGB32 is BGRA in little-endian memory
-            buf[:, :width, 1] = rgb[..., 1]
-            buf[:, :width, 2] = rgb[..., 0]
+            buf[:, :width] = bgra
             buf[:, :width, 3] = 255
             surface.mark_dirty()
         return surface, width, height
@@ -62,7 +61,7 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     """Draw `svg` at width×height pixels over an optional RGB base image; returns RGB."""
     if base is None:  # documents are opaque: start from white, so pixels come out without float maths
         base = Image.new("RGB", (width, height), (255, 255, 255))
-    cls = type("_Surface", (_RasterOverSurface,), {"base": np.asarray(base.convert("RGB"))})
+    cls = type("_Surface", (_RasterOverSurface,), {"base": base if base.mode == "RGB" else base.convert("RGB")})
     try:
         surface = cls(_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:

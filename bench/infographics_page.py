@@ -95,13 +95,39 @@ def main() -> None:
     formats = args.formats.split(",")
     rows = []
     results = {}
-    for label, spec in (("dashboard-a4 (chart page)", PAGE), ("bench/poster.yaml (plain poster)", POSTER)):
+    screen = _screen_copy(PAGE)
+    specs = (("dashboard-a4 (chart page, 300 dpi)", PAGE), ("dashboard-a4 at 96 dpi (screen)", screen),
+             ("bench/poster.yaml (plain poster)", POSTER))
+    try:
+        _run(specs, args, formats, rows, results)
+    finally:
+        screen.unlink()
+    _print(rows, results, args, formats, screen)
+
+
+def _screen_copy(page: Path) -> Path:
+    """The dashboard with its canvas at 96 dpi and no bleed, next to the sample (for its data files)."""
+    import yaml
+
+    data = yaml.safe_load(page.read_text())
+    data["canvas"] = {**(data.get("canvas") or {}), "dpi": 96, "bleed": 0}
+    fd, name = tempfile.mkstemp(prefix=".bench-screen-", suffix=".yaml", dir=page.parent)
+    with os.fdopen(fd, "w") as f:
+        yaml.safe_dump(data, f, sort_keys=False, allow_unicode=True)
+    return Path(name)
+
+
+def _run(specs, args, formats, rows, results) -> None:
+    for label, spec in specs:
         size, charts, labels = _counts(spec)
         build, drawing = time_builds(spec, args.warm, formats)
         comp = time_compose(spec, args.warm)
         w_, h_ = (int(v) for v in size.split("x"))
         results[spec] = (statistics.median(build), statistics.median(comp), w_ * h_ / 1e6)
         rows.append((label, size, charts, labels, build, statistics.median(drawing), comp))
+
+
+def _print(rows, results, args, formats, screen) -> None:
     w = max(len(r[0]) for r in rows)
     print(f"warm builds in one process, {args.warm} timed runs each, formats: {'+'.join(formats)}\n")
     print(f"{'spec':<{w}} | canvas    | charts | chart labels | build ms (mean ± sd, median) | of which charts ms | compose ms")
@@ -110,8 +136,10 @@ def main() -> None:
         b = f"{statistics.mean(build):.0f} ± {statistics.pstdev(build):.0f}, {statistics.median(build):.0f}"
         print(f"{label:<{w}} | {size:<9} | {charts:>6} | {labels:>12} | {b:<28} | {drawing:>18.0f} | {statistics.median(comp):.0f}")
     (pb, pc, pm), (qb, qc, qm) = results[PAGE], results[POSTER]
-    print(f"\nratio chart page / poster: build {pb / qb:.2f}x (target < 2x), compose {pc / qc:.2f}x, "
+    sb, sc, sm = results[screen]
+    print(f"\nratio chart page at 300 dpi / poster: build {pb / qb:.2f}x (target < 2x), compose {pc / qc:.2f}x, "
           f"pixels {pm / qm:.2f}x, build per megapixel {(pb / pm) / (qb / qm):.2f}x")
+    print(f"ratio chart page at 96 dpi / poster: build {sb / qb:.2f}x, compose {sc / qc:.2f}x, pixels {sm / qm:.2f}x")
     print(f"torch imported: {'torch' in sys.modules}")
 
 

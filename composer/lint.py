@@ -59,6 +59,10 @@ def _contrast(legibility: dict[str, dict]) -> list[Problem]:
             out.append(Problem("warning", eid, "contrast-fixed",
                                f"contrast {before:.2f}:1 is below its {target:g}:1 target; legibility: auto {what} ({after:.2f}:1)",
                                "pick a text colour with more contrast, or calm the background under this text"))
+        elif r.get("decorative"):
+            out.append(Problem("warning", eid, "low-contrast-decorative",
+                               f"contrast {after:.2f}:1 is below {target:g}:1, accepted because the element sets legibility: off",
+                               "make sure this text is decoration, not content"))
         else:
             out.append(Problem("error", eid, "low-contrast",
                                f"contrast {after:.2f}:1 around its glyphs is below its {target:g}:1 target",

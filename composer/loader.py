@@ -194,9 +194,10 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
         if isinstance(el, dict) and el.get("slot"):
             slot = el["slot"]
             if slot not in slots:
-                if el.get("optional", True) is not False or "text" in el or "src" in el:
-                    if not el.get("keep"):
-                        continue
+                brand = data.get("brand") if isinstance(data.get("brand"), dict) else ldata.get("brand")
+                brand_logo = el.get("type") == "image" and isinstance(brand, dict) and brand.get("logo")
+                if not el.get("keep") and not brand_logo:
+                    continue  # an unfilled slot is left out; image slots fall back to the brand's logo
             el = _fill_slot(copy.deepcopy(el), slots.get(slot), positions, slot)
         elif isinstance(el, dict):
             el = copy.deepcopy(el)

@@ -13,12 +13,15 @@ import cairosvg
 import cairosvg.parser
 import cairosvg.surface
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image
+
+from composer import fastpath
 
 from composer.errors import AssetError, RenderError
 
 if tuple(int(x) for x in cairosvg.__version__.split(".")[:2]) < (2, 9):  # recursive <use> fix
     raise ImportError(f"Placard needs cairosvg >= 2.9.0, found {cairosvg.__version__}")
+fastpath.install()
 
 
 def data_only_fetcher(url: str, resource_type: str | None = None) -> bytes:
@@ -39,17 +42,16 @@ def _tree(svg: str) -> cairosvg.parser.Tree:
 class _RasterOverSurface(cairosvg.surface.PNGSurface):
     """A PNG surface whose pixels start as our background raster, so it is never PNG-encoded twice."""
 
-    base: np.ndarray | None = None
+    base: Image.Image | None = None
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
         surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
         if self.base is not None:
+            # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
+            bgra = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
             buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
-            rgb = self.base
-            buf[:, :width, 0] = rgb[..., 2]  # cairo ARGB32 is BGRA in little-endian memory
-            buf[:, :width, 1] = rgb[..., 1]
-            buf[:, :width, 2] = rgb[..., 0]
+            buf[:, :width] = bgra
             buf[:, :width, 3] = 255
             surface.mark_dirty()
         return surface, width, height
@@ -57,7 +59,9 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96) -> Image.Image:
     """Draw `svg` at width×height pixels over an optional RGB base image; returns RGB."""
-    cls = type("_Surface", (_RasterOverSurface,), {"base": np.asarray(base.convert("RGB")) if base is not None else None})
+    if base is None:  # documents are opaque: start from white, so pixels come out without float maths
+        base = Image.new("RGB", (width, height), (255, 255, 255))
+    cls = type("_Surface", (_RasterOverSurface,), {"base": base if base.mode == "RGB" else base.convert("RGB")})
     try:
         surface = cls(_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:
@@ -66,25 +70,16 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
         raise RenderError(f"could not render the SVG: {e}") from None
     surface.cairo.flush()
     stride = surface.cairo.get_stride()
-    data = np.ndarray((height, stride // 4, 4), np.uint8, surface.cairo.get_data())[:, :width]
-    rgba = data[..., [2, 1, 0, 3]].astype(np.float32)
-    alpha = rgba[..., 3:4] / 255.0
-    if base is None:  # un-premultiply onto white for a transparent document
-        rgb = rgba[..., :3] + (1 - alpha) * 255
-    else:
-        rgb = rgba[..., :3]
+    data = bytes(surface.cairo.get_data())
     surface.finish()
-    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
-def encode_png(image: Image.Image, text: dict[str, str], dpi: float, compress_level: int = 6) -> bytes:
-    """PNG bytes with iTXt metadata and the physical resolution (deterministic)."""
-    info = PngImagePlugin.PngInfo()
-    for k, v in text.items():
-        info.add_itxt(k, v)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=compress_level)
-    return buf.getvalue()
+def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> bytes:
+    """PNG bytes with iTXt metadata and the physical resolution (deterministic; see composer.png)."""
+    from composer import png
+
+    return png.encode(image, text, dpi)
 
 
 def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:

@@ -39,7 +39,6 @@ class BuildOptions:
     cpu_offload: bool = False
     vae_tiling: bool = False
     progress: bool = False
-    png_compress_level: int = 2  # zlib level 2 is ~6x faster than 6 for <15% larger files
 
 
 @dataclass
@@ -51,6 +50,7 @@ class BuildResult:
     report: dict[str, Any]
     svg: str | None = None
     image: Image.Image | None = field(default=None, repr=False)
+    composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
 
 
 def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
@@ -85,7 +85,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     from composer import typeset
 
     lib = typeset.font_library(state.font_dirs)
-    provisional = layout.brand.colors.get("ink", parse_color("#111111"))
+    provisional = parse_color("#010203")  # a sentinel: the legibility pass recolours these runs
     for p in layout.text_elements():
         state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
     text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
@@ -105,7 +105,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 5. Choose text colours and fix legibility on the real pixels under each text
     from composer import legibility_pass
 
-    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib)
+    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib, provisional)
     return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
 
 
@@ -135,15 +135,29 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     raster = background is not None
     png_image = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
-        doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
-        base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+        from composer.legibility_pass import text_is_on_top
         from composer.outputs import rasterize
 
-        png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
+        if text_is_on_top(layout, state):
+            # Everything but the text was rendered for the legibility pass: draw only the text on it.
+            saved = renderer.RENDERERS
+            renderer.RENDERERS = {k: (v if k in ("text", "group") else _nothing) for k, v in saved.items()}
+            extra, state.extra = state.extra, {k: _nothing for k in state.extra}
+            try:
+                text_body = renderer.body()
+            finally:
+                renderer.RENDERERS, state.extra = saved, extra
+            doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
+                                    metadata=metadata, has_raster=True)
+            png_image = rasterize(doc, c.width, c.height, Image.fromarray(state.under), dpi=c.dpi)
+        else:
+            doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
+            base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+            png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
     from composer import outputs
 
     if "png" in fmts:
-        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi, opts.png_compress_level)
+        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi)
     for f in ("jpeg", "webp"):
         if f in fmts:
             files[f] = outputs.encode_raster(png_image, f, c.dpi)
@@ -151,8 +165,16 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         import base64
 
         bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
+        live = any((p.el.text_mode or state.text_mode) == "live" for p in layout.text_elements())
+        svg_body = body
+        if live:  # PNG and PDF always use outlines; only the SVG keeps editable <text>
+            state.live = True
+            try:
+                svg_body = renderer.body()
+            finally:
+                state.live = False
         files["svg"] = renderer.document(
-            body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
+            svg_body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
             has_raster=raster,
         ).encode("utf-8")
     if "pdf" in fmts:
@@ -182,7 +204,12 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
-    return BuildResult(loaded.name, written, report, svg_text, png_image)
+    return BuildResult(loaded.name, written, report, svg_text, png_image, comp)
+
+
+def _nothing(*_args: Any) -> Markup:
+    """A renderer that draws nothing (used to draw only the text layer)."""
+    return Markup("")
 
 
 def _register_extras(state: RenderState, layout: Layout) -> None:

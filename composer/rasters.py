@@ -42,7 +42,8 @@ def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
         "allow_download": opts.allow_download, "progress": opts.progress,
-        "calm_strength": bg.calm_strength, "attention_scale": bg.attention_scale,
+        "calm_strength": bg.calm_strength, "attention_scale": bg.attention_scale, "calm_until": bg.calm_until,
+        "revision": bg.revision,
     }
     o.update(extra)
     return {k: v for k, v in o.items() if v is not None}
@@ -131,7 +132,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     img = result.image.convert("RGBA")
     if img.size != (w, h):
         img = img.resize((w, h), Image.LANCZOS)
-    if el.blend == "feather":
+    if el.blend == "feather" and not result.metadata.get("blend"):  # the backend did not feather it itself
         alpha = np.asarray(img.getchannel("A"), np.float32) * (np.asarray(_feather_mask(w, h), np.float32) / 255.0)
         img.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
     return img, result.metadata

@@ -128,6 +128,8 @@ class RenderState:
     halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_colors: dict[str, RGBA] = field(default_factory=dict)  # text id -> resolved colour
     text_mode: str = "outline"
+    under: Any = None  # the canvas without text, rendered by the legibility pass
+    live: bool = False  # set while drawing the SVG output: `text_mode: live` keeps real <text> there only
     font_dirs: tuple = ()
     extra: dict[str, Callable[..., Markup]] = field(default_factory=dict)  # kind -> renderer (infographics)
 
@@ -143,11 +145,11 @@ def jpeg_data_uri(image: Image.Image) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image)).decode("ascii")
 
 
-def png_data_uri(image: Image.Image, *, compress_level: int = 6) -> str:
+def png_data_uri(image: Image.Image) -> str:
     """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=compress_level)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    from composer import png
+
+    return "data:image/png;base64," + base64.b64encode(png.encode(image)).decode("ascii")
 
 
 class SvgRenderer:
@@ -199,8 +201,9 @@ class SvgRenderer:
     def text(self, p: Placed) -> Markup:
         block = self.state.text_blocks[p.id]
         under = Markup("").join(self.state.underlays.get(p.id, []))
-        if self.state.text_mode == "live" and (p.el.text_mode or "live") == "live" or p.el.text_mode == "live":
-            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=Markup(block.live_svg()))
+        if self.state.live and (p.el.text_mode or self.state.text_mode) == "live":
+            live = Markup(block.live_svg(embed=True))
+            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=live)
         halo = self.state.halos.get(p.id)
         runs = []
         for run in block.runs:

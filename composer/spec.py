@@ -257,7 +257,9 @@ class BackgroundSpec(Model):
     image: str | None = Field(default=None, description="a photo file used as the background")
     fit: Literal["cover", "contain", "fill"] = "cover"
     calm_strength: Annotated[float, Field(ge=0, le=1)] | None = None
+    calm_until: Annotated[float, Field(gt=0, le=1)] | None = None
     attention_scale: Annotated[float, Field(ge=0, le=1)] | None = None
+    revision: str | None = None
 
 
 class LegibilitySpec(Model):

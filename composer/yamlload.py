@@ -15,6 +15,7 @@ MAX_NODES = 200_000  # counts alias expansions too, so an alias bomb stops here
 MAX_DEPTH = 64
 
 PathKey = tuple[Any, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: same marks, ~10x faster
 
 
 @dataclass
@@ -67,6 +68,7 @@ class _Converter:
         self.positions = Positions(file)
         self.file = file
         self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def _mark(self, node: yaml.Node) -> tuple[str, int, int]:
         return (self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -121,26 +123,9 @@ class _Converter:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay as written: "2026-01-01" is a label, not a datetime
         try:
-            return yaml.SafeLoader.construct_scalar_value(node)
-        except SpecError as e:
-            raise SpecError(e.message, location=Location(self.file, *self._mark(node)[1:])) from None
-
-
-def _construct_scalar_value(node: yaml.ScalarNode) -> Any:
-    """Resolve a scalar with the safe constructors (ints, floats, bools, null, strings)."""
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as e:
-        raise SpecError(
-            f"unsupported YAML value: {e.problem}",
-            location=Location("", node.start_mark.line + 1, node.start_mark.column + 1),
-        ) from None
-    finally:
-        loader.dispose()
-
-
-yaml.SafeLoader.construct_scalar_value = staticmethod(_construct_scalar_value)  # type: ignore[attr-defined]
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as e:
+            raise SpecError(f"unsupported YAML value: {e.problem}", location=Location(self.file, *self._mark(node)[1:])) from None
 
 
 def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
@@ -151,11 +136,13 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
             location=Location(file),
         )
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = e.problem or e.context or "invalid YAML"
+        if e.problem and e.context and e.context_mark is not None:
+            problem += f" ({e.context} that starts at line {e.context_mark.line + 1})"
         raise SpecError(f"YAML syntax error: {problem}", location=loc) from None
     except yaml.YAMLError as e:
         raise SpecError(f"YAML error: {e}", location=Location(file)) from None

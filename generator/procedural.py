@@ -143,8 +143,7 @@ class ProceduralBackend:
             image = pat.illustration(canvas, request.options.get("shape"))
         else:
             style = STYLES[style_name]
-            rgb = style.paint(canvas)
-            image = finish(canvas, rgb, style)
+            image = finish(canvas, self._paint(style_name, style, canvas, request), style)
         # 4. Describe
         metadata = {
             "generator": self.name,
@@ -155,6 +154,25 @@ class ProceduralBackend:
             "text_aware": request.text_aware,
         }
         return GeneratedImage(image, metadata)
+
+    def _paint(self, name: str, style: Style, canvas: Canvas, request: GenerateRequest):
+        """Paint, reusing the last few paintings: variants of one design differ only in their text.
+
+        The key is everything painting reads (geometric also reads the text mask); the random
+        stream is restored to where painting left it, so `finish` draws the same grain.
+        """
+        calm = canvas.calm.tobytes() if (name == "geometric" and canvas.calm is not None) else b""
+        key = (name, request.width, request.height, request.seed, tuple(request.palette), zlib.crc32(calm), len(calm))
+        cache = self.__dict__.setdefault("_painted", {})
+        if key in cache:
+            painted, state = cache[key]
+            canvas.rng.bit_generator.state = state
+            return painted.copy() if hasattr(painted, "copy") else painted
+        painted = style.paint(canvas)
+        cache[key] = (painted.copy() if hasattr(painted, "copy") else painted, canvas.rng.bit_generator.state)
+        while len(cache) > 4:  # a handful of full-size paintings at most
+            cache.pop(next(iter(cache)))
+        return painted
 
     @staticmethod
     def check_inputs(request: GenerateRequest) -> str:

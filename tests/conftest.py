@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("PLACARD_CACHE_DIR", str(Path(__file__).parent / ".cache-not-used"))
+os.environ.setdefault("PLACARD_CACHE_DIR", tempfile.mkdtemp(prefix="placard-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

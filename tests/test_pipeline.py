@@ -34,6 +34,7 @@ def test_build_writes_every_format_and_report(built):
     svg = (out / "launch-poster.svg").read_text()
     assert svg.startswith("<svg") and "<text" not in svg and "data:image/jpeg;base64," in svg
     report = json.loads((out / "launch-poster.report.json").read_text())
+    assert [e["id"] for e in report["elements"]] == ["kicker", "headline", "subhead", "cta", "logo", "footer"]  # logo from the brand file
     head = next(e for e in report["elements"] if e["id"] == "headline")
     assert head["box"] == {"x": 80.0, "y": 150.0, "width": 920.0, "height": 430.0}
     assert head["lines"] == ["Summer", "Product", "Launch 2026"]
@@ -160,3 +161,83 @@ def test_failed_build_leaves_no_file(write_spec, tmp_path):
     with pytest.raises(composer.TextFitError):
         composer.build(p, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_accessibility_metadata_in_every_format(write_spec, tmp_path):
+    import shutil
+
+    p = write_spec("""
+        version: 1
+        title: Harbour festival
+        alt: "A poster for the harbour festival on 3 May, with a blue gradient background."
+        canvas: {width: 300, height: 200}
+        background: {style: blobs, seed: 3}
+        elements:
+          - {type: text, text: "Harbour festival", box: {x: 10, y: 10, width: 280, height: 60}, font: {size: 30}}
+        """)
+    composer.build(p, tmp_path)
+    png = Image.open(tmp_path / "spec.png")
+    assert png.info["Title"] == "Harbour festival"
+    assert png.info["Description"].startswith("A poster for the harbour festival")
+    svg = (tmp_path / "spec.svg").read_text()
+    assert "<title>Harbour festival</title>" in svg
+    assert "<desc>A poster for the harbour festival on 3 May, with a blue gradient background.</desc>" in svg
+    meta = json.loads(png.info["Placard"])
+    assert meta["generator"] == "procedural" and meta["seed"] == 3 and meta["ai_generated"] is False
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "spec.pdf")], capture_output=True, text=True).stdout
+        assert "Title:           Harbour festival" in info
+        assert "Subject:         A poster for the harbour festival" in info
+        assert "Creator:         Placard" in info
+
+
+def test_alt_text_defaults_to_reading_order(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {width: 400, height: 300}
+        background: {style: flat}
+        elements:
+          - {type: text, text: "Second", box: {x: 10, y: 150, width: 300, height: 60}, font: {size: 30}}
+          - {type: text, text: "First **bold**", box: {x: 10, y: 10, width: 300, height: 60}, font: {size: 30}}
+        outputs: [svg]
+        """)
+    composer.build(p, tmp_path)
+    assert "<desc>First bold Second</desc>" in (tmp_path / "spec.svg").read_text()
+
+
+def test_live_text_mode_keeps_text_in_svg_only(write_spec, tmp_path):
+    p = write_spec("""
+        version: 1
+        canvas: {width: 500, height: 200, background: "#FFFFFF"}
+        background: {style: flat}
+        text_mode: live
+        elements:
+          - {type: text, id: t, text: "Editable headline", box: {x: 20, y: 20, width: 460, height: 100}, font: {size: 48}, color: "#111111"}
+        outputs: [png, svg]
+        """)
+    result = composer.build(p, tmp_path)
+    svg = (tmp_path / "spec.svg").read_text()
+    assert "<text" in svg and "Editable headline" in svg and "@font-face" in svg
+    ink = np.asarray(result.image.convert("L")) < 128
+    assert ink[20:120, 20:480].sum() > 500  # the PNG is drawn from outlines, not from the live text
+
+
+def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
+    """The fast path (text over the legibility render) must not be taken when z-order matters."""
+    from composer.legibility_pass import text_is_on_top
+
+    p = write_spec("""
+        version: 1
+        canvas: {width: 400, height: 200, background: "#FFFFFF"}
+        background: {style: flat}
+        elements:
+          - {type: text, id: t, text: "Hidden", box: {x: 20, y: 20, width: 360, height: 100}, font: {size: 60}, color: "#000000"}
+          - {type: rect, box: {x: 0, y: 0, width: 400, height: 200}, fill: "#FF0000"}
+          - {type: text, id: u, text: "Shown", box: {x: 20, y: 120, width: 360, height: 70}, font: {size: 40}, color: "#FFFFFF"}
+        outputs: [png]
+        """)
+    result = composer.build(p, tmp_path)
+    assert text_is_on_top(result.composition.layout, result.composition.state) is False
+    px = np.asarray(result.image)[20:110, 20:380]
+    assert (px.max(axis=2) < 60).sum() == 0  # no black "Hidden" ink shows through the red rect
+    assert (np.asarray(result.image)[130:190, 20:380].min(axis=2) > 200).sum() > 100  # white "Shown" is drawn

@@ -37,7 +37,9 @@ def test_missing_file(tmp_path):
 
 def test_yaml_syntax_error(write_spec):
     p = write_spec("version: 1\ncanvas: {width: 400, height: 300\n")
-    assert message(p) == f"{p}:3:1: YAML syntax error: expected ',' or '}}', but got '<stream end>'"
+    assert message(p) == (
+        f"{p}:3:1: YAML syntax error: did not find expected ',' or '}}' (while parsing a flow mapping that starts at line 2)"
+    )
 
 
 def test_unknown_key_with_suggestion(write_spec):

@@ -95,11 +95,17 @@ def draw_donut(box: Box, config: Mapping[str, Any], palette: Sequence[str], meas
     total = sum(v for _, v, _ in slices)
     texts = [_slice_text(n, v, total, mode, fmt) for n, v, _ in slices]
     size, texts = _fit_labels(texts, [v for _, v, _ in slices], total, size, box.height, measure, theme)
-    dims = [measure(t, size, 400) if t else (0.0, 0.0) for t in texts]
     lead = size * 1.2 if mode != "none" else 0.0
-    max_w = max((w for w, _ in dims), default=0.0)
+    floor_r = min(box.width, box.height) * 0.2
+    while True:  # labels on both sides of the smallest pie must still fit the box's width
+        dims = [measure(t, size, 400) if t else (0.0, 0.0) for t in texts]
+        max_w = max((w for w, _ in dims), default=0.0)
+        if 2 * (max_w + lead + size * 0.5 + floor_r) <= box.width or size <= theme.min_text_size:
+            break
+        size = max(theme.min_text_size, size * 0.95)
+        lead = size * 1.2 if mode != "none" else 0.0
     r = min((box.width - 2 * (max_w + lead + size * 0.5)) / 2, box.height / 2 - size * 0.2)
-    r = max(r, min(box.width, box.height) * 0.2)
+    r = max(r, floor_r)
     cx, cy = box.x + box.width / 2, box.y + box.height / 2
     out = Drawing()
     if total <= 0:
@@ -190,6 +196,8 @@ def _outside_labels(out: Drawing, texts, dims, mids, cx, cy, r, lead, box: Box, 
             lx = cx + side * (r + lead)
             lx = max(lx, x1) if side == 1 else min(lx, x1)
             tx = lx + side * size * 0.3
+            # at the minimum size a label may still be too wide: keep it inside the box
+            tx = min(tx, box.right - w) if side == 1 else max(tx, box.x + w)
             label = make_label(texts[k], tx, top, _fixed(w, h), size=size, role="slice",
                                color=theme.ink, anchor="start" if side == 1 else "end", key=(k,))
             out.labels.append(label)

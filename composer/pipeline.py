@@ -149,7 +149,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
                 renderer.RENDERERS, state.extra = saved, extra
             doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
                                     metadata=metadata, has_raster=True)
-            png_image = rasterize(doc, c.width, c.height, Image.fromarray(state.under), dpi=c.dpi)
+            png_image = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra)
         else:
             doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
             base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None

@@ -32,6 +32,11 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def encode(image: Image.Image, text: dict[str, str] | None = None, dpi: float | None = None) -> bytes:
     """PNG bytes for an L, RGB or RGBA image, with iTXt text chunks and a pHYs resolution."""
+    return b"".join(encode_parts(image, text, dpi))
+
+
+def encode_parts(image: Image.Image, text: dict[str, str] | None = None, dpi: float | None = None) -> list[bytes]:
+    """The PNG as a list of byte strings (write them with writelines: no joined copy of the image)."""
     if image.mode not in _COLOR_TYPES:
         image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
     color_type, channels = _COLOR_TYPES[image.mode]
@@ -46,6 +51,7 @@ def encode(image: Image.Image, text: dict[str, str] | None = None, dpi: float | 
         out.append(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
     for key, value in (text or {}).items():
         out.append(_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")))
-    out.append(_chunk(b"IDAT", _deflate.compress(rows.tobytes(), _LEVEL)))
-    out.append(_chunk(b"IEND", b""))
-    return b"".join(out)
+    data = _deflate.compress(memoryview(rows).cast("B"), _LEVEL)
+    out += [struct.pack(">I", len(data)), b"IDAT", data,
+            struct.pack(">I", zlib.crc32(data, zlib.crc32(b"IDAT")) & 0xFFFFFFFF), _chunk(b"IEND", b"")]
+    return out

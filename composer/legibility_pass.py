@@ -110,8 +110,9 @@ def under_text(layout: Layout, renderer: Any, background: Image.Image | None) ->
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    image, bgra = rasterize(doc, c.width, c.height, base, dpi=c.dpi, keep_bgra=True)
-    return np.asarray(image), bgra
+    bgra, stride = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+    # An RGB view of cairo's BGRA pixels: no conversion, no copy.
+    return np.frombuffer(bgra, np.uint8).reshape(c.height, stride // 4, 4)[:, : c.width, 2::-1], bgra
 
 
 def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:

@@ -62,11 +62,11 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | None = None, keep_bgra: bool = False):
+              base_bgra: bytes | None = None, raw: bool = False):
     """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
 
-    Returns the RGB image, or (image, raw cairo pixels) with keep_bgra, so a later render of the
-    same canvas can start from those pixels without converting them.
+    Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
+    render of the same canvas can start from without converting them.
     """
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
@@ -81,8 +81,9 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     stride = surface.cairo.get_stride()
     data = bytes(surface.cairo.get_data())
     surface.finish()
-    image = Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
-    return (image, data) if keep_bgra else image
+    if raw:
+        return data, stride
+    return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
 def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> list[bytes]:

@@ -126,7 +126,13 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     title = loaded.spec.title or _first_text(layout) or loaded.name
     alt = loaded.spec.alt or _reading_order_text(layout)
     metadata = _metadata(loaded, bg_meta, title, alt)
-    body = renderer.body()
+    body_cache: list[Markup] = []
+
+    def full_body() -> Markup:  # every element; drawn only for outputs that need it
+        if not body_cache:
+            body_cache.append(renderer.body())
+        return body_cache[0]
+
     files: dict[str, bytes] = {}
     c = layout.canvas
     from composer.render import jpeg_bytes
@@ -151,7 +157,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
                                     metadata=metadata, has_raster=True)
             png_image = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra)
         else:
-            doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
+            doc = renderer.document(full_body(), view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
             base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
             png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
     from composer import outputs
@@ -166,7 +172,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
 
         bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
         live = any((p.el.text_mode or state.text_mode) == "live" for p in layout.text_elements())
-        svg_body = body
+        svg_body = full_body()
         if live:  # PNG and PDF always use outlines; only the SVG keeps editable <text>
             state.live = True
             try:
@@ -178,7 +184,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
             has_raster=raster,
         ).encode("utf-8")
     if "pdf" in fmts:
-        doc = renderer.document(body, view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
+        doc = renderer.document(full_body(), view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
                                 overlay=crop_marks(layout), has_raster=raster)
         files["pdf"] = outputs.render_pdf(doc, c.dpi, {
             "title": title, "subject": alt, "creator": f"Placard {__version__}",

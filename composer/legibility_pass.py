@@ -96,7 +96,7 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
     return results
 
 
-def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> tuple[np.ndarray, bytes]:
+def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> tuple[np.ndarray, Any]:
     """The canvas (trim, RGB uint8) as it looks without any text, and cairo's raw pixels of it."""
     from composer.outputs import rasterize
 
@@ -110,9 +110,8 @@ def under_text(layout: Layout, renderer: Any, background: Image.Image | None) ->
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    bgra, stride = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
-    # An RGB view of cairo's BGRA pixels: no conversion, no copy.
-    return np.frombuffer(bgra, np.uint8).reshape(c.height, stride // 4, 4)[:, : c.width, 2::-1], bgra
+    pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+    return pixels.rgb, pixels  # an RGB view of cairo's BGRA pixels: no conversion, no copy
 
 
 def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:

@@ -50,7 +50,8 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
         surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
         buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
         if self.base_bgra is not None:
-            buf[...] = np.frombuffer(self.base_bgra, np.uint8).reshape(buf.shape)
+            src = self.base_bgra
+            buf[...] = src.bgra.base if isinstance(src, Pixels) else np.frombuffer(src, np.uint8).reshape(buf.shape)
         elif self.base is not None:
             # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
             buf[:, :width] = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
@@ -79,14 +80,36 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
         raise RenderError(f"could not render the SVG: {e}") from None
     surface.cairo.flush()
     stride = surface.cairo.get_stride()
+    if raw:
+        return Pixels(surface.cairo, width, height, stride)
     data = bytes(surface.cairo.get_data())
     surface.finish()
-    if raw:
-        return data, stride
     return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
-def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> list[bytes]:
+class Pixels:
+    """A rendered canvas as cairo left it (BGRA), viewed without copying; keeps its surface alive."""
+
+    def __init__(self, surface: cairo.ImageSurface, width: int, height: int, stride: int):
+        self._surface = surface
+        self.width, self.height, self.stride = width, height, stride
+        self.bgra = np.ndarray((height, stride // 4, 4), np.uint8, surface.get_data())[:, :width]
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """An (H, W, 3) RGB view (negative channel stride; no copy)."""
+        return self.bgra[..., 2::-1]
+
+    def buffer(self) -> bytes:
+        """The raw pixels, to start another render of the same canvas from."""
+        return bytes(self._surface.get_data())
+
+    def image(self) -> Image.Image:
+        """A Pillow RGB copy."""
+        return Image.frombuffer("RGB", (self.width, self.height), bytes(self._surface.get_data()), "raw", "BGRX", self.stride, 1)
+
+
+def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
     """PNG chunks with iTXt metadata and the physical resolution (deterministic; see composer.png)."""
     from composer import png
 

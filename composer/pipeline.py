@@ -49,8 +49,17 @@ class BuildResult:
     files: list[Path]
     report: dict[str, Any]
     svg: str | None = None
-    image: Image.Image | None = field(default=None, repr=False)
+    pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.outputs.Pixels)
     composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
+
+    @property
+    def image(self) -> Image.Image | None:
+        """The rendered raster as a Pillow RGB image (None when no raster format was built)."""
+        if self.pixels is None:
+            return None
+        if not hasattr(self, "_image"):
+            self._image = self.pixels.image()
+        return self._image
 
 
 def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
@@ -139,7 +148,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
 
     bg_jpeg = jpeg_bytes(background) if (background is not None and ("svg" in fmts or "pdf" in fmts)) else None
     raster = background is not None
-    png_image = None
+    pixels = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
         from composer.legibility_pass import text_is_on_top
         from composer.outputs import rasterize
@@ -155,18 +164,18 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
                 renderer.RENDERERS, state.extra = saved, extra
             doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
                                     metadata=metadata, has_raster=True)
-            png_image = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra)
+            pixels = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra, raw=True)
         else:
             doc = renderer.document(full_body(), view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
             base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-            png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
+            pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
     from composer import outputs
 
     if "png" in fmts:
-        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi)
+        files["png"] = outputs.encode_png(pixels.rgb, _png_text(metadata, title, alt), c.dpi)
     for f in ("jpeg", "webp"):
         if f in fmts:
-            files[f] = outputs.encode_raster(png_image, f, c.dpi)
+            files[f] = outputs.encode_raster(pixels.image(), f, c.dpi)
     if "svg" in fmts:
         import base64
 
@@ -210,7 +219,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
-    return BuildResult(loaded.name, written, report, svg_text, png_image, comp)
+    return BuildResult(loaded.name, written, report, svg_text, pixels, comp)
 
 
 def _nothing(*_args: Any) -> Markup:

@@ -52,8 +52,8 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
     if not texts:
         return results
     c = layout.canvas
-    under = under_text(layout, renderer, background)
-    state.under = under  # the pipeline reuses it as the base of the final raster when it can
+    under, state.under_bgra = under_text(layout, renderer, background)
+    state.under = under  # the pipeline reuses its pixels as the base of the final raster when it can
     palette = {name: col.hex for name, col in layout.brand.colors.items()}
     dpi = c.dpi if c.physical else 96.0
     for p in texts:
@@ -96,8 +96,8 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
     return results
 
 
-def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> np.ndarray:
-    """The canvas (trim, RGB uint8) as it looks without any text: background and every other element."""
+def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> tuple[np.ndarray, Any]:
+    """The canvas (trim, RGB uint8) as it looks without any text, and cairo's raw pixels of it."""
     from composer.outputs import rasterize
 
     c = layout.canvas
@@ -110,7 +110,8 @@ def under_text(layout: Layout, renderer: Any, background: Image.Image | None) ->
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    return np.asarray(rasterize(doc, c.width, c.height, base, dpi=c.dpi))
+    pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+    return pixels.rgb, pixels  # an RGB view of cairo's BGRA pixels: no conversion, no copy
 
 
 def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:

@@ -40,28 +40,38 @@ def _tree(svg: str) -> cairosvg.parser.Tree:
 
 
 class _RasterOverSurface(cairosvg.surface.PNGSurface):
-    """A PNG surface whose pixels start as our background raster, so it is never PNG-encoded twice."""
+    """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     base: Image.Image | None = None
+    base_bgra: bytes | None = None  # cairo's own pixels from an earlier render of the same size
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
         surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
-        if self.base is not None:
+        buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
+        if self.base_bgra is not None:
+            src = self.base_bgra
+            buf[...] = src.bgra.base if isinstance(src, Pixels) else np.frombuffer(src, np.uint8).reshape(buf.shape)
+        elif self.base is not None:
             # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
-            bgra = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
-            buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
-            buf[:, :width] = bgra
+            buf[:, :width] = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
             buf[:, :width, 3] = 255
-            surface.mark_dirty()
+        else:  # documents are opaque: start from white, so pixels come out without float maths
+            buf[...] = 255
+        surface.mark_dirty()
         return surface, width, height
 
 
-def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96) -> Image.Image:
-    """Draw `svg` at width×height pixels over an optional RGB base image; returns RGB."""
-    if base is None:  # documents are opaque: start from white, so pixels come out without float maths
-        base = Image.new("RGB", (width, height), (255, 255, 255))
-    cls = type("_Surface", (_RasterOverSurface,), {"base": base if base.mode == "RGB" else base.convert("RGB")})
+def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
+              base_bgra: bytes | None = None, raw: bool = False):
+    """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
+
+    Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
+    render of the same canvas can start from without converting them.
+    """
+    if base is not None and base.mode != "RGB":
+        base = base.convert("RGB")
+    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_bgra": base_bgra})
     try:
         surface = cls(_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:
@@ -70,16 +80,40 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
         raise RenderError(f"could not render the SVG: {e}") from None
     surface.cairo.flush()
     stride = surface.cairo.get_stride()
+    if raw:
+        return Pixels(surface.cairo, width, height, stride)
     data = bytes(surface.cairo.get_data())
     surface.finish()
     return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
-def encode_png(image: Image.Image, text: dict[str, str], dpi: float) -> bytes:
-    """PNG bytes with iTXt metadata and the physical resolution (deterministic; see composer.png)."""
+class Pixels:
+    """A rendered canvas as cairo left it (BGRA), viewed without copying; keeps its surface alive."""
+
+    def __init__(self, surface: cairo.ImageSurface, width: int, height: int, stride: int):
+        self._surface = surface
+        self.width, self.height, self.stride = width, height, stride
+        self.bgra = np.ndarray((height, stride // 4, 4), np.uint8, surface.get_data())[:, :width]
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """An (H, W, 3) RGB view (negative channel stride; no copy)."""
+        return self.bgra[..., 2::-1]
+
+    def buffer(self) -> bytes:
+        """The raw pixels, to start another render of the same canvas from."""
+        return bytes(self._surface.get_data())
+
+    def image(self) -> Image.Image:
+        """A Pillow RGB copy."""
+        return Image.frombuffer("RGB", (self.width, self.height), bytes(self._surface.get_data()), "raw", "BGRX", self.stride, 1)
+
+
+def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
+    """PNG chunks with iTXt metadata and the physical resolution (deterministic; see composer.png)."""
     from composer import png
 
-    return png.encode(image, text, dpi)
+    return png.encode_parts(image, text, dpi)
 
 
 def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:
@@ -144,8 +178,8 @@ def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Ima
     return out.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to `path` through a temporary file in the same folder and an atomic rename."""
+def write_atomic(path: Path, data: bytes | list[bytes]) -> None:
+    """Write bytes (or a list of byte strings) to `path` through a temporary file and an atomic rename."""
     try:
         _write_atomic(path, data)
     except OSError as e:  # a folder that is a file, read-only, full disk: the user's to fix, not a crash
@@ -153,7 +187,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise RenderError(f"could not write {path}: {why}") from None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes | list[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -161,7 +195,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs should get the usual permissions
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                f.writelines(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

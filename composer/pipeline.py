@@ -49,8 +49,17 @@ class BuildResult:
     files: list[Path]
     report: dict[str, Any]
     svg: str | None = None
-    image: Image.Image | None = field(default=None, repr=False)
+    pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.outputs.Pixels)
     composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
+
+    @property
+    def image(self) -> Image.Image | None:
+        """The rendered raster as a Pillow RGB image (None when no raster format was built)."""
+        if self.pixels is None:
+            return None
+        if not hasattr(self, "_image"):
+            self._image = self.pixels.image()
+        return self._image
 
 
 def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
@@ -126,14 +135,20 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     title = loaded.spec.title or _first_text(layout) or loaded.name
     alt = loaded.spec.alt or _reading_order_text(layout)
     metadata = _metadata(loaded, bg_meta, title, alt)
-    body = renderer.body()
+    body_cache: list[Markup] = []
+
+    def full_body() -> Markup:  # every element; drawn only for outputs that need it
+        if not body_cache:
+            body_cache.append(renderer.body())
+        return body_cache[0]
+
     files: dict[str, bytes] = {}
     c = layout.canvas
     from composer.render import jpeg_bytes
 
     bg_jpeg = jpeg_bytes(background) if (background is not None and ("svg" in fmts or "pdf" in fmts)) else None
     raster = background is not None
-    png_image = None
+    pixels = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
         from composer.legibility_pass import text_is_on_top
         from composer.outputs import rasterize
@@ -149,24 +164,24 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
                 renderer.RENDERERS, state.extra = saved, extra
             doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
                                     metadata=metadata, has_raster=True)
-            png_image = rasterize(doc, c.width, c.height, Image.fromarray(state.under), dpi=c.dpi)
+            pixels = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra, raw=True)
         else:
-            doc = renderer.document(body, view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
+            doc = renderer.document(full_body(), view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
             base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-            png_image = rasterize(doc, c.width, c.height, base, dpi=c.dpi)
+            pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
     from composer import outputs
 
     if "png" in fmts:
-        files["png"] = outputs.encode_png(png_image, _png_text(metadata, title, alt), c.dpi)
+        files["png"] = outputs.encode_png(pixels.rgb, _png_text(metadata, title, alt), c.dpi)
     for f in ("jpeg", "webp"):
         if f in fmts:
-            files[f] = outputs.encode_raster(png_image, f, c.dpi)
+            files[f] = outputs.encode_raster(pixels.image(), f, c.dpi)
     if "svg" in fmts:
         import base64
 
         bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
         live = any((p.el.text_mode or state.text_mode) == "live" for p in layout.text_elements())
-        svg_body = body
+        svg_body = full_body()
         if live:  # PNG and PDF always use outlines; only the SVG keeps editable <text>
             state.live = True
             try:
@@ -178,7 +193,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
             has_raster=raster,
         ).encode("utf-8")
     if "pdf" in fmts:
-        doc = renderer.document(body, view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
+        doc = renderer.document(full_body(), view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
                                 overlay=crop_marks(layout), has_raster=raster)
         files["pdf"] = outputs.render_pdf(doc, c.dpi, {
             "title": title, "subject": alt, "creator": f"Placard {__version__}",
@@ -204,7 +219,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
-    return BuildResult(loaded.name, written, report, svg_text, png_image, comp)
+    return BuildResult(loaded.name, written, report, svg_text, pixels, comp)
 
 
 def _nothing(*_args: Any) -> Markup:

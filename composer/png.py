@@ -30,22 +30,35 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def encode(image: Image.Image, text: dict[str, str] | None = None, dpi: float | None = None) -> bytes:
+def encode(image: Image.Image | np.ndarray, text: dict[str, str] | None = None, dpi: float | None = None) -> bytes:
     """PNG bytes for an L, RGB or RGBA image, with iTXt text chunks and a pHYs resolution."""
-    if image.mode not in _COLOR_TYPES:
-        image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
-    color_type, channels = _COLOR_TYPES[image.mode]
-    a = np.asarray(image, np.uint8).reshape(image.height, image.width * channels)
-    rows = np.empty((image.height, image.width * channels + 1), np.uint8)
+    return b"".join(encode_parts(image, text, dpi))
+
+
+def encode_parts(image: Image.Image | np.ndarray, text: dict[str, str] | None = None, dpi: float | None = None) -> list[bytes]:
+    """The PNG as a list of byte strings (write them with writelines: no joined copy of the image)."""
+    if isinstance(image, np.ndarray):  # (H, W, 3) RGB, possibly a strided view of cairo's pixels
+        a3 = image
+        height, width, channels = image.shape
+        color_type = 2
+    else:
+        if image.mode not in _COLOR_TYPES:
+            image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+        color_type, channels = _COLOR_TYPES[image.mode]
+        width, height = image.width, image.height
+        a3 = np.asarray(image, np.uint8).reshape(height, width, channels)
+    rows = np.empty((height, width * channels + 1), np.uint8)
     rows[:, 0] = 2  # filter type Up: each byte minus the byte above it
-    rows[0, 1:] = a[0]
-    np.subtract(a[1:], a[:-1], out=rows[1:, 1:])  # uint8 arithmetic wraps modulo 256, as PNG wants
-    out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", struct.pack(">IIBBBBB", image.width, image.height, 8, color_type, 0, 0, 0))]
+    body = rows[:, 1:].reshape(height, width, channels)
+    body[0] = a3[0]
+    np.subtract(a3[1:], a3[:-1], out=body[1:])  # uint8 arithmetic wraps modulo 256, as PNG wants
+    out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0))]
     if dpi:
         ppm = int(round(dpi / 0.0254))
         out.append(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
     for key, value in (text or {}).items():
         out.append(_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")))
-    out.append(_chunk(b"IDAT", _deflate.compress(rows.tobytes(), _LEVEL)))
-    out.append(_chunk(b"IEND", b""))
-    return b"".join(out)
+    data = _deflate.compress(memoryview(rows).cast("B"), _LEVEL)
+    out += [struct.pack(">I", len(data)), b"IDAT", data,
+            struct.pack(">I", zlib.crc32(data, zlib.crc32(b"IDAT")) & 0xFFFFFFFF), _chunk(b"IEND", b"")]
+    return out

@@ -128,7 +128,8 @@ class RenderState:
     halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_colors: dict[str, RGBA] = field(default_factory=dict)  # text id -> resolved colour
     text_mode: str = "outline"
-    under: Any = None  # the canvas without text, rendered by the legibility pass
+    under: Any = None  # the canvas without text, rendered by the legibility pass (RGB array)
+    under_bgra: bytes | None = None  # the same pixels as cairo left them
     live: bool = False  # set while drawing the SVG output: `text_mode: live` keeps real <text> there only
     font_dirs: tuple = ()
     extra: dict[str, Callable[..., Markup]] = field(default_factory=dict)  # kind -> renderer (infographics)

@@ -37,6 +37,8 @@ def lint_spec(spec: str | Path, allow_dirs: tuple[Path, ...] = ()) -> list[Probl
     loaded = load_spec(spec)
     comp = compose(loaded, BuildOptions(allow_dirs=allow_dirs))
     layout = comp.layout
+    if not getattr(comp.state, "infographic_labels", None) and comp.state.extra:
+        comp.renderer.body()  # charts record their labels when drawn; a page without text skipped that
     problems: list[Problem] = []
     problems += _contrast(comp.legibility)
     problems += _overlaps(layout, comp.state)
@@ -115,6 +117,19 @@ def _bounds(layout: Layout, state) -> list[Problem]:
 def _small_text(layout: Layout, state) -> list[Problem]:
     c = layout.canvas
     out = []
+    for eid, labels in getattr(state, "infographic_labels", {}).items():
+        if not labels:
+            continue
+        smallest = min(labels, key=lambda lab: lab.size)
+        size = smallest.size
+        if c.physical and size * 72 / c.dpi < MIN_PRINT_PT:
+            out.append(Problem("error", eid, "label-too-small",
+                               f"chart label {smallest.text.splitlines()[0][:30]!r} is {size * 72 / c.dpi:.1f} pt, below the {MIN_PRINT_PT:g} pt minimum for print",
+                               "give the chart a larger box or a larger text_size"))
+        elif not c.physical and size < MIN_SCREEN_PX:
+            out.append(Problem("warning", eid, "label-too-small",
+                               f"chart label {smallest.text.splitlines()[0][:30]!r} is {size:.1f} px, below the {MIN_SCREEN_PX:g} px minimum for screens",
+                               "give the chart a larger box or a larger text_size"))
     for p in layout.text_elements():
         size = state.text_blocks[p.id].size
         if c.physical:

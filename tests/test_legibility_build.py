@@ -116,3 +116,20 @@ def test_every_sample_passes_lint():
     assert r.returncode == 0, r.stdout + r.stderr
     errors = [(s, p) for s, ps in json.loads(r.stdout).items() for p in ps if p["severity"] == "error"]
     assert errors == []
+
+
+def test_lint_flags_chart_labels_too_small_for_print(write_spec):
+    spec = write_spec("""
+        version: 1
+        canvas: {preset: a4, dpi: 300}
+        background: {style: flat}
+        elements:
+          - {type: bar_chart, id: tiny, box: {x: 100, y: 100, width: 300, height: 200}, text_size: 12, min_text_size: 12,
+             categories: [A, B], series: [{name: S, values: [1, 2]}]}
+        outputs: [png]
+        """)
+    r = subprocess.run([sys.executable, "-m", "composer", "lint", str(spec), "--format", "json"],
+                       capture_output=True, text=True, cwd=ROOT)
+    problems = json.loads(r.stdout)[str(spec)]
+    assert r.returncode == 1
+    assert any(p["code"] == "label-too-small" and p["element"] == "tiny" and "2.9 pt" in p["message"] for p in problems), problems

@@ -199,6 +199,12 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
             "title": title, "subject": alt, "creator": f"Placard {__version__}",
             "keywords": _keywords(metadata),
         }, (background, bg_jpeg) if raster else None)
+        if c.bleed > 0:  # printers read the trim size from TrimBox
+            from composer.pdfboxes import add_boxes
+
+            k = 72.0 / c.dpi
+            w_pt, h_pt, b_pt = c.full_width * k, c.full_height * k, c.bleed * k
+            files["pdf"] = add_boxes(files["pdf"], (b_pt, b_pt, w_pt - b_pt, h_pt - b_pt), (0, 0, w_pt, h_pt))
     # 7. Report, then write everything (nothing is written if anything above failed)
     report = _report(loaded, layout, state, bg_meta, legibility, fmts)
     written: list[Path] = []

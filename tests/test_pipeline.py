@@ -94,6 +94,11 @@ def test_print_pdf_has_bleed_and_crop_marks(write_spec, tmp_path):
     mm = 72 / 25.4
     assert w_pt == pytest.approx((148 + 6) * mm, abs=1.0)
     assert h_pt == pytest.approx((210 + 6) * mm, abs=1.0)
+    trim = re.search(rb"/TrimBox \[ ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) \]", pdf)
+    assert trim, "the PDF names its trim box"
+    assert float(trim.group(1)) == pytest.approx(3 * mm, abs=0.5)
+    assert float(trim.group(3)) - float(trim.group(1)) == pytest.approx(148 * mm, abs=1.0)
+    assert b"/BleedBox [ 0.00 0.00 " in pdf
     png = Image.open(tmp_path / "spec.png")
     assert png.size == (round(148 / 25.4 * 150), round(210 / 25.4 * 150))
     assert png.info["dpi"][0] == pytest.approx(150, abs=0.1)

@@ -116,11 +116,11 @@ def _scheduler() -> EulerDiscreteScheduler:
     )
 
 
-def build_sd(folder: Path, seed: int = 0) -> Path:
-    """Save a tiny Stable Diffusion 1.x-style pipeline to `folder` and return it."""
+def _build_sd_family(cls: type, folder: Path, seed: int, in_channels: int) -> Path:
+    """Save a tiny SD 1.x-style pipeline of class `cls` to `folder` and return it."""
     torch.manual_seed(seed)
-    pipe = StableDiffusionPipeline(
-        unet=_unet(),
+    pipe = cls(
+        unet=_unet(in_channels=in_channels),
         vae=_vae(),
         text_encoder=CLIPTextModel(_text_config()),
         tokenizer=write_tokenizer(),
@@ -131,23 +131,16 @@ def build_sd(folder: Path, seed: int = 0) -> Path:
     )
     pipe.save_pretrained(folder, safe_serialization=True)
     return folder
+
+
+def build_sd(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny Stable Diffusion 1.x-style pipeline to `folder` and return it."""
+    return _build_sd_family(StableDiffusionPipeline, folder, seed, in_channels=4)
 
 
 def build_inpaint(folder: Path, seed: int = 0) -> Path:
     """Save a tiny inpainting pipeline (UNet with 9 input channels) to `folder`."""
-    torch.manual_seed(seed)
-    pipe = StableDiffusionInpaintPipeline(
-        unet=_unet(in_channels=9),
-        vae=_vae(),
-        text_encoder=CLIPTextModel(_text_config()),
-        tokenizer=write_tokenizer(),
-        scheduler=_scheduler(),
-        safety_checker=None,
-        feature_extractor=None,
-        requires_safety_checker=False,
-    )
-    pipe.save_pretrained(folder, safe_serialization=True)
-    return folder
+    return _build_sd_family(StableDiffusionInpaintPipeline, folder, seed, in_channels=9)
 
 
 def build_sdxl(folder: Path, seed: int = 0) -> Path:

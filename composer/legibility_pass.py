@@ -42,10 +42,9 @@ def recolor(block: Any, old: RGBA, new: RGBA) -> Any:
     return replace(block, runs=runs, style=replace(block.style, color=new_css))
 
 
-def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None, lib: Any,
+def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None,
           provisional: RGBA) -> dict[str, dict]:
     """Resolve colours and apply legibility policies; returns each text's figures for the report."""
-    from composer import typeset
 
     texts = layout.text_elements()
     results: dict[str, dict] = {}
@@ -72,8 +71,7 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
             color = layout.brand.colors[name]
         else:
             color = layout.resolver.color(el.color, p.path + ("color",))
-        weight = typeset.text_style(layout, p, color).weight
-        large = L.is_large_text(block.size, weight, dpi)
+        large = L.is_large_text(block.size, block.style.weight, dpi)
         target = el.contrast_target or L.target_ratio(large, large_target if large else body)
         location = layout.resolver.positions.locate(p.path + ("color",))
         result = L.fix(under_b, ink, box_b, color.hex, palette, target, policy, element_id=p.id,

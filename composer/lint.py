@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from composer.errors import PlacardError
-from composer.layout import Layout, Placed
+from composer.layout import Layout
 from generator.base import Box
 
 MIN_PRINT_PT = 6.0

@@ -13,9 +13,7 @@ from pydantic import BaseModel, ValidationError
 from composer import spec as specmod
 from composer.errors import SpecError
 from composer.resources import data_dir
-from composer.yamlload import Positions, format_path, load_yaml_file, load_yaml_text
-
-ELEMENT_TYPES: dict[str, type[BaseModel]] = {}
+from composer.yamlload import Positions, format_path, load_yaml_file
 
 
 @dataclass
@@ -372,7 +370,7 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
         msg = f"unknown element type {ctx.get('tag')!r}; allowed: {tags.replace(', ', ' | ')}"
         return SpecError(msg, location=positions.locate(path + ("type",)), path=where + ".type")
     if etype == "union_tag_not_found":
-        return SpecError(f"missing required key 'type'", location=positions.locate(path), path=where)
+        return SpecError("missing required key 'type'", location=positions.locate(path), path=where)
     if etype == "literal_error":
         expected = ctx.get("expected", "").replace(" or ", ", ").replace(", ", " | ")
         return SpecError(f"invalid value {given!r}; allowed: {expected}", location=positions.locate(path), path=where)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import cairocffi as cairo
@@ -22,13 +21,6 @@ from composer.errors import AssetError, RenderError
 if tuple(int(x) for x in cairosvg.__version__.split(".")[:2]) < (2, 9):  # recursive <use> fix
     raise ImportError(f"Placard needs cairosvg >= 2.9.0, found {cairosvg.__version__}")
 fastpath.install()
-
-
-def data_only_fetcher(url: str, resource_type: str | None = None) -> bytes:
-    """cairosvg URL fetcher: only data: URIs; every asset was embedded and checked beforehand."""
-    if url.startswith("data:"):
-        return cairosvg.url.fetch(url, resource_type)
-    raise AssetError(f"refused to fetch {url[:80]!r} while rendering; only embedded data is allowed")
 
 
 def _tree(svg: str) -> cairosvg.parser.Tree:
@@ -209,5 +201,3 @@ def _write_atomic(path: Path, data: bytes | list[bytes]) -> None:
             pass
         raise
 
-
-WRITERS: dict[str, Callable[..., bytes]] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -13,12 +12,11 @@ from markupsafe import Markup
 from PIL import Image
 
 from composer import __version__
-from composer.colors import RGBA, parse_color
-from composer.errors import PlacardError, SpecError
-from composer.layout import Layout, Placed, resolve_layout
+from composer.colors import parse_color
+from composer.errors import SpecError
+from composer.layout import Layout, resolve_layout
 from composer.loader import LoadedSpec, load_spec
-from composer.render import RenderState, SvgRenderer, crop_marks, png_data_uri
-from generator.base import Box, GenerateRequest
+from composer.render import RenderState, SvgRenderer, crop_marks
 
 log = logging.getLogger("placard")
 FORMATS = ("png", "pdf", "svg", "jpeg", "webp")
@@ -114,7 +112,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 5. Choose text colours and fix legibility on the real pixels under each text
     from composer import legibility_pass
 
-    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, lib, provisional)
+    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, provisional)
     return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
 
 

@@ -142,10 +142,6 @@ def jpeg_bytes(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def jpeg_data_uri(image: Image.Image) -> str:
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image)).decode("ascii")
-
-
 def png_data_uri(image: Image.Image) -> str:
     """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
     from composer import png

@@ -82,6 +82,17 @@ def set_element(layout: Layout, p: Placed, color: RGBA, lib: Any) -> Any:
         raise
 
 
+def runs_markup(runs: Any) -> Markup:
+    """SVG <path> elements for glyph runs, colour and opacity split as SVG wants them."""
+    from composer.colors import parse_color
+
+    out = []
+    for run in runs:
+        c = parse_color(run.fill)
+        out.append(f'<path d="{run.d}" fill="{c.hex}"' + (f' fill-opacity="{c.a:g}"' if c.a < 1 else "") + "/>")
+    return Markup("".join(out))
+
+
 def set_label(renderer: SvgRenderer, p: Placed, text: str, box: Box, style: dict[str, Any]) -> Markup:
     """Set a label for a template's `text(...)` call and return its glyph paths."""
     from composer.text import TextStyle, set_text
@@ -99,14 +110,5 @@ def set_label(renderer: SvgRenderer, p: Placed, text: str, box: Box, style: dict
     if unknown:
         raise SpecError(f"text() got unknown options {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}", location=r.positions.locate(p.path))
     ts = TextStyle(family=family, color=color.css(), span_colors={k: v.css() for k, v in layout.brand.colors.items()}, **style)
-    lib = font_library(renderer.state.font_dirs if hasattr(renderer.state, "font_dirs") else ())
-    block = set_text(text, box, ts, lib, element_id=p.id)
-    from composer.colors import parse_color
-
-    paths = "".join(
-        f'<path d="{run.d}" fill="{parse_color(run.fill).hex}"'
-        + (f' fill-opacity="{parse_color(run.fill).a}"' if parse_color(run.fill).a < 1 else "")
-        + "/>"
-        for run in block.runs
-    )
-    return Markup(paths)
+    block = set_text(text, box, ts, font_library(renderer.state.font_dirs), element_id=p.id)
+    return runs_markup(block.runs)

@@ -147,7 +147,7 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
     except yaml.YAMLError as e:
         raise SpecError(f"YAML error: {e}", location=Location(file)) from None
     except RecursionError:
-        raise SpecError(f"the document nests too deeply; refused", location=Location(file)) from None
+        raise SpecError("the document nests too deeply; refused", location=Location(file)) from None
     conv = _Converter(file)
     if node is None:
         return None, conv.positions

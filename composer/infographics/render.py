@@ -53,9 +53,8 @@ def _measure(renderer, family: str, text: str, size: float, weight: int) -> tupl
 
 def _label(renderer, p, family: str, label) -> Markup:
     """Glyph outlines of one label, set at exactly its size in its box."""
-    from composer.colors import parse_color
     from composer.text import TextStyle, set_text
-    from composer.typeset import font_library
+    from composer.typeset import font_library, runs_markup
 
     lib = font_library(renderer.state.font_dirs)
     b = label.box
@@ -63,12 +62,7 @@ def _label(renderer, p, family: str, label) -> Markup:
     box = Box(b.x - pad, b.y - pad / 2, b.width + 2 * pad, b.height + pad)
     style = TextStyle(family=family, weight=label.weight, size=label.size, color=label.color, align=label.align,
                       wrap="none", line_height=label.line_height, markup=False, valign="top")
-    block = set_text(label.text, box, style, lib, element_id=f"{p.id}.{label.role}")
-    out = []
-    for run in block.runs:
-        c = parse_color(run.fill)
-        out.append(f'<path d="{run.d}" fill="{c.hex}"' + (f' fill-opacity="{c.a:g}"' if c.a < 1 else "") + "/>")
-    return Markup("".join(out))
+    return runs_markup(set_text(label.text, box, style, lib, element_id=f"{p.id}.{label.role}").runs)
 
 
 def _shape_dict(s: Any) -> dict:

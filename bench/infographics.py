@@ -1,6 +1,6 @@
 """Geometry time per infographic kind (warm, median of repeats), printed as a table.
 
-Run: python bench/infographics.py [repeats]. Measures only composer.infographics (layout and
+Run: python bench/infographics.py [repeats]. Measures only composer.charts (layout and
 primitives) with the Pillow measure; text setting and SVG/PNG rendering are the pipeline's.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from composer.infographics import draw  # noqa: E402
-from composer.infographics.preview import pillow_measure  # noqa: E402
-from generator.base import Box  # noqa: E402
+from composer.charts import draw  # noqa: E402
+from composer.charts.preview import pillow_measure  # noqa: E402
+from composer.core.geometry import Box  # noqa: E402
 from test_infographics_charts import PALETTE, SAMPLES  # noqa: E402
 
 

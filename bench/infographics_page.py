@@ -31,7 +31,7 @@ def time_builds(spec: Path, n: int, formats: list[str]) -> tuple[list[float], li
     """ms per full build (load, compose, rasterise, encode, write) of `spec` after one warm-up build,
     and ms per build spent drawing infographic elements (geometry, label setting, templates)."""
     import composer
-    from composer.infographics import render as ig
+    from composer.charts import render as ig
 
     spent = [0.0]
 
@@ -63,7 +63,7 @@ def time_builds(spec: Path, n: int, formats: list[str]) -> tuple[list[float], li
 
 def time_compose(spec: Path, n: int) -> list[float]:
     """ms per load + compose (layout, typesetting, infographic geometry, legibility), no outputs."""
-    from composer.loader import load_spec
+    from composer.spec.loader import load_spec
     from composer.pipeline import BuildOptions, compose
 
     compose(load_spec(spec), BuildOptions())
@@ -76,9 +76,9 @@ def time_compose(spec: Path, n: int) -> list[float]:
 
 
 def _counts(spec: Path) -> tuple[str, int, int]:
-    from composer.loader import load_spec
+    from composer.spec.loader import load_spec
     from composer.pipeline import BuildOptions, compose
-    from composer.spec_infographics import KIND_OF
+    from composer.spec.charts import KIND_OF
 
     comp = compose(load_spec(spec), BuildOptions())
     charts = sum(1 for p in comp.layout.walk() if p.kind in KIND_OF and p.kind.endswith("_chart"))

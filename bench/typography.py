@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from composer.text import FontLibrary, TextStyle, set_text  # noqa: E402
 from composer.text import block, breaking, fonts, shaping  # noqa: E402
-from generator.base import Box  # noqa: E402
+from composer.core.geometry import Box  # noqa: E402
 
 FAMILIES = [("Inter", 400), ("Noto Serif", 400), ("Bebas Neue", 400)]
 WORDS = ("revenue growth quarter market share launch summer product design north south east west "

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from composer.errors import (  # noqa: E402
+from composer.core.errors import (
     AssetError, DataError, FontError, GeneratorError, LegibilityError, PlacardError, RenderError, SpecError,
     TextFitError,
 )
+from composer.core.version import __version__
 
 __all__ = [
     "AssetError", "BuildOptions", "BuildResult", "DataError", "FontError", "GeneratorError", "LegibilityError",
@@ -24,14 +23,14 @@ def build(spec, out_dir=None, formats=None, **kwargs):
 
 def load_spec(source, **kwargs):
     """Load and validate a spec without rendering; raises SpecError on mistakes."""
-    from composer.loader import load_spec as _load
+    from composer.spec.loader import load_spec as _load
 
     return _load(source, **kwargs)
 
 
 def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
-    from composer.layout import resolve_layout
+    from composer.layout.resolve import resolve_layout
 
     loaded = load_spec(source, **kwargs)
     resolve_layout(loaded)

@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from composer import __version__
-from composer.errors import PlacardError
+from composer.core.version import __version__
+from composer.core.errors import PlacardError
 
 EXIT_OK, EXIT_LINT, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -144,7 +144,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from composer.spec import json_schema
+    from composer.spec.model import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return EXIT_OK

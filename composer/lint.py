@@ -6,9 +6,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from composer.errors import PlacardError
-from composer.layout import Layout
-from generator.base import Box
+from composer.core.errors import PlacardError
+from composer.layout.resolve import Layout
+from composer.core.geometry import Box, intersection_area
 
 MIN_PRINT_PT = 6.0
 MIN_SCREEN_PX = 10.0
@@ -30,7 +30,7 @@ class Problem:
 
 def lint_spec(spec: str | Path, allow_dirs: tuple[Path, ...] = ()) -> list[Problem]:
     """Compose a spec (no files written; generated rasters come from the cache) and check it."""
-    from composer.loader import load_spec
+    from composer.spec.loader import load_spec
     from composer.pipeline import BuildOptions, compose
 
     loaded = load_spec(spec)
@@ -71,12 +71,6 @@ def _contrast(legibility: dict[str, dict]) -> list[Problem]:
     return out
 
 
-def _intersection(a: Box, b: Box) -> float:
-    w = min(a.right, b.right) - max(a.x, b.x)
-    h = min(a.bottom, b.bottom) - max(a.y, b.y)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def _overlaps(layout: Layout, state) -> list[Problem]:
     texts = [p for p in layout.text_elements() if state.text_blocks[p.id].lines]
     out = []
@@ -85,8 +79,8 @@ def _overlaps(layout: Layout, state) -> list[Problem]:
             boxes_a = state.text_blocks[a.id].line_boxes or [state.text_blocks[a.id].ink_box]
             boxes_b = state.text_blocks[b.id].line_boxes or [state.text_blocks[b.id].ink_box]
             ink_a, ink_b = state.text_blocks[a.id].ink_box, state.text_blocks[b.id].ink_box
-            area = _intersection(ink_a, ink_b)
-            if area > 4 and any(_intersection(x, y) > 4 for x in boxes_a for y in boxes_b):
+            area = intersection_area(ink_a, ink_b)
+            if area > 4 and any(intersection_area(x, y) > 4 for x in boxes_a for y in boxes_b):
                 out.append(Problem("error", a.id, "text-overlap", f"text overlaps text {b.id!r} ({area:.0f} px² of ink boxes)",
                                    f"move or shrink {a.id!r} or {b.id!r} so their boxes do not meet"))
     return out
@@ -143,8 +137,7 @@ def _small_text(layout: Layout, state) -> list[Problem]:
 
 
 def _print(loaded, layout: Layout, allow_dirs) -> list[Problem]:
-    from composer import assets
-
+    from composer.rasters import assets
     c = layout.canvas
     out = []
     if not c.physical:

@@ -11,12 +11,13 @@ from typing import Any
 from markupsafe import Markup
 from PIL import Image
 
-from composer import __version__
-from composer.colors import parse_color
-from composer.errors import SpecError
-from composer.layout import Layout, resolve_layout
-from composer.loader import LoadedSpec, load_spec
-from composer.render import RenderState, SvgRenderer, crop_marks
+from composer.core.version import __version__
+from composer.core.colour import parse_color
+from composer.core.errors import SpecError
+from composer.layout.resolve import Layout, resolve_layout
+from composer.spec.loader import LoadedSpec, load_spec
+from composer.render.svg import RenderState, SvgRenderer, crop_marks
+from generator.base import BACKENDS
 
 log = logging.getLogger("placard")
 FORMATS = ("png", "pdf", "svg", "jpeg", "webp")
@@ -47,7 +48,7 @@ class BuildResult:
     files: list[Path]
     report: dict[str, Any]
     svg: str | None = None
-    pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.outputs.Pixels)
+    pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.output.writers.Pixels)
     composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
 
     @property
@@ -89,16 +90,14 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
     _register_extras(state, layout)
     # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
-    from composer import typeset
-
+    from composer.text import typeset
     lib = typeset.font_library(state.font_dirs)
     provisional = parse_color("#010203")  # a sentinel: the legibility pass recolours these runs
     for p in layout.text_elements():
         state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
     text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
     # 4. Paint the background and illustrations
-    from composer import rasters
-
+    from composer.rasters import paint as rasters
     background, bg_meta = rasters.background(loaded, layout, text_boxes, opts)
     layers = {"background": background} if background is not None else {}
     for p in layout.walk():
@@ -110,8 +109,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
             state.image_hrefs[p.id] = rasters.image_href(loaded, layout, p, opts)
     renderer = SvgRenderer(layout, state, _templates_dir(loaded, opts))
     # 5. Choose text colours and fix legibility on the real pixels under each text
-    from composer import legibility_pass
-
+    from composer.legibility import apply as legibility_pass
     legibility = legibility_pass.apply(loaded, layout, state, renderer, background, provisional)
     return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
 
@@ -142,14 +140,14 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
 
     files: dict[str, bytes] = {}
     c = layout.canvas
-    from composer.render import jpeg_bytes
+    from composer.render.svg import jpeg_bytes
 
     bg_jpeg = jpeg_bytes(background) if (background is not None and ("svg" in fmts or "pdf" in fmts)) else None
     raster = background is not None
     pixels = None
     if any(f in fmts for f in ("png", "jpeg", "webp")):
-        from composer.legibility_pass import text_is_on_top
-        from composer.outputs import rasterize
+        from composer.legibility.apply import text_is_on_top
+        from composer.output.writers import rasterize
 
         if text_is_on_top(layout, state):
             # Everything but the text was rendered for the legibility pass: draw only the text on it.
@@ -167,8 +165,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
             doc = renderer.document(full_body(), view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
             base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
             pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
-    from composer import outputs
-
+    from composer.output import writers as outputs
     if "png" in fmts:
         files["png"] = outputs.encode_png(pixels.rgb, _png_text(metadata, title, alt), c.dpi)
     for f in ("jpeg", "webp"):
@@ -198,7 +195,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
             "keywords": _keywords(metadata),
         }, (background, bg_jpeg) if raster else None)
         if c.bleed > 0:  # printers read the trim size from TrimBox
-            from composer.pdfboxes import add_boxes
+            from composer.output.pdfboxes import add_boxes
 
             k = 72.0 / c.dpi
             w_pt, h_pt, b_pt = c.full_width * k, c.full_height * k, c.bleed * k
@@ -236,13 +233,13 @@ def _register_extras(state: RenderState, layout: Layout) -> None:
     kinds = {p.kind for p in layout.walk()}
     if not kinds - set(SvgRenderer.RENDERERS):
         return
-    from composer.infographics.render import RENDERERS as extra
+    from composer.charts.render import RENDERERS as extra
 
     state.extra.update(extra)
 
 
 def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
-    from composer.assets import resolve_path
+    from composer.rasters.assets import resolve_path
 
     dirs = []
     for i, d in enumerate(loaded.spec.fonts):
@@ -253,7 +250,7 @@ def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
 def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
     if not loaded.spec.templates:
         return None
-    from composer.assets import resolve_path
+    from composer.rasters.assets import resolve_path
 
     return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))
 
@@ -283,7 +280,7 @@ def _reading_order_text(layout: Layout) -> str:
 
 
 def _metadata(loaded: LoadedSpec, bg_meta: dict, title: str, alt: str) -> dict[str, Any]:
-    ai = bg_meta.get("generator") == "diffusion" or bg_meta.get("ai_generated", False)
+    ai = bg_meta.get("ai_generated", False) or (bg_meta.get("generator") in BACKENDS and BACKENDS[bg_meta["generator"]].ai_generated)
     source = ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia" if ai
               else "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic")
     return {

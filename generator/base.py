@@ -13,7 +13,7 @@ GENERATOR_VERSION = "1"  # bump when any backend's output for the same request c
 
 @dataclass(frozen=True)
 class Box:
-    """An axis-aligned box in canvas pixels."""
+    """An axis-aligned box in the request's pixel frame (the generator's own type: it imports nothing from composer)."""
 
     x: float
     y: float
@@ -70,22 +70,44 @@ class Backend(Protocol):
     def generate(self, request: GenerateRequest) -> GeneratedImage: ...
 
 
-_BACKENDS = {
-    "procedural": "generator.procedural:ProceduralBackend",
-    "diffusion": "generator.diffusion:DiffusionBackend",
+@dataclass(frozen=True)
+class BackendInfo:
+    """A registered backend: where its class lives, and what it can do (known without importing it)."""
+
+    target: str  # "module:Class", imported on first use
+    cacheable: bool = False  # results are worth keeping in the raster cache (slow, deterministic)
+    ai_generated: bool = False  # outputs are labelled as made with a trained model (IPTC)
+    takes_options: bool = False  # reads model, steps, LoRA, device ... from request.options
+
+
+BACKENDS: dict[str, BackendInfo] = {
+    "procedural": BackendInfo("generator.procedural:ProceduralBackend"),
+    "diffusion": BackendInfo("generator.diffusion:DiffusionBackend", cacheable=True, ai_generated=True, takes_options=True),
 }
 _INSTANCES: dict[str, Backend] = {}
 
 
+def register_backend(name: str, info: BackendInfo) -> None:
+    """Add (or replace) a backend in the table; `get_backend(name)` then imports and reuses it."""
+    BACKENDS[name] = info
+    _INSTANCES.pop(name, None)
+
+
+def backend_info(name: str) -> BackendInfo:
+    """The table entry for `name`; a GeneratorError lists the known names."""
+    if name not in BACKENDS:
+        from generator.errors import GeneratorError
+
+        allowed = " | ".join(BACKENDS)
+        raise GeneratorError(f"unknown generator {name!r}; allowed: {allowed}")
+    return BACKENDS[name]
+
+
 def get_backend(name: str) -> Backend:
     """Return the (process-wide, reused) backend called `name`; imports it lazily."""
-    if name not in _BACKENDS:
-        from composer.errors import GeneratorError
-
-        allowed = " | ".join(_BACKENDS)
-        raise GeneratorError(f"unknown generator {name!r}; allowed: {allowed}")
+    info = backend_info(name)
     if name not in _INSTANCES:
-        module_name, cls_name = _BACKENDS[name].split(":")
+        module_name, cls_name = info.target.split(":")
         cls = getattr(importlib.import_module(module_name), cls_name)
         _INSTANCES[name] = cls()
     return _INSTANCES[name]

@@ -26,7 +26,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from composer.errors import GeneratorError
+from generator.errors import GeneratorError
 from generator.base import GeneratedImage, GenerateRequest
 from generator.diffusion_models import (
     LoraRef,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from composer.errors import GeneratorError
+from generator.errors import GeneratorError
 
 MODEL_ENV = "PLACARD_MODEL"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".ckpt", ".pt", ".pth", ".gguf", ".json", ".txt", ".model")

@@ -22,7 +22,7 @@ from diffusers import (  # noqa: E402
     AutoPipelineForText2Image,
 )
 
-from composer.errors import GeneratorError
+from generator.errors import GeneratorError
 from generator.diffusion_models import LoraRef, ModelRef, _first_line, unet_in_channels
 
 DEVICES = ("auto", "cuda", "mps", "cpu")

@@ -24,7 +24,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from generator.diffusion import DEFAULT_CALM_STRENGTH, DEFAULT_CALM_UNTIL  # with the documented options
 
 
 def gaussian_lowpass(latents: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -47,8 +46,8 @@ class LatentCalmer:
         self,
         mask: np.ndarray,
         *,
-        strength: float = DEFAULT_CALM_STRENGTH,
-        until: float = DEFAULT_CALM_UNTIL,
+        strength: float,  # the caller passes generator.diffusion's documented defaults
+        until: float,
         steps: int,
         pixel_size: tuple[int, int] | None = None,
     ):

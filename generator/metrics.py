@@ -1,4 +1,4 @@
-"""Legibility measures on real pixels: luminance, Rea (Sobel gradient) and WCAG contrast."""
+"""Calm measures on real pixels: luminance and Rea (the mean Sobel gradient under a box)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,6 @@ import numpy as np
 from PIL import Image
 
 from generator.base import Box
-
-
-def srgb_to_linear(c: np.ndarray) -> np.ndarray:
-    """sRGB channel values in [0, 1] to linear light (WCAG 2.x formula)."""
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-_LINEAR_LUT = srgb_to_linear(np.arange(256) / 255.0)
-
-
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of an (..., 3) array of 0-255 sRGB values."""
-    a = np.asarray(rgb)[..., :3]
-    if a.dtype == np.uint8:  # the common case: a lookup table instead of a pow per pixel
-        lin = _LINEAR_LUT[a]
-    else:
-        lin = srgb_to_linear(a.astype(np.float64) / 255.0)
-    return lin @ np.array([0.2126, 0.7152, 0.0722])
-
-
-def contrast_ratio(l1: np.ndarray | float, l2: np.ndarray | float) -> np.ndarray:
-    """WCAG contrast ratio between relative luminances (order does not matter)."""
-    hi, lo = np.maximum(l1, l2), np.minimum(l1, l2)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def luma(image: Image.Image | np.ndarray) -> np.ndarray:

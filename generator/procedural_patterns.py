@@ -3,12 +3,11 @@ halftone, and the abstract illustration motif."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
-from composer.errors import SpecError
+from generator.errors import RequestError
 from generator.procedural_fields import (
     coverage,
     fbm,
@@ -19,8 +18,7 @@ from generator.procedural_fields import (
     smoothstep,
 )
 
-if TYPE_CHECKING:
-    from generator.procedural import Canvas
+from generator.procedural_canvas import Canvas
 
 SHAPES = ("none", "rounded", "circle")
 _MOTIFS = {
@@ -165,7 +163,7 @@ def illustration(c: Canvas, shape: str | None) -> Image.Image:
     """An abstract orbit motif (a lit orb in arcs and moons) on transparency, optionally in a card."""
     shape = shape or "none"
     if shape not in SHAPES:
-        raise SpecError(f"unknown illustration shape {shape!r}; allowed: {' | '.join(SHAPES)}")
+        raise RequestError(f"unknown illustration shape {shape!r}; allowed: {' | '.join(SHAPES)}")
     p, rng, w, h = c.palette, c.rng, c.width, c.height
     s, cx, cy = min(w, h), w / 2, h / 2
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))

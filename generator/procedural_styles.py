@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -20,8 +19,7 @@ from generator.procedural_fields import (
     srgb_to_oklab,
 )
 
-if TYPE_CHECKING:
-    from generator.procedural import Canvas
+from generator.procedural_canvas import Canvas
 
 
 def _coords(w: int, h: int) -> tuple[np.ndarray, np.ndarray]:

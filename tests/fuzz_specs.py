@@ -99,7 +99,7 @@ def known_keys() -> list[str]:
     """Every key of every spec model and sample, so insertions hit real fields with wrong values."""
     from pydantic import BaseModel
 
-    from composer import spec, spec_infographics
+    from composer.spec import charts as spec_infographics, model as spec
 
     keys: set[str] = set()
     for mod in (spec, spec_infographics):
@@ -278,7 +278,7 @@ def make_workspace() -> Path:
 def run_example(doc: dict, root: Path, *, build: bool = True, formats: tuple[str, ...] = ("svg",), via_file: bool = False) -> Outcome:
     """Validate (and build, if the canvas is small) one spec; classify what happened."""
     import composer
-    from composer.layout import resolve_layout
+    from composer.layout.resolve import resolve_layout
     from composer.pipeline import BuildOptions, build as do_build
 
     specs, out = root / "specs", root / "out"

@@ -11,9 +11,9 @@ import pytest
 from cairosvg.surface import PNGSurface
 from PIL import Image
 
-from composer import assets
-from composer.assets import load_raster, resolve_path, safe_url_fetcher, sanitize_svg
-from composer.errors import AssetError, Location
+from composer.rasters import assets
+from composer.rasters.assets import load_raster, resolve_path, safe_url_fetcher, sanitize_svg
+from composer.core.errors import AssetError, Location
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from make_corpus import SVG_OPEN, make_corpus  # noqa: E402

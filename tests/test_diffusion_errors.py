@@ -19,7 +19,7 @@ pytest.importorskip("diffusers")
 
 from tiny_models import build_inpaint, build_sd  # noqa: E402
 
-from composer.errors import GeneratorError  # noqa: E402
+from generator.errors import GeneratorError  # noqa: E402
 from generator.base import GenerateRequest  # noqa: E402
 from generator.diffusion import DiffusionBackend  # noqa: E402
 

@@ -83,7 +83,7 @@ def test_unmutated_samples_build_at_a_small_size(workspace):
 
 def test_a_leak_is_detected(workspace):
     """The harness itself: a file written beside the output folder is reported."""
-    import composer.outputs as outputs
+    import composer.output.writers as outputs
 
     real = outputs.write_atomic
 

@@ -23,7 +23,7 @@ import pytest
 from PIL import Image
 
 import composer
-from composer.errors import AssetError, FontError, PlacardError, RenderError, SpecError
+from composer.core.errors import AssetError, FontError, PlacardError, RenderError, SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
@@ -389,7 +389,7 @@ def test_output_folder_that_is_not_writable(site):
 @pytest.mark.parametrize("where,errno_", [("mkstemp", errno.EACCES), ("fsync", errno.ENOSPC)])
 def test_unwritable_or_full_output_folder(site, monkeypatch, where, errno_):
     """Root ignores permissions, so the OS refusal is simulated where write_atomic meets it."""
-    import composer.outputs as outputs
+    import composer.output.writers as outputs
 
     def refuse(*args, **kwargs):
         raise OSError(errno_, os.strerror(errno_))
@@ -419,7 +419,7 @@ FINALS = ["print.png", "print.svg", "print.pdf", "print.report.json"]  # the ord
 # Runs the CLI, SIGKILLing itself inside the N-th atomic write, after the data and before the rename.
 KILL_IN_WRITE = """
 import os, signal, sys
-import composer.outputs as o
+import composer.output.writers as o
 calls = [0]
 real = os.fsync
 def fsync(fd):

@@ -11,7 +11,7 @@ from PIL import Image
 import composer
 import composer.pipeline as pipeline
 from composer.lint import lint_spec
-from composer.spec_infographics import KIND_OF
+from composer.spec.charts import KIND_OF
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ["stats-3up", "infographic-tall", "process", "timeline", "architecture", "dashboard-a4"]

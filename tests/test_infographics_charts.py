@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from composer.infographics import KINDS, draw
-from composer.infographics.pie import spread
-from composer.infographics.preview import pillow_measure
-from composer.infographics.primitives import Theme, overlapping_labels
-from generator.base import Box
+from composer.charts import KINDS, draw
+from composer.charts.pie import spread
+from composer.charts.preview import pillow_measure
+from composer.charts.primitives import Theme, overlapping_labels
+from composer.core.geometry import Box
 
 PALETTE = ["#0B5FFF", "#FFB000", "#E11D48", "#10B981", "#7C3AED", "#0EA5E9"]
 BOX = Box(40, 30, 760, 460)

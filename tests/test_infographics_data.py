@@ -5,12 +5,12 @@ import os
 
 import pytest
 
-from composer.errors import AssetError, DataError
-from composer.infographics import draw
-from composer.infographics.data import load_table, resolve_series
-from composer.infographics.graph import parse_graph
-from composer.infographics.primitives import simple_measure
-from generator.base import Box
+from composer.core.errors import AssetError, DataError
+from composer.charts import draw
+from composer.charts.data import load_table, resolve_series
+from composer.charts.graph import parse_graph
+from composer.charts.primitives import simple_measure
+from composer.core.geometry import Box
 
 CSV = "month,revenue,cost\nJan,10,4\nFeb,\"1,200\",5\nMar,n/a,6\n"
 

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from composer.errors import TextFitError
-from composer.infographics import draw
-from composer.infographics.preview import pillow_measure
-from composer.infographics.primitives import Rect, boxes_overlap, overlapping_labels
-from generator.base import Box
+from composer.core.errors import TextFitError
+from composer.charts import draw
+from composer.charts.preview import pillow_measure
+from composer.charts.primitives import Rect, boxes_overlap, overlapping_labels
+from composer.core.geometry import Box
 
 BOX = Box(20, 20, 900, 700)
 DAG = {

@@ -7,11 +7,11 @@ import cairosvg
 import pytest
 from PIL import Image
 
-from composer.errors import DataError, SpecError
-from composer.infographics import Drawing, draw, icon_markup
-from composer.infographics.icons import ICON_DIR, icon_names
-from composer.infographics.preview import pillow_measure, preview_svg
-from composer.infographics.primitives import (
+from composer.core.errors import DataError, SpecError
+from composer.charts import Drawing, draw, icon_markup
+from composer.charts.icons import ICON_DIR, icon_names
+from composer.charts.preview import pillow_measure, preview_svg
+from composer.charts.primitives import (
     Circle,
     Label,
     Rect,
@@ -22,7 +22,7 @@ from composer.infographics.primitives import (
     translate,
     wrap_text,
 )
-from generator.base import Box
+from composer.core.geometry import Box
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -99,7 +99,7 @@ def test_translate_moves_every_primitive_and_label():
 
 
 def test_palette_and_theme_from_brand():
-    from composer.infographics.palette import DEFAULT_SERIES, palette_from_brand, theme_from_brand
+    from composer.charts.palette import DEFAULT_SERIES, palette_from_brand, theme_from_brand
 
     brand = {"primary": "#0b5fff", "accent": "#FFB000", "ink": "#111111", "paper": "#FAFAFA", "teal": "#0D9488"}
     palette = palette_from_brand(brand)

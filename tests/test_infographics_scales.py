@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from composer.errors import SpecError
-from composer.infographics.numbers import format_delta, format_number
-from composer.infographics.scales import LinearScale, data_range, nice_ticks
+from composer.core.errors import SpecError
+from composer.charts.numbers import format_delta, format_number
+from composer.charts.scales import LinearScale, data_range, nice_ticks
 
 
 def is_nice(step: float) -> bool:

@@ -14,8 +14,8 @@ from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from composer.errors import LegibilityError
-from composer.legibility import (
+from composer.core.errors import LegibilityError
+from composer.legibility.measure import (
     Halo,
     Scrim,
     fix,
@@ -26,8 +26,9 @@ from composer.legibility import (
     ring_mask,
     target_ratio,
 )
-from generator.base import Box
-from generator.metrics import contrast_ratio, rea, relative_luminance
+from composer.core.geometry import Box
+from composer.core.colour import contrast_ratio, relative_luminance
+from generator.metrics import rea
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # apt: fonts-dejavu-core
 W, H = 480, 240
@@ -225,7 +226,7 @@ def test_unreachable_target_is_reported_not_hidden(ink):
     ],
 )
 def test_scrim_composite_matches_cairosvg(scrim, tolerance):
-    from composer.legibility import _apply, _rgb
+    from composer.legibility.measure import _apply, _rgb
 
     bg = noise(3)
     whole = slice(0, H), slice(0, W)

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 import composer
-from composer import legibility as L
-from composer.legibility_pass import ink_mask
+from composer.legibility import measure as L
+from composer.legibility.apply import ink_mask
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -228,7 +228,7 @@ def test_live_text_mode_keeps_text_in_svg_only(write_spec, tmp_path):
 
 def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
     """The fast path (text over the legibility render) must not be taken when z-order matters."""
-    from composer.legibility_pass import text_is_on_top
+    from composer.legibility.apply import text_is_on_top
 
     p = write_spec("""
         version: 1

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from composer.errors import GeneratorError, SpecError
+from generator.errors import GeneratorError
+from generator.errors import RequestError as SpecError
 from generator.base import Box, GenerateRequest, get_backend
 from generator.metrics import rea, rea_outside
 from generator.procedural import STYLES, Palette, ProceduralBackend

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import composer
-from composer.errors import AssetError, PlacardError
+from composer.core.errors import AssetError, PlacardError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from composer.errors import TextFitError
+from composer.core.errors import TextFitError
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.text.block import prepare
 from composer.text.fitting import layout
-from generator.base import Box
+from composer.core.geometry import Box
 from test_text_support import ink_mask, render
 
 LIB = FontLibrary()

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from composer.errors import FontError
+from composer.core.errors import FontError
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.text.fonts import BUNDLED_DIR
-from generator.base import Box
+from composer.core.geometry import Box
 
 LIB = FontLibrary()
 

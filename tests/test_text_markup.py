@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from composer.errors import SpecError
+from composer.core.errors import SpecError
 from composer.text import FontLibrary, TextStyle, measure_text, set_text
 from composer.text.markup import Span, SpanStyle, parse
-from generator.base import Box
+from composer.core.geometry import Box
 
 LIB = FontLibrary()
 COLORS = {"accent": "#FFB000", "primary": "#0B5FFF"}

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from composer.text import FontLibrary, TextStyle, set_text
-from generator.base import Box
+from composer.core.geometry import Box
 from test_text_support import render
 
 pytesseract = pytest.importorskip("pytesseract")

@@ -6,10 +6,10 @@ import pytest
 import uharfbuzz as hb
 from bidi import get_display
 
-from composer.errors import FontError
+from composer.core.errors import FontError
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.text.breaking import break_opportunities
-from generator.base import Box
+from composer.core.geometry import Box
 
 LIB = FontLibrary()
 WIDE = Box(0, 0, 2000, 200)

@@ -7,7 +7,7 @@ import pytest
 
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.text.fonts import load_face
-from generator.base import Box
+from composer.core.geometry import Box
 
 LIB = FontLibrary()
 WIDE = Box(10, 10, 3000, 400)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from generator.base import Box
+from composer.core.geometry import Box
 
-from composer.errors import TextFitError
+from composer.core.errors import TextFitError
 from composer.text import fitting
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.base import Box
+from composer.core.geometry import Box
 
 from composer.text.shaping import Paragraph
 

@@ -16,7 +16,7 @@ import uharfbuzz as hb
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTCollection, TTFont
 
-from composer.errors import FontError
+from composer.core.errors import FontError
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}

@@ -23,7 +23,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from composer.errors import SpecError
+from composer.core.errors import SpecError
 
 
 @dataclass(frozen=True)

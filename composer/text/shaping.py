@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import uharfbuzz as hb
 
-from composer.errors import FontError
+from composer.core.errors import FontError
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
 from composer.text.markup import Span, SpanStyle

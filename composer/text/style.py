@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from composer.errors import SpecError
+from composer.core.errors import SpecError
 
 _CHOICES = {
     "transform": ("none", "uppercase", "lowercase", "capitalize"),

@@ -1,0 +1,1 @@
+"""Stage 2, the layout: slots and units → a tree of placed elements with boxes in canvas pixels."""

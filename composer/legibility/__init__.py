@@ -1,0 +1,1 @@
+"""Stage 5, legibility: measure the real pixels under each text, choose colours, add scrims and halos."""

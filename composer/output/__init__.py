@@ -1,0 +1,1 @@
+"""Stage 7, output: encoders for PNG, PDF, SVG, JPEG and WebP, and atomic writes."""

@@ -1,0 +1,465 @@
+"""Safe access to the files a spec names: path confinement, raster loading, and cairosvg fetching.
+
+Every file reference in a spec goes through `resolve_path`; rasters through `load_raster`; SVG
+assets through `composer.svgsafe.sanitize_svg`; and cairosvg only ever gets `safe_url_fetcher`.
+Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import os
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+import cairosvg
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from composer.core.errors import AssetError, Location
+
+__all__ = [
+    "MAX_ASSET_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "MAX_SVG_BYTES",
+    "MAX_SVG_DEPTH",
+    "MAX_SVG_ELEMENTS",
+    "MAX_SVG_EXPANDED",
+    "MIN_CAIROSVG",
+    "RASTER_FORMATS",
+    "SVG_NS",
+    "SVG_TAGS",
+    "XLINK_NS",
+    "XML_NS",
+    "check_cairosvg_version",
+    "decode_data_uri",
+    "load_raster",
+    "raster_size",
+    "read_asset",
+    "resolve_path",
+    "safe_url_fetcher",
+    "sanitize_svg",
+]
+
+MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size is 400 MB
+MAX_ASSET_BYTES = 50 * 1024 * 1024  # any single file or data: URI a spec or an SVG pulls in
+RASTER_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+MIN_CAIROSVG = (2, 9, 0)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_PIL_BOMB = re.compile(r"Image size \((\d+) pixels\)")
+
+
+def check_cairosvg_version(version: str) -> None:
+    """Raise ImportError unless `version` is cairosvg 2.9.0 or newer (fixes <use> amplification)."""
+    parts = tuple(int(p) for p in re.findall(r"\d+", version)[:3])
+    if parts < MIN_CAIROSVG:
+        raise ImportError(
+            f"Placard needs cairosvg >= 2.9.0, which limits recursive <use> amplification; "
+            f"found {version}. Upgrade with: pip install 'cairosvg>=2.9.0'"
+        )
+
+
+check_cairosvg_version(cairosvg.__version__)
+
+
+def _allowed_text(allowed_dirs: Sequence[Path]) -> str:
+    """Say in words where files may come from."""
+    text = "a relative path to a file inside the spec's folder"
+    if allowed_dirs:
+        text += " or an allowed folder (" + ", ".join(str(d) for d in allowed_dirs) + ")"
+    return text
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def resolve_path(
+    value: str,
+    base_dir: Path,
+    allowed_dirs: Sequence[Path] = (),
+    *,
+    field: str,
+    location: Location | None = None,
+    kind: str = "any",
+) -> Path:
+    """Resolve a spec's relative `value` inside base_dir (then allowed_dirs), or raise AssetError.
+
+    URLs of any scheme, absolute paths, `..` escapes and symlinks leading outside the allowed
+    folders are refused. `kind` is "file", "folder" or "any": what must exist at the end.
+    """
+
+    def fail(message: str) -> AssetError:
+        return AssetError(message, location=location, path=field)
+
+    allowed = _allowed_text(allowed_dirs)
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        raise fail(f"{value!r} is not a usable path; expected {allowed}")
+    text = value.strip().replace("\\", "/")
+    scheme = _SCHEME.match(text)
+    if scheme and len(scheme.group(1)) > 1:
+        raise fail(f"URLs are not fetched: {value!r}; expected {allowed}")
+    if text.startswith("/") or scheme:  # "C:/..." is a Windows absolute path
+        raise fail(f"absolute paths are not allowed: {value!r}; expected {allowed}")
+    rel = os.path.normpath(text)
+    if rel == ".." or rel.startswith("../"):
+        raise fail(f"{value!r} leaves the spec's folder through '..'; expected {allowed}")
+
+    roots = [Path(base_dir).resolve()] + [Path(d).resolve() for d in allowed_dirs]
+    for root in roots:
+        candidate = root / rel
+        if not os.path.lexists(candidate):
+            continue
+        try:
+            target = candidate.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+            raise fail(f"{rel!r} is a symlink loop") from None
+        if not _inside(target, roots):
+            raise fail(f"{value!r} is a symlink to a place outside the allowed folders; expected {allowed}")
+        if not target.exists():
+            continue  # a dangling symlink inside the folders is simply not found
+        if not (target.is_file() or target.is_dir()):  # a FIFO or device would block or never end
+            raise fail(f"{rel!r} is not a regular file or folder")
+        if kind == "folder" and not target.is_dir():
+            raise fail(f"{rel!r} is not a folder")
+        if kind == "file" and not target.is_file():
+            raise fail(f"{rel!r} is not a file")
+        return target
+    where = "the spec's folder" + (" or the allowed folders" if allowed_dirs else "")
+    noun = {"file": "file ", "folder": "folder "}.get(kind, "")
+    raise fail(f"{noun}not found: {rel!r} (looked in {where})")
+
+
+def raster_size(data: bytes, name: str, *, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[str, int, int]:
+    """Read (format, width, height) from a raster's header only, refusing oversize declarations."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                fmt, (w, h) = im.format, im.size
+    except Image.DecompressionBombError as exc:
+        match = _PIL_BOMB.search(str(exc))
+        declared = f"{int(match.group(1)):,}" if match else "too many"
+        raise AssetError(
+            f"{name} declares {declared} pixels, over the limit of {max_pixels:,}"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise AssetError(f"{name} is not a valid PNG, JPEG or WebP image ({_reason(exc)})") from None
+    if fmt not in RASTER_FORMATS:
+        raise AssetError(f"{name} is a {fmt} image; allowed: PNG, JPEG or WebP")
+    if w * h > max_pixels:
+        raise AssetError(
+            f"{name} declares {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,}"
+        )
+    return fmt, w, h
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnidentifiedImageError):
+        return "unrecognised contents"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def read_asset(path: Path, name: str | None = None, *, limit: int = MAX_ASSET_BYTES) -> bytes:
+    """Read a resolved asset file, refusing folders, unreadable files and files over `limit` bytes."""
+    name = name or Path(path).name
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise AssetError(f"{name} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:
+        raise AssetError(f"{name} is over the limit of {limit:,} bytes")
+    return data
+
+
+
+
+def load_raster(path: Path, *, max_pixels: int = MAX_IMAGE_PIXELS, name: str | None = None) -> Image.Image:
+    """Decode a PNG, JPEG or WebP file into an RGB or RGBA image, refusing decompression bombs."""
+    name = name or Path(path).name
+    data = read_asset(Path(path), name)
+    raster_size(data, name, max_pixels=max_pixels)  # header check before any pixel is decoded
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                im.load()
+                image = ImageOps.exif_transpose(im)
+    except Image.DecompressionBombError:
+        raise AssetError(f"{name} declares too many pixels, over the limit of {max_pixels:,}") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise AssetError(f"{name} is not a valid PNG, JPEG or WebP image ({_reason(exc)})") from None
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def decode_data_uri(uri: str, name: str = "data: URI") -> tuple[str, bytes]:
+    """Split a data: URI into (media type, bytes); only base64 or percent-encoded payloads."""
+    head, sep, payload = uri.partition(",")
+    if not head.lower().startswith("data:") or not sep:
+        raise AssetError(f"{name} is not a well-formed data: URI")
+    params = head[5:].split(";")
+    mime = (params[0] or "text/plain").strip().lower()
+    if len(payload) > MAX_ASSET_BYTES * 4 // 3 + 4:
+        raise AssetError(f"{name} is over the limit of {MAX_ASSET_BYTES:,} bytes")
+    if "base64" in (p.strip().lower() for p in params[1:]):
+        try:
+            data = base64.b64decode(re.sub(r"\s+", "", payload), validate=True)
+        except (binascii.Error, ValueError):
+            raise AssetError(f"{name} has invalid base64 data") from None
+    else:
+        data = unquote(payload).encode("utf-8", "surrogateescape")
+    return mime, data
+
+
+def safe_url_fetcher(allowed_dirs: Sequence[Path]) -> Callable[[str, str], bytes]:
+    """A cairosvg url_fetcher that serves data: URIs and files inside allowed_dirs, nothing else."""
+    roots = [Path(d).resolve() for d in allowed_dirs]
+
+    def fetch(url: str, resource_type: str) -> bytes:
+        """Return the bytes for `url`, or raise AssetError."""
+        parsed = urlparse(url)
+        scheme = parsed.scheme.lower()
+        if scheme == "data":
+            mime, data = decode_data_uri(url)
+        elif scheme == "file" and parsed.netloc in ("", "localhost"):
+            path = Path(url2pathname(parsed.path)).resolve()
+            if not _inside(path, roots) or not path.is_file():
+                raise AssetError(f"SVG reference outside the allowed folders refused: {url[:200]!r}")
+            data = read_asset(path, path.name)
+            mime = "image/svg+xml" if path.suffix.lower() in (".svg", ".svgz") else "image/*"
+        else:
+            raise AssetError(f"URLs are not fetched: {url[:200]!r}; only data: URIs and allowed files")
+        if mime == "image/svg+xml" or data.lstrip()[:5] in (b"<?xml", b"<svg ", b"<!DOC") or data[:2] == b"\x1f\x8b":
+            # cairosvg would parse this SVG itself; give it the sanitised copy instead
+            base = path.parent if scheme == "file" else (roots[0] if roots else None)
+            return sanitize_svg(data, base_dir=base, allowed_dirs=roots, source_name="an SVG the SVG references")
+        if resource_type.startswith("image/"):
+            raster_size(data, "an image the SVG references")  # cairo decodes PNG with no bomb check
+        return data
+
+    return fetch
+
+
+# --- SVG assets --------------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+MAX_SVG_BYTES = 10 * 1024 * 1024
+MAX_SVG_ELEMENTS = 50_000
+MAX_SVG_DEPTH = 200
+MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairosvg's own cap)
+
+# Static SVG 1.1 drawing elements. Anything else (script, foreignObject, animation, elements of
+# other namespaces such as XHTML) is dropped with its subtree.
+SVG_TAGS = frozenset(
+    "a circle clipPath defs desc ellipse feBlend feColorMatrix feComponentTransfer feComposite "
+    "feConvolveMatrix feDiffuseLighting feDisplacementMap feDistantLight feDropShadow feFlood "
+    "feFuncA feFuncB feFuncG feFuncR feGaussianBlur feImage feMerge feMergeNode feMorphology "
+    "feOffset fePointLight feSpecularLighting feSpotLight feTile feTurbulence filter g image line "
+    "linearGradient marker mask path pattern polygon polyline radialGradient rect stop style svg "
+    "switch symbol text textPath title tspan use view".split()
+)
+_DRAWN_BY_REFERENCE = frozenset("use clipPath marker mask pattern symbol svg g".split())
+_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.S)
+_IMPORT = re.compile(r"@import[^;]*;?", re.I)
+_RASTER_MIME = ("image/png", "image/jpeg", "image/webp")
+
+
+def _local(tag: str) -> tuple[str, str]:
+    """Split '{ns}name' into (ns, name)."""
+    if tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        return ns, name
+    return "", tag
+
+
+def _neutralise_css(text: str) -> str:
+    """Drop @import rules and every url() that is not a '#fragment' from CSS text."""
+    if "\\" in text:  # CSS escapes can spell url( or @import past any pattern: drop it all
+        return ""
+    text = _IMPORT.sub("", text)
+    return _URL.sub(lambda m: m.group(0) if m.group(2).strip().startswith("#") else "none", text)
+
+
+def _parse_svg(data: bytes, name: str):
+    """Parse SVG bytes without DTD entities or external references; return the root element."""
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    from defusedxml import ElementTree as DET
+
+    if data[:2] == b"\x1f\x8b":  # svgz: cap the inflated size too, a gzip bomb is a bomb
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            data = inflater.decompress(data, MAX_SVG_BYTES + 1)
+        except zlib.error:
+            raise AssetError(f"{name} is not a valid gzip-compressed SVG") from None
+        if inflater.unconsumed_tail:
+            raise AssetError(f"{name} inflates to more than {MAX_SVG_BYTES:,} bytes, over the limit")
+    if len(data) > MAX_SVG_BYTES:
+        raise AssetError(f"{name} is {len(data):,} bytes, over the limit of {MAX_SVG_BYTES:,} for an SVG")
+    try:
+        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden:
+        raise AssetError(
+            f"{name} declares XML entities, which SVG assets may not use (XXE and billion-laughs risk)"
+        ) from None
+    except (defusedxml.ExternalReferenceForbidden, defusedxml.DTDForbidden):
+        raise AssetError(f"{name} references an external DTD or entity, which SVG assets may not use") from None
+    except ParseError as exc:
+        raise AssetError(f"{name} is not well-formed XML ({exc})") from None
+
+
+def _check_shape(root, name: str) -> None:
+    """Refuse trees with too many elements or nested too deep (serialising recurses)."""
+    count, stack = 0, [(root, 1)]
+    while stack:
+        elem, depth = stack.pop()
+        count += 1
+        if count > MAX_SVG_ELEMENTS:
+            raise AssetError(f"{name} has more than {MAX_SVG_ELEMENTS:,} elements, over the limit")
+        if depth > MAX_SVG_DEPTH:
+            raise AssetError(f"{name} nests elements more than {MAX_SVG_DEPTH} levels deep, over the limit")
+        stack.extend((child, depth + 1) for child in elem)
+
+
+def sanitize_svg(
+    data: bytes,
+    *,
+    base_dir: Path | None,
+    allowed_dirs: Sequence[Path] = (),
+    source_name: str = "SVG",
+) -> bytes:
+    """Return a safe copy of an SVG asset: no scripts, events, entities or outside references.
+
+    Images the SVG references by relative path are resolved like any spec path (inside base_dir
+    or allowed_dirs) and inlined as data: URIs; '#id' references are kept, and the expansion of
+    <use> (and other references that draw content) is bounded and checked for cycles.
+    """
+    root = _parse_svg(data, source_name)
+    ns, tag = _local(root.tag)
+    if tag != "svg" or ns not in (SVG_NS, ""):
+        raise AssetError(f"{source_name} is not an SVG document (its root element is <{tag}>)")
+    _check_shape(root, source_name)
+    refs: dict[int, list[str]] = {}
+    stack = [root]
+    while stack:
+        elem = stack.pop()
+        elem.tag = "{%s}%s" % (SVG_NS, _local(elem.tag)[1])
+        for child in list(elem):
+            cns, ctag = _local(child.tag) if isinstance(child.tag, str) else ("?", "?")
+            if cns not in (SVG_NS, "") or ctag not in SVG_TAGS:
+                elem.remove(child)  # also drops its tail text, which is fine in SVG
+            else:
+                stack.append(child)
+        refs[id(elem)] = _clean_attributes(elem, base_dir, allowed_dirs, source_name)
+        if _local(elem.tag)[1] == "style" and elem.text:
+            elem.text = _neutralise_css(elem.text)
+    _check_expansion(root, refs, source_name)
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str) -> list[str]:
+    """Strip unsafe attributes of one element in place; return the '#id's it references."""
+    tag = _local(elem.tag)[1]
+    found: list[str] = []
+    for key in list(elem.attrib):
+        ans, attr = _local(key)
+        value = elem.attrib[key]
+        is_href = attr == "href" and ans in ("", XLINK_NS)
+        if attr.lower().startswith("on") or (ans and not is_href and key not in (
+            "{%s}space" % XML_NS, "{%s}lang" % XML_NS
+        )):
+            del elem.attrib[key]  # event handlers, xml:base, editor namespaces
+        elif is_href:
+            href = value.strip()
+            if href.startswith("#"):
+                found.append(href[1:])
+            elif tag == "a":
+                del elem.attrib[key]  # hyperlinks are never fetched; drop javascript: and the like
+            elif tag in ("image", "feImage"):
+                elem.attrib[key] = _inline_image(href, base_dir, allowed_dirs, name, tag)
+            else:
+                raise AssetError(
+                    f"{name}: <{tag}> href {href[:200]!r} refers outside the document; "
+                    f"allowed: '#id' references to the same SVG"
+                )
+        elif "url(" in value:
+            clean = _neutralise_css(value)
+            found.extend(m.group(2).strip()[1:] for m in _URL.finditer(clean))
+            elem.attrib[key] = clean
+    return found
+
+
+def _inline_image(href: str, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str, tag: str) -> str:
+    """Turn an image reference into a checked data: URI (PNG, JPEG or WebP only)."""
+    label = f"{name}: <{tag}> href"
+    if href.lower().startswith("data:"):
+        mime, data = decode_data_uri(href, label)
+        if mime not in _RASTER_MIME:
+            raise AssetError(f"{label}: data: URIs must be PNG, JPEG or WebP images, not {mime!r}")
+        raster_size(data, label)
+        return href
+    if base_dir is None:
+        raise AssetError(f"{label} {href[:200]!r}: this SVG may not reference files; use a data: URI")
+    path = resolve_path(href, base_dir, allowed_dirs, field=label)
+    data = read_asset(path, path.name)
+    fmt, _, _ = raster_size(data, f"{label} {path.name!r}")
+    return f"data:{RASTER_FORMATS[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _check_expansion(root, refs: dict[int, list[str]], name: str) -> None:
+    """Count elements drawn once references are expanded; refuse cycles and amplification."""
+    ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+    cost: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def edges(elem):
+        for child in elem:
+            yield child, True
+        for ref in refs.get(id(elem), ()):
+            target = ids.get(ref)
+            if target is not None:
+                drawn = _local(elem.tag)[1] == "use" or _local(target.tag)[1] in _DRAWN_BY_REFERENCE
+                yield target, drawn
+
+    stack = [[root, edges(root), 1, True]]
+    visiting.add(id(root))
+    while stack:
+        frame = stack[-1]
+        elem, it = frame[0], frame[1]
+        nxt = next(it, None)
+        if nxt is None:
+            stack.pop()
+            visiting.discard(id(elem))
+            cost[id(elem)] = frame[2]
+            if stack and frame[3]:
+                stack[-1][2] += frame[2]
+        else:
+            target, counts = nxt
+            if id(target) in visiting:
+                raise AssetError(f"{name}: references form a cycle through '#{target.get('id')}'")
+            if id(target) in cost:
+                frame[2] += cost[id(target)] if counts else 0
+            else:
+                visiting.add(id(target))
+                stack.append([target, edges(target), 1, counts])
+        if frame[2] > MAX_SVG_EXPANDED:
+            raise AssetError(
+                f"{name}: <use> references expand to more than {MAX_SVG_EXPANDED:,} elements, over the limit"
+            )

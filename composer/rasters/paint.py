@@ -1,0 +1,207 @@
+"""Raster layers for a build: the background (generator, photo or flat) and illustrations."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from composer.core.errors import AssetError, GeneratorError, SpecError
+from composer.layout.resolve import Layout, Placed
+from composer.spec.loader import LoadedSpec
+from composer.core.geometry import Box
+from generator.base import GenerateRequest, backend_info, get_backend
+from generator.errors import GeneratorError as BackendError
+from generator.errors import RequestError
+
+MAX_IMAGE_PIXELS = 100_000_000
+
+
+def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: Any) -> Path:
+    from composer.rasters.assets import resolve_path
+    from composer.spec.yamlload import format_path
+
+    return resolve_path(value, loaded.base_dir, opts.allow_dirs, field=format_path(path), location=loaded.positions.locate(path))
+
+
+def _load_raster(path: Path) -> Image.Image:
+    from composer.rasters import assets
+    return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
+
+
+def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
+    bg = loaded.spec.background
+    model = opts.model or bg.model or os.environ.get("PLACARD_MODEL")
+    if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
+        model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
+    lora = [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
+            for i, lo in enumerate(bg.lora)]
+    o = {
+        "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
+        "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
+        "allow_download": opts.allow_download, "progress": opts.progress,
+        "calm_strength": bg.calm_strength, "attention_scale": bg.attention_scale, "calm_until": bg.calm_until,
+        "revision": bg.revision,
+    }
+    o.update(extra)
+    return {k: v for k, v in o.items() if v is not None}
+
+
+@contextmanager
+def generator_errors() -> Iterator[None]:
+    """Map the generator's own errors to Placard's (the one place where that happens)."""
+    try:
+        yield
+    except RequestError as e:
+        raise SpecError(e.message) from None
+    except BackendError as e:
+        raise GeneratorError(e.message) from None
+
+
+def _generate(backend_name: str, request: GenerateRequest, opts: Any):
+    with generator_errors():
+        backend = get_backend(backend_name)
+        if backend_info(backend_name).cacheable:
+            from generator.cache import cached_generate
+
+            return cached_generate(backend, request, enabled=opts.use_cache)
+        return backend.generate(request)
+
+
+def _takes_options(backend_name: str) -> bool:
+    with generator_errors():
+        return backend_info(backend_name).takes_options
+
+
+def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: Any) -> tuple[Image.Image | None, dict]:
+    """The full-bleed background raster (RGB) and its metadata; None for a flat colour only."""
+    bg = loaded.spec.background
+    c = layout.canvas
+    w, h = c.full_width, c.full_height
+    shifted = tuple(Box(b.x + c.bleed, b.y + c.bleed, b.width, b.height) for b in text_boxes)
+    if bg.image:
+        path = _resolve(loaded, bg.image, ("background", "image"), opts)
+        try:
+            img = _load_raster(path).convert("RGB")
+        except AssetError as e:
+            raise _at(e, loaded, ("background", "image")) from None
+        method = {"cover": ImageOps.fit, "contain": ImageOps.pad, "fill": None}[bg.fit]
+        img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
+        return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
+    if bg.generator == "procedural" and bg.style == "flat" and not bg.prompt:
+        return None, {"generator": "flat"}
+    extra: dict[str, Any] = {}
+    if bg.init_image:
+        try:
+            extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
+        except AssetError as e:
+            raise _at(e, loaded, ("background", "init_image")) from None
+        extra["strength"] = bg.strength
+    generator = "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
+    request = GenerateRequest(
+        width=w, height=h, seed=bg.seed, prompt=bg.prompt, negative_prompt=bg.negative_prompt, style=bg.style,
+        palette=layout.brand.palette(c.background if bg.style == "flat" else None), text_boxes=shifted, text_aware=bg.text_aware,
+        kind="background", options=_options(loaded, opts, extra) if _takes_options(generator) else {},
+    )
+    try:
+        result = _generate(generator, request, opts)
+    except SpecError as e:
+        if e.location is None:
+            e.location = loaded.positions.locate(("background", "style"))
+            e.path = "background.style"
+        raise
+    img = result.image.convert("RGB")
+    if img.size != (w, h):
+        img = img.resize((w, h), Image.LANCZOS)
+    meta = dict(result.metadata)
+    meta.setdefault("generator", generator)
+    meta.setdefault("seed", bg.seed)
+    if bg.prompt:
+        meta.setdefault("prompt", bg.prompt)
+    return img, meta
+
+
+def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Image.Image | None, opts: Any) -> tuple[Image.Image, dict]:
+    """An RGBA illustration for its box, blended by its `blend` mode."""
+    el = p.el
+    bg = loaded.spec.background
+    w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
+    generator = el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
+    extra: dict[str, Any] = {"blend": el.blend}
+    if el.blend == "inpaint" and background is not None:
+        c = layout.canvas
+        x0, y0 = int(p.box.x + c.bleed), int(p.box.y + c.bleed)
+        extra["background"] = background.crop((x0, y0, x0 + w, y0 + h))
+    request = GenerateRequest(
+        width=w, height=h, seed=el.seed if el.seed is not None else bg.seed + 1 + p.index, prompt=el.prompt,
+        negative_prompt=el.negative_prompt, style=el.style if _takes_options(generator) else None, palette=layout.brand.palette(),
+        text_aware=False, kind="illustration",
+        options=_options(loaded, opts, extra) if _takes_options(generator) else {"shape": "rounded" if el.blend == "rounded" else "none"},
+    )
+    try:
+        result = _generate(generator, request, opts)
+    except SpecError as e:
+        if e.location is None:
+            e.location, e.path = loaded.positions.locate(p.path + ("style",)), None
+        raise
+    img = result.image.convert("RGBA")
+    if img.size != (w, h):
+        img = img.resize((w, h), Image.LANCZOS)
+    if el.blend == "feather" and not result.metadata.get("blend"):  # the backend did not feather it itself
+        alpha = np.asarray(img.getchannel("A"), np.float32) * (np.asarray(_feather_mask(w, h), np.float32) / 255.0)
+        img.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
+    return img, result.metadata
+
+
+def _feather_mask(w: int, h: int) -> Image.Image:
+    """An alpha mask that fades the outer 8% of a box to transparent."""
+    m = Image.new("L", (w, h), 0)
+    inset = int(min(w, h) * 0.08)
+    ImageDraw.Draw(m).rectangle([inset, inset, w - inset, h - inset], fill=255)
+    return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
+
+
+def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
+    """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
+    try:
+        return _image_href(loaded, layout, p, opts)
+    except AssetError as e:
+        raise _at(e, loaded, p.path + ("src",) if p.el.src else ("brand", "logo")) from None
+
+
+def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
+    """A refused file's contents: point the error at the spec field that named the file."""
+    if e.location is None:
+        from composer.spec.yamlload import format_path
+
+        e.location, e.path = loaded.positions.locate(where), format_path(where)
+    return e
+
+
+def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
+    el = p.el
+    src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
+    if src is None:
+        raise SpecError("missing required key 'src'", location=loaded.positions.locate(p.path), path=f"elements[{p.index}].src")
+    path = _resolve(loaded, src, p.path + ("src",), opts) if el.src else layout.brand.logo
+    if path.suffix.lower() == ".svg":
+        from composer.rasters import assets
+        data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
+        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+    img = _load_raster(path)
+    # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.
+    limit = (int(p.box.width * 2), int(p.box.height * 2))
+    if img.width > limit[0] * 2 and img.height > limit[1] * 2:
+        img.thumbnail((limit[0] * 2, limit[1] * 2), Image.LANCZOS)
+    from composer.render.svg import png_data_uri
+
+    if img.mode not in ("RGB", "RGBA"):
+        img = img.convert("RGBA")
+    return png_data_uri(img)

@@ -1,0 +1,341 @@
+"""Draw the resolved layout as SVG through sandboxed Jinja2 templates, one template per element kind."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
+from PIL import Image
+
+from composer.core.colour import RGBA, parse_color
+from composer.core.errors import SpecError
+from composer.layout.resolve import Layout, Placed
+from composer.core.resources import data_dir
+from composer.core.geometry import Box
+
+_ENVS: dict[tuple, SandboxedEnvironment] = {}
+MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+class _FolderLoader(FileSystemLoader):
+    """A FileSystemLoader that refuses a file whose real path (symlinks followed) leaves its folder."""
+
+    def get_source(self, environment, template):
+        for root in self.searchpath:  # checked before anything is read
+            real = Path(root, *split_template_path(template)).resolve()
+            if real.is_file():
+                if not real.is_relative_to(Path(root).resolve()):
+                    raise TemplateNotFound(template)
+                if real.stat().st_size > MAX_TEMPLATE_BYTES:
+                    raise SecurityError(f"template {template!r} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+                break
+        return super().get_source(environment, template)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox with a budget: range() steps per build, and no huge `**` or sequence `*`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.budget = MAX_TEMPLATE_ITEMS
+        self.globals["range"] = self._range
+
+    def _range(self, *args: Any):
+        for i in range(*args):  # builtin range, so its arguments are checked the same way
+            self.budget -= 1
+            if self.budget < 0:
+                raise SecurityError(f"templates stepped through more than {MAX_TEMPLATE_ITEMS:,} range() items")
+            yield i
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+            if right * abs(left).bit_length() > 4096:
+                raise SecurityError(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            if isinstance(left, int) and isinstance(right, int) and abs(left).bit_length() + abs(right).bit_length() > 4096:
+                raise SecurityError("a product of more than 4096 bits is too large a number")
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEMPLATE_ITEMS:
+                    raise SecurityError(f"a sequence of {len(seq) * n:,} items is too long")
+        return super().call_binop(context, operator, left, right)
+
+
+def template_env(user_dir: Path | None) -> SandboxedEnvironment:
+    """A sandboxed, XML-autoescaping Jinja2 environment: the user's folder first, then built-ins."""
+    key = (str(user_dir),)
+    if key not in _ENVS:
+        builtin = data_dir("templates")
+        loaders = [_FolderLoader(str(user_dir))] if user_dir else []
+        loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
+        env = _Sandbox(
+            loader=ChoiceLoader(loaders), autoescape=True,
+            trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+        )
+        _ENVS[key] = env
+    return _ENVS[key]
+
+
+def fmt(v: float) -> str:
+    """A compact, deterministic number for SVG attributes."""
+    if not math.isfinite(v):
+        return "0"
+    s = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+@dataclass
+class SvgBox:
+    """A box with attribute-ready numbers, as templates see it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    right: float
+    bottom: float
+
+    @classmethod
+    def of(cls, b: Box) -> SvgBox:
+        r = lambda v: _num(round(v, 2))  # noqa: E731
+        return cls(r(b.x), r(b.y), r(b.width), r(b.height), r(b.right), r(b.bottom))
+
+
+def _num(v: float) -> float | int:
+    """Whole numbers print without a trailing .0 in templates."""
+    return int(v) if float(v).is_integer() else v
+
+
+@dataclass
+class RenderState:
+    """What the build computed before drawing: text blocks, rasters, fixes from legibility."""
+
+    text_blocks: dict[str, Any] = field(default_factory=dict)
+    rasters: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
+    image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
+    underlays: dict[str, list[Markup]] = field(default_factory=dict)  # scrims drawn just below a text
+    halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
+    text_colors: dict[str, RGBA] = field(default_factory=dict)  # text id -> resolved colour
+    text_mode: str = "outline"
+    under: Any = None  # the canvas without text, rendered by the legibility pass (RGB array)
+    under_bgra: bytes | None = None  # the same pixels as cairo left them
+    live: bool = False  # set while drawing the SVG output: `text_mode: live` keeps real <text> there only
+    font_dirs: tuple = ()
+    extra: dict[str, Callable[..., Markup]] = field(default_factory=dict)  # kind -> renderer (infographics)
+
+
+def jpeg_bytes(image: Image.Image) -> bytes:
+    """High-quality JPEG (4:4:4, q95) for photographic layers embedded in SVG and PDF."""
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+    return buf.getvalue()
+
+
+def png_data_uri(image: Image.Image) -> str:
+    """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
+    from composer.output import png
+    return "data:image/png;base64," + base64.b64encode(png.encode(image)).decode("ascii")
+
+
+class SvgRenderer:
+    """Renders each placed element with its template; `RENDERERS` maps kind to method."""
+
+    def __init__(self, layout: Layout, state: RenderState, user_templates: Path | None):
+        self.layout = layout
+        self.state = state
+        self.env = template_env(user_templates)
+        self.env.budget = MAX_TEMPLATE_ITEMS
+        self.r = layout.resolver
+        self._ids = 0
+
+    # ------------------------------------------------------------------ helpers
+    def _template(self, name: str, path: tuple):
+        try:
+            return self.env.get_template(name)
+        except TemplateNotFound:
+            raise SpecError(f"template {name!r} not found", location=self.r.positions.locate(path), path="template") from None
+
+    def _render(self, name: str, path: tuple, **ctx: Any) -> Markup:
+        try:
+            return Markup(self._template(name, path).render(**ctx))
+        except SecurityError as e:
+            raise SpecError(f"template {name!r} was stopped by the sandbox: {e}", location=self.r.positions.locate(path)) from None
+        except UndefinedError as e:
+            raise SpecError(f"template {name!r}: {e}", location=self.r.positions.locate(path)) from None
+        except TemplateSyntaxError as e:
+            raise SpecError(f"template {name!r}: {e.name or name}:{e.lineno}: {e.message}", location=self.r.positions.locate(path)) from None
+        except TemplateNotFound as e:
+            raise SpecError(f"template {name!r}: template {e.name!r} not found", location=self.r.positions.locate(path)) from None
+        except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError) as e:
+            raise SpecError(f"template {name!r} failed: {e}", location=self.r.positions.locate(path)) from None
+
+    def _uid(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}{self._ids}"
+
+    # ------------------------------------------------------------------ kinds
+    def element(self, p: Placed) -> Markup:
+        fn = self.RENDERERS.get(p.kind)
+        if fn is None:
+            extra = self.state.extra.get(p.kind)
+            if extra is None:
+                raise SpecError(f"no renderer for element type {p.kind!r}", location=self.r.positions.locate(p.path))
+            return extra(self, p)
+        return fn(self, p)
+
+    def text(self, p: Placed) -> Markup:
+        block = self.state.text_blocks[p.id]
+        under = Markup("").join(self.state.underlays.get(p.id, []))
+        if self.state.live and (p.el.text_mode or self.state.text_mode) == "live":
+            live = Markup(block.live_svg(embed=True))
+            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=live)
+        halo = self.state.halos.get(p.id)
+        runs = []
+        for run in block.runs:
+            color = parse_color(run.fill)
+            if halo:
+                runs.append({"d": run.d, "color": RGBA(*halo[0].rgb, 0.0), "stroke": halo[0], "stroke_width": fmt(halo[1])})
+            runs.append({"d": run.d, "color": color, "stroke": None})
+        return under + self._render("text.svg.j2", p.path, id=p.id, opacity=p.el.opacity, runs=runs)
+
+    def rect(self, p: Placed) -> Markup:
+        el = p.el
+        gradient = None
+        fill = None
+        if el.fill is not None and not isinstance(el.fill, str):
+            gradient = self._gradient(el.fill, p.path + ("fill",))
+        elif el.fill is not None:
+            fill = self.r.color(el.fill, p.path + ("fill",))
+        stroke = self.r.color(el.stroke, p.path + ("stroke",)) if el.stroke else None
+        return self._render(
+            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(el.radius), fill=fill,
+            gradient=gradient, gid=self._uid("g"), stroke=stroke, stroke_width=fmt(el.stroke_width), opacity=el.opacity,
+        )
+
+    def _gradient(self, g: Any, path: tuple) -> dict:
+        stops = []
+        n = len(g.stops)
+        for i, s in enumerate(g.stops):
+            if isinstance(s, str):
+                stops.append({"offset": fmt(i / (n - 1)), "color": self.r.color(s, path + ("stops", i)), "opacity": 1})
+            else:
+                c = self.r.color(s.color, path + ("stops", i, "color"))
+                off = s.offset if s.offset is not None else i / (n - 1)
+                stops.append({"offset": fmt(off), "color": c, "opacity": fmt(s.opacity * c.a)})
+        a = math.radians(g.angle)
+        dx, dy = math.cos(a) / 2, math.sin(a) / 2
+        return {
+            "type": g.type, "stops": stops, "x1": fmt(0.5 - dx), "y1": fmt(0.5 - dy), "x2": fmt(0.5 + dx),
+            "y2": fmt(0.5 + dy), "cx": fmt(g.cx), "cy": fmt(g.cy), "r": fmt(g.r),
+        }
+
+    def line(self, p: Placed) -> Markup:
+        el = p.el
+        c = self.layout.canvas
+        pts = [
+            (fmt(self.r.length(x, p.path + ("points", i, 0), c.width)), fmt(self.r.length(y, p.path + ("points", i, 1), c.height)))
+            for i, (x, y) in enumerate(el.points)
+        ]
+        return self._render(
+            "line.svg.j2", p.path, id=el.id, points=pts, stroke=self.r.color(el.stroke, p.path + ("stroke",)),
+            width=fmt(el.width), cap=el.cap, dash=[fmt(d) for d in el.dash or []], opacity=el.opacity,
+        )
+
+    def image(self, p: Placed) -> Markup:
+        aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
+        return self._render(
+            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.state.image_hrefs[p.id],
+            aspect=aspect, radius=fmt(p.el.radius), cid=self._uid("c"), opacity=p.el.opacity,
+        )
+
+    def illustration(self, p: Placed) -> Markup:
+        href = self.state.image_hrefs.get(p.id) or png_data_uri(self.state.rasters[p.id])
+        radius = p.el.radius if p.el.blend == "rounded" else 0
+        return self._render(
+            "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
+            radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,
+        )
+
+    def group(self, p: Placed) -> Markup:
+        children = Markup("\n").join(self.element(c) for c in p.children)
+        return self._render("group.svg.j2", p.path, id=p.el.id, opacity=p.el.opacity, children=children)
+
+    def template(self, p: Placed) -> Markup:
+        name = p.el.template
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise SpecError(f"invalid template name {name!r}; allowed: a file name in the templates folder", location=self.r.positions.locate(p.path + ("template",)))
+        box = SvgBox.of(p.box)
+        return self._render(
+            f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
+            color=lambda v: self.r.color(v, p.path + ("params",)), text=self._text_helper(p),
+            brand={k: v.hex for k, v in self.layout.brand.colors.items()}, canvas=self.layout.canvas,
+        )
+
+    def _text_helper(self, p: Placed) -> Callable[..., Markup]:
+        """`text(...)` inside templates: set a label with Placard's typography engine."""
+        from composer.render.labels import set_label
+
+        def text(value: Any, box: Any = None, **style: Any) -> Markup:
+            b = p.box if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
+            return set_label(self.layout, self.state.font_dirs, p, str(value), b, style)
+
+        return text
+
+    RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
+        "text": text, "rect": rect, "line": line, "image": image, "illustration": illustration,
+        "group": group, "template": template,
+    }
+
+    def body(self) -> Markup:
+        return Markup("\n").join(self.element(p) for p in self.layout.elements)
+
+    def document(self, body: Markup, *, view: str, background_href: str | None, title: str, desc: str,
+                 metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False,
+                 has_raster: bool = False) -> str:
+        """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF)."""
+        c = self.layout.canvas
+        b = c.bleed if view == "bleed" else 0.0
+        vx, vy, vw, vh = -b, -b, c.width + 2 * b, c.height + 2 * b
+        if physical_units:
+            width, height = f"{fmt(vw / c.dpi * 25.4)}mm", f"{fmt(vh / c.dpi * 25.4)}mm"
+        else:
+            width, height = fmt(vw), fmt(vh)
+        return self._render(
+            "document.svg.j2", (), width=width, height=height, viewbox=f"{fmt(vx)} {fmt(vy)} {fmt(vw)} {fmt(vh)}",
+            vx=fmt(vx), vy=fmt(vy), vw=fmt(vw), vh=fmt(vh), title=title, desc=desc,
+            metadata_json=json.dumps(metadata, sort_keys=True, ensure_ascii=False),
+            background_color=None if has_raster else c.background, background_href=background_href,
+            bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
+            body=body, overlay=overlay,
+        )
+
+
+def crop_marks(layout: Layout) -> Markup:
+    """Crop marks in the bleed area at the four trim corners (white-backed so they show on dark art)."""
+    c = layout.canvas
+    b = c.bleed
+    if b <= 0:
+        return Markup("")
+    gap = min(b * 0.3, c.dpi / 25.4 * 1.0)  # keep 1 mm (or less) clear of the trim corner
+    w = max(0.5, c.dpi / 300)
+    lines = []
+    for x, sx in ((0, -1), (c.width, 1)):
+        for y, sy in ((0, -1), (c.height, 1)):
+            lines.append((x + sx * gap, y, x + sx * b, y))
+            lines.append((x, y + sy * gap, x, y + sy * b))
+    out = []
+    for color, width in (("#FFFFFF", w * 3), ("#000000", w)):
+        for x1, y1, x2, y2 in lines:
+            out.append(f'<line x1="{fmt(x1)}" y1="{fmt(y1)}" x2="{fmt(x2)}" y2="{fmt(y2)}" stroke="{color}" stroke-width="{fmt(width)}"/>')
+    return Markup('<g id="crop-marks">' + "".join(out) + "</g>")

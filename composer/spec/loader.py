@@ -1,0 +1,414 @@
+"""Spec loading: YAML with positions, layout presets and brand files merged, then validated."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from composer.spec import model as specmod
+from composer.core.errors import SpecError
+from composer.core.resources import data_dir
+from composer.spec.yamlload import Positions, format_path, load_yaml_file
+
+
+@dataclass
+class LoadedSpec:
+    """A validated spec and everything needed to report errors against its source."""
+
+    spec: specmod.Spec
+    positions: Positions
+    base_dir: Path
+    name: str
+    file: str
+    raw: dict[str, Any]
+
+    def locate(self, path: tuple) -> str:
+        return str(self.positions.locate(path))
+
+
+def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: Path | None = None) -> LoadedSpec:
+    """Load a spec from a file path, YAML text in a dict, or a plain dict; SpecError on any mistake."""
+    if isinstance(source, dict):
+        _check_plain_data(source, name or "<spec>")
+        data = copy.deepcopy(source)
+        file = name or "<spec>"
+        positions = Positions(file)
+        base = (base_dir or Path.cwd()).resolve()
+    else:
+        path = Path(source)
+        file = str(source)
+        data, positions = load_yaml_file(path, display=file)
+        base = (base_dir or path.parent).resolve()
+        name = name or path.name.split(".")[0]
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"a spec must be a mapping of keys (version, canvas, elements, ...), got {_kind(data)}",
+            location=positions.locate(()),
+        )
+    data = _merge_brand(data, positions, base)
+    data = _merge_layout(data, positions, base)
+    spec = validate(data, positions)
+    return LoadedSpec(spec, positions, base, name or "spec", file, data)
+
+
+def _kind(v: Any) -> str:
+    return {type(None): "an empty document", list: "a list", str: "a string"}.get(type(v), type(v).__name__)
+
+
+def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
+    """Replace `brand: path.yaml` with the brand file's contents, keeping its positions."""
+    brand = data.get("brand")
+    if isinstance(brand, str):
+        from composer.rasters.assets import resolve_path
+
+        path = resolve_path(brand, base, field="brand", location=positions.locate(("brand",)))
+        bdata, bpos = load_yaml_file(path, display=str(path.relative_to(base)) if path.is_relative_to(base) else str(path))
+        if not isinstance(bdata, dict):
+            raise SpecError("a brand file must be a mapping (colors, fonts, logo)", location=bpos.locate(()))
+        positions.graft(bpos, (), ("brand",))
+        logo = bdata.get("logo")
+        if isinstance(logo, str) and not Path(logo).is_absolute() and ":" not in logo:
+            # A brand file's logo is relative to the brand file; re-express it from the spec's folder.
+            import os
+
+            bdata["logo"] = os.path.relpath(os.path.normpath(path.parent / logo), base)
+        data["brand"] = bdata
+    return data
+
+
+def _check_plain_data(data: dict, file: str) -> None:
+    """Give a dict spec the YAML loader's limits on depth and value count (no RecursionError later)."""
+    from composer.core.errors import Location
+    from composer.spec.yamlload import MAX_DEPTH, MAX_NODES
+
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise SpecError(f"the document nests deeper than {MAX_DEPTH} levels; refused", location=Location(file))
+        if count > MAX_NODES:
+            raise SpecError(f"the document holds more than {MAX_NODES:,} values; refused", location=Location(file))
+        if isinstance(node, (dict, list, tuple)):  # a cycle ends at the depth limit
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+
+
+def layout_path(name: str, base: Path, location) -> tuple[Path, str]:
+    """Find a layout preset by name (`poster/hero-top`) or by a path inside the spec's folder."""
+    if name.endswith((".yaml", ".yml")):
+        from composer.rasters.assets import resolve_path
+
+        p = resolve_path(name, base, field="layout", location=location)
+        return p, name
+    root = data_dir("layouts")
+    try:
+        candidate = (root / f"{name}.yaml").resolve()
+        if candidate.is_relative_to(root.resolve()) and candidate.is_file():
+            return candidate, f"layouts/{name}.yaml"
+    except (OSError, ValueError):  # a NUL byte or an over-long name is no preset either
+        pass
+    names = available_layouts()
+    hint = difflib.get_close_matches(name, names, n=1)
+    did = f"did you mean {hint[0]!r}? " if hint else ""
+    raise SpecError(
+        f"unknown layout {name!r}; {did}allowed: {', '.join(names)}, or a path to a .yaml file",
+        location=location,
+        path="layout",
+    )
+
+
+def available_layouts() -> list[str]:
+    """Names of the built-in layout presets."""
+    root = data_dir("layouts")
+    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml"))
+
+
+def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
+    """Merge a layout preset under the spec: preset first, the spec's own keys win."""
+    name = data.get("layout")
+    if name is None:
+        if data.get("slots"):
+            raise SpecError(
+                "slots need a layout; add `layout: NAME` (one of: " + ", ".join(available_layouts()) + ")",
+                location=positions.locate(("slots",), key=True),
+                path="slots",
+            )
+        return data
+    if not isinstance(name, str):
+        raise SpecError(f"invalid layout {name!r}; allowed: a preset name or a path", location=positions.locate(("layout",)), path="layout")
+    path, display = layout_path(name, base, positions.locate(("layout",)))
+    ldata, lpos = load_yaml_file(path, display=display)
+    if not isinstance(ldata, dict):
+        raise SpecError("a layout must be a mapping", location=lpos.locate(()))
+    merged: dict[str, Any] = {}
+    merged_pos = Positions(positions.file)
+    # Keys the spec gives win; mappings (canvas, background, brand) merge one level deep.
+    for key, value in ldata.items():
+        if key in ("description", "slots_doc", "name"):
+            continue
+        if key == "elements":
+            continue
+        merged[key] = copy.deepcopy(value)
+        merged_pos.graft(lpos, (key,), (key,))
+    for key, value in data.items():
+        if key == "elements":
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "slots":
+            for k, v in value.items():
+                if isinstance(v, dict) and isinstance(merged[key].get(k), dict):
+                    merged[key][k] = {**merged[key][k], **v}
+                else:
+                    merged[key][k] = v
+                merged_pos.graft(positions, (key, k), (key, k))
+        else:
+            merged[key] = value
+            merged_pos.graft(positions, (key,), (key,))
+    for table in ("marks", "key_marks"):
+        for p in (("layout",), ("slots",), ()):
+            if p in getattr(positions, table):
+                getattr(merged_pos, table)[p] = getattr(positions, table)[p]
+    slots = data.get("slots") or {}
+    if not isinstance(slots, dict):
+        raise SpecError("slots must be a mapping of slot name to content", location=positions.locate(("slots",)), path="slots")
+    layout_elements = ldata.get("elements") or []
+    declared = [e.get("slot") for e in layout_elements if isinstance(e, dict) and e.get("slot")]
+    for slot in slots:
+        if slot not in declared:
+            hint = difflib.get_close_matches(str(slot), declared, n=1)
+            did = f"did you mean {hint[0]!r}? " if hint else ""
+            raise SpecError(
+                f"layout {name!r} has no slot {slot!r}; {did}slots: {', '.join(declared)}",
+                location=positions.locate(("slots", slot), key=True),
+                path=f"slots.{slot}",
+            )
+    elements: list[Any] = []
+    for i, el in enumerate(layout_elements):
+        if isinstance(el, dict) and el.get("slot"):
+            slot = el["slot"]
+            if slot not in slots:
+                brand = data.get("brand") if isinstance(data.get("brand"), dict) else ldata.get("brand")
+                brand_logo = el.get("type") == "image" and isinstance(brand, dict) and brand.get("logo")
+                if not el.get("keep") and not brand_logo:
+                    continue  # an unfilled slot is left out; image slots fall back to the brand's logo
+            el = _fill_slot(copy.deepcopy(el), slots.get(slot), positions, slot)
+        elif isinstance(el, dict):
+            el = copy.deepcopy(el)
+        el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
+        merged_pos.graft(lpos, ("elements", i), ("elements", len(elements)))
+        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in ("text", "image", "template"):
+            for k in _slot_keys(slots[el["slot"]]):
+                merged_pos.graft(positions, ("slots", el["slot"]) + k, ("elements", len(elements)) + _slot_target(el, k))
+        elements.append(el)
+    for j, el in enumerate(data.get("elements") or []):
+        merged_pos.graft(positions, ("elements", j), ("elements", len(elements)))
+        elements.append(el)
+    merged["elements"] = elements
+    merged.pop("slots", None)
+    positions.marks, positions.key_marks = merged_pos.marks, merged_pos.key_marks
+    return merged
+
+
+def _slot_keys(value: Any) -> list[tuple]:
+    return [(k,) for k in value] if isinstance(value, dict) else [()]
+
+
+def _slot_target(el: dict, k: tuple) -> tuple:
+    if k:
+        return k
+    return {"image": ("src",), "template": ("params", "text")}.get(el.get("type"), ("text",))
+
+
+def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
+    """Put a slot's content into its layout element: a string is the text (or image src)."""
+    if value is None:
+        return el
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, dict) and isinstance(el.get(k), dict):
+                el[k] = {**el[k], **v}
+            else:
+                el[k] = v
+        return el
+    if isinstance(value, (str, int, float)):
+        if el.get("type") not in ("text", "image", "template"):
+            return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
+        if el.get("type") == "template":
+            el.setdefault("params", {})["text"] = str(value)
+        else:
+            el["src" if el.get("type") == "image" else "text"] = str(value)
+        return el
+    raise SpecError(
+        f"invalid slot content {value!r}; allowed: a string, or a mapping of the element's keys",
+        location=positions.locate(("slots", slot)),
+        path=f"slots.{slot}",
+    )
+
+
+# --------------------------------------------------------------------------- validation errors
+
+
+def validate(data: dict, positions: Positions) -> specmod.Spec:
+    """Validate merged data into a Spec; the first problem becomes one readable SpecError."""
+    try:
+        return specmod.Spec.model_validate(data)
+    except ValidationError as exc:
+        raise _to_spec_error(exc, data, positions) from None
+
+
+def _data_path(loc: tuple, data: Any) -> tuple:
+    """Drop pydantic's union/tag segments from a loc so it matches the document's path."""
+    out: list[Any] = []
+    node = data
+    prev: Any = None
+    for part in loc:
+        if isinstance(prev, int) and isinstance(node, dict) and part == node.get("type"):
+            prev = part
+            continue  # the discriminator tag pydantic puts after a list index
+        prev = part
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part not in node:
+            # a discriminator tag ("text"), a union branch name ("str", "Gradient"), or a missing key
+            if isinstance(part, str) and (part == node.get("type") or _looks_like_branch(part)):
+                continue
+            out.append(part)
+            node = None
+        else:
+            if isinstance(part, str) and _looks_like_branch(part):
+                continue
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
+def _looks_like_branch(part: str) -> bool:
+    return part in {"str", "float", "int", "bool", "list", "dict", "none", "function-after", "function-before"} or part[:1].isupper() or "[" in part
+
+
+def _model_at(path: tuple, data: Any) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at `path`, for did-you-mean lists."""
+    import typing
+
+    annotation: Any = specmod.Spec
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            args = typing.get_args(annotation)
+            while typing.get_origin(annotation) is typing.Annotated:
+                annotation = args[0]
+                args = typing.get_args(annotation)
+            if typing.get_origin(annotation) in (list, tuple) and args:
+                annotation = args[0]
+            continue
+        model = _resolve_model(annotation, node)
+        if model is None:
+            return None
+        field = model.model_fields.get(part)
+        node = node.get(part) if isinstance(node, dict) else None
+        annotation = field.annotation if field else None
+    return _resolve_model(annotation, node)
+
+
+def _resolve_model(annotation: Any, node: Any) -> Any:
+    import typing
+
+    if annotation is None:
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _resolve_model(args[0], node)
+    if origin in (list, tuple):
+        return _resolve_model(args[0], node) if args else None
+    models = []
+    for a in args:
+        m = _resolve_model(a, node)
+        if m is not None:
+            models.append(m)
+    if isinstance(node, dict) and "type" in node:
+        for m in models:
+            t = m.model_fields.get("type")
+            if t is not None and node["type"] in typing.get_args(t.annotation):
+                return m
+    return models[0] if models else None
+
+
+def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> SpecError:
+    errors = exc.errors(include_url=False)
+    # Prefer the error that is not a union-branch echo: pick the deepest path of the first field.
+    err = _pick(errors)
+    path = _data_path(tuple(err["loc"]), data)
+    etype = err["type"]
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
+    where = format_path(path)
+    if etype == "extra_forbidden":
+        key = path[-1]
+        model = _model_at(path[:-1], data)
+        allowed = [n for n in model.model_fields] if model else []
+        hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        did = f"did you mean {hint[0]!r}? " if hint else ""
+        msg = f"unknown key {key!r}; {did}allowed: {', '.join(allowed)}"
+        return SpecError(msg, location=positions.locate(path, key=True), path=where)
+    if etype == "missing":
+        return SpecError(f"missing required key {path[-1]!r}", location=positions.locate(path[:-1]), path=where)
+    if etype == "union_tag_invalid":
+        tags = ctx.get("expected_tags", "")
+        msg = f"unknown element type {ctx.get('tag')!r}; allowed: {tags.replace(', ', ' | ')}"
+        return SpecError(msg, location=positions.locate(path + ("type",)), path=where + ".type")
+    if etype == "union_tag_not_found":
+        return SpecError("missing required key 'type'", location=positions.locate(path), path=where)
+    if etype == "literal_error":
+        expected = ctx.get("expected", "").replace(" or ", ", ").replace(", ", " | ")
+        return SpecError(f"invalid value {given!r}; allowed: {expected}", location=positions.locate(path), path=where)
+    if etype == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        return SpecError(msg, location=positions.locate(path), path=where)
+    kind = _expected(etype, err["msg"], ctx)
+    return SpecError(f"invalid value {given!r}; {kind}", location=positions.locate(path), path=where)
+
+
+def _pick(errors: list[dict]) -> dict:
+    """Choose the error a user most needs to see when a union reports every branch's failure."""
+    def rank(e: dict) -> tuple:
+        t = e["type"]
+        loc = e["loc"]
+        branchy = sum(1 for p in loc if isinstance(p, str) and _looks_like_branch(p))
+        pref = 0 if t in ("extra_forbidden", "union_tag_invalid", "literal_error", "value_error", "missing") else 1
+        return (branchy, pref, -len(loc))
+    return min(errors, key=rank)
+
+
+def _expected(etype: str, msg: str, ctx: dict) -> str:
+    simple = {
+        "int_type": "allowed: a whole number", "int_parsing": "allowed: a whole number",
+        "int_from_float": "allowed: a whole number",
+        "float_type": "allowed: a number", "float_parsing": "allowed: a number",
+        "bool_type": "allowed: true or false", "bool_parsing": "allowed: true or false",
+        "string_type": "allowed: a string", "list_type": "allowed: a list",
+        "dict_type": "allowed: a mapping", "model_type": "allowed: a mapping",
+        "finite_number": "allowed: a finite number",
+        "tuple_type": "allowed: a list", "model_attributes_type": "allowed: a mapping",
+    }
+    if etype in simple:
+        return simple[etype]
+    if etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[etype]
+        bound = next(iter(ctx.values()), "")
+        return f"allowed: a number {op} {bound}"
+    if etype in ("too_short", "too_long", "string_too_long"):
+        return "allowed: " + msg[0].lower() + msg[1:]
+    return "allowed: " + msg[0].lower() + msg[1:]

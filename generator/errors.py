@@ -1,0 +1,21 @@
+"""The generator's own errors; `composer` maps them to its PlacardError classes in one place.
+
+    GeneratorError        a backend could not produce an image (missing model, wrong model kind, ...)
+     └── RequestError     the request asks for something the backend does not have (a style, a kind, a colour)
+"""
+
+from __future__ import annotations
+
+__all__ = ["GeneratorError", "RequestError"]
+
+
+class GeneratorError(Exception):
+    """A raster backend could not produce an image (missing model, wrong model kind, ...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RequestError(GeneratorError):
+    """The request asks for something the backend does not have (a style, a kind, a colour)."""

@@ -92,9 +92,8 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
     from composer.text import typeset
     lib = typeset.font_library(state.font_dirs)
-    provisional = parse_color("#010203")  # a sentinel: the legibility pass recolours these runs
     for p in layout.text_elements():
-        state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
+        state.text_blocks[p.id] = typeset.set_element(layout, p, lib)
     text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
     # 4. Paint the background and illustrations
     from composer.rasters import paint as rasters
@@ -110,7 +109,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     renderer = SvgRenderer(layout, state, _templates_dir(loaded, opts))
     # 5. Choose text colours and fix legibility on the real pixels under each text
     from composer.legibility import apply as legibility_pass
-    legibility = legibility_pass.apply(loaded, layout, state, renderer, background, provisional)
+    legibility = legibility_pass.apply(loaded, layout, state, renderer, background)
     return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
 
 

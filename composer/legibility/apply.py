@@ -20,6 +20,7 @@ from composer.core.colour import RGBA, parse_color
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
 from composer.text import GlyphRun
+from composer.text.style import ELEMENT_COLOR
 from composer.spec.yamlload import format_path
 from composer.core.geometry import Box, bounds, overlaps
 
@@ -33,17 +34,14 @@ def policy_for(loaded: LoadedSpec, p: Placed) -> tuple[str, float, float]:
     return p.el.legibility or policy, body, large
 
 
-def recolor(block: Any, old: RGBA, new: RGBA) -> Any:
-    """The block with its base-colour runs in `new` (span colours stay); blocks are shared, so copy."""
-    old_css, new_css = old.css(), new.css()
-    if old_css == new_css:
-        return block
-    runs = [GlyphRun(r.d, new_css if r.fill == old_css else r.fill) for r in block.runs]
+def recolor(block: Any, new: RGBA) -> Any:
+    """The block with its element-colour runs in `new` (span colours stay); blocks are shared, so copy."""
+    new_css = new.css()
+    runs = [GlyphRun(r.d, new_css if r.fill == ELEMENT_COLOR else r.fill) for r in block.runs]
     return replace(block, runs=runs, style=replace(block.style, color=new_css))
 
 
-def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None,
-          provisional: RGBA) -> dict[str, dict]:
+def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None) -> dict[str, dict]:
     """Resolve colours and apply legibility policies; returns each text's figures for the report."""
 
     texts = layout.text_elements()
@@ -84,7 +82,7 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
         if result.halo is not None:
             state.halos[p.id] = (RGBA(*parse_color(result.halo.color).rgb, result.halo.opacity), result.halo.width)
         state.text_colors[p.id] = color
-        state.text_blocks[p.id] = recolor(block, provisional, color)
+        state.text_blocks[p.id] = recolor(block, color)
         report = result.as_dict()
         if report.get("scrim"):
             report["scrim"]["y"] = report["scrim"]["y"] + y0

@@ -47,7 +47,7 @@ def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
     size = glyphs[0].size
     attrs = (f'x="{x:.2f}" y="{glyphs[0].y:.2f}" font-family="{escape(face.tt["name"].getBestFamilyName())}" '
              f'font-size="{size:.2f}" font-weight="{os2.usWeightClass if os2 else 400}" '
-             f'font-style="{"italic" if os2 and os2.fsSelection & 1 else "normal"}" fill="{escape(color)}"')
+             f'font-style="{"italic" if os2 and os2.fsSelection & 1 else "normal"}" fill="{escape(color or block.style.color)}"')
     if rtl:
         attrs += ' direction="rtl" text-anchor="end"'
     if block.style.letter_spacing:

@@ -16,6 +16,9 @@ _CHOICES = {
 }
 
 
+ELEMENT_COLOR = ""  # glyph runs in the element's own colour, which is attached after legibility has chosen it
+
+
 @dataclass(frozen=True)
 class TextStyle:
     """How to set a text: font, size (px or "auto"), colour, spacing, alignment, wrapping."""

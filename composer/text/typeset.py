@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from composer.core.colour import RGBA
 from composer.core.errors import FontError, SpecError, TextFitError
 from composer.layout.resolve import Layout, Placed
 
@@ -36,9 +35,10 @@ def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[
     return family, int(weight or 400), style == "italic"
 
 
-def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
-    """The TextStyle for a text element, with sizes converted to pixels."""
+def text_style(layout: Layout, p: Placed) -> Any:
+    """The TextStyle for a text element, with sizes in pixels; its colour is attached after legibility."""
     from composer.text import TextStyle
+    from composer.text.style import ELEMENT_COLOR
 
     el = p.el
     r = layout.resolver
@@ -56,18 +56,18 @@ def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
     hi = r.length(f.max_size, p.path + ("font", "max_size")) if f.max_size is not None else None
     return TextStyle(
         family=family, weight=weight, italic=italic, size=size, min_size=lo, max_size=hi,
-        color=color.css(), features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
+        color=ELEMENT_COLOR, features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
         line_height=el.line_height, align=el.align, valign=el.valign, wrap=el.wrap, max_lines=el.max_lines,
         overflow=el.overflow, lang=el.lang, direction=None if el.direction == "auto" else el.direction,
         markup=el.markup, span_colors=spans,
     )
 
 
-def set_element(layout: Layout, p: Placed, color: RGBA, lib: Any) -> Any:
+def set_element(layout: Layout, p: Placed, lib: Any) -> Any:
     """Typeset one text element; errors carry the element's location."""
     from composer.text import set_text
 
-    style = text_style(layout, p, color)
+    style = text_style(layout, p)
     try:
         return set_text(p.el.text, p.box, style, lib, element_id=p.id)
     except (FontError, TextFitError, SpecError) as e:

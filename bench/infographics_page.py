@@ -82,7 +82,7 @@ def _counts(spec: Path) -> tuple[str, int, int]:
 
     comp = compose(load_spec(spec), BuildOptions())
     charts = sum(1 for p in comp.layout.walk() if p.kind in KIND_OF and p.kind.endswith("_chart"))
-    labels = sum(len(v) for v in getattr(comp.state, "infographic_labels", {}).values())
+    labels = sum(len(d.labels) for d in comp.charts.values())
     c = comp.layout.canvas
     return f"{c.width}x{c.height}", charts, labels
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from composer.core.errors import PlacardError
 from composer.layout.resolve import Layout
 from composer.core.geometry import Box, intersection_area
+from composer.text import TextBlock
+
+if TYPE_CHECKING:
+    from composer.charts import Label
 
 MIN_PRINT_PT = 6.0
 MIN_SCREEN_PX = 10.0
@@ -36,13 +41,12 @@ def lint_spec(spec: str | Path, allow_dirs: tuple[Path, ...] = ()) -> list[Probl
     loaded = load_spec(spec)
     comp = compose(loaded, BuildOptions(allow_dirs=allow_dirs))
     layout = comp.layout
-    if not getattr(comp.state, "infographic_labels", None) and comp.state.extra:
-        comp.renderer.body()  # charts record their labels when drawn; a page without text skipped that
     problems: list[Problem] = []
-    problems += _contrast(comp.legibility)
-    problems += _overlaps(layout, comp.state)
-    problems += _bounds(layout, comp.state)
-    problems += _small_text(layout, comp.state)
+    texts = comp.legibility.texts
+    problems += _contrast(comp.legibility.figures)
+    problems += _overlaps(layout, texts)
+    problems += _bounds(layout, texts)
+    problems += _small_text(layout, texts, {eid: d.labels for eid, d in comp.charts.items()})
     problems += _print(loaded, layout, allow_dirs)
     order = {"error": 0, "warning": 1}
     return sorted(problems, key=lambda p: (order[p.severity], p.element or ""))
@@ -71,14 +75,14 @@ def _contrast(legibility: dict[str, dict]) -> list[Problem]:
     return out
 
 
-def _overlaps(layout: Layout, state) -> list[Problem]:
-    texts = [p for p in layout.text_elements() if state.text_blocks[p.id].lines]
+def _overlaps(layout: Layout, blocks: dict[str, TextBlock]) -> list[Problem]:
+    texts = [p for p in layout.text_elements() if blocks[p.id].lines]
     out = []
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
-            boxes_a = state.text_blocks[a.id].line_boxes or [state.text_blocks[a.id].ink_box]
-            boxes_b = state.text_blocks[b.id].line_boxes or [state.text_blocks[b.id].ink_box]
-            ink_a, ink_b = state.text_blocks[a.id].ink_box, state.text_blocks[b.id].ink_box
+            boxes_a = blocks[a.id].line_boxes or [blocks[a.id].ink_box]
+            boxes_b = blocks[b.id].line_boxes or [blocks[b.id].ink_box]
+            ink_a, ink_b = blocks[a.id].ink_box, blocks[b.id].ink_box
             area = intersection_area(ink_a, ink_b)
             if area > 4 and any(intersection_area(x, y) > 4 for x in boxes_a for y in boxes_b):
                 out.append(Problem("error", a.id, "text-overlap", f"text overlaps text {b.id!r} ({area:.0f} px² of ink boxes)",
@@ -86,14 +90,14 @@ def _overlaps(layout: Layout, state) -> list[Problem]:
     return out
 
 
-def _bounds(layout: Layout, state) -> list[Problem]:
+def _bounds(layout: Layout, blocks: dict[str, TextBlock]) -> list[Problem]:
     c = layout.canvas
     out = []
     safe = SAFE_MARGIN_MM / 25.4 * c.dpi if c.bleed > 0 else 0.0
     for p in layout.walk():
         if p.box is None or p.kind == "group":
             continue
-        box = state.text_blocks[p.id].ink_box if p.kind == "text" and state.text_blocks[p.id].lines else p.box
+        box = blocks[p.id].ink_box if p.kind == "text" and blocks[p.id].lines else p.box
         outside = box.x < -c.bleed - 1.5 or box.y < -c.bleed - 1.5 or box.right > c.width + c.bleed + 1.5 or box.bottom > c.height + c.bleed + 1.5
         if outside:
             sev = "error" if p.kind == "text" else "warning"
@@ -107,10 +111,10 @@ def _bounds(layout: Layout, state) -> list[Problem]:
     return out
 
 
-def _small_text(layout: Layout, state) -> list[Problem]:
+def _small_text(layout: Layout, blocks: dict[str, TextBlock], chart_labels: dict[str, list[Label]]) -> list[Problem]:
     c = layout.canvas
     out = []
-    for eid, labels in getattr(state, "infographic_labels", {}).items():
+    for eid, labels in chart_labels.items():
         if not labels:
             continue
         smallest = min(labels, key=lambda lab: lab.size)
@@ -124,7 +128,7 @@ def _small_text(layout: Layout, state) -> list[Problem]:
                                f"chart label {smallest.text.splitlines()[0][:30]!r} is {size:.1f} px, below the {MIN_SCREEN_PX:g} px minimum for screens",
                                "give the chart a larger box or a larger text_size"))
     for p in layout.text_elements():
-        size = state.text_blocks[p.id].size
+        size = blocks[p.id].size
         if c.physical:
             pt = size * 72 / c.dpi
             if pt < MIN_PRINT_PT:

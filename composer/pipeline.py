@@ -1,43 +1,39 @@
-"""The build pipeline: spec → layout → text → rasters → legibility → SVG → PNG/PDF/SVG + report."""
+"""The build pipeline: spec → layout → text → charts → rasters → legibility → render → outputs + report.
+
+Each stage hands the next a typed result (see docs/ARCHITECTURE.md); nothing is written until
+every output has been encoded.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
 from PIL import Image
 
-from composer.core.version import __version__
+from composer.charts.stage import draw_charts
 from composer.core.colour import parse_color
-from composer.core.errors import SpecError
+from composer.core.options import BuildOptions
+from composer.core.version import __version__
 from composer.layout.resolve import Layout, resolve_layout
+from composer.legibility import apply as legibility
+from composer.output import formats as output_formats
+from composer.output import metadata as meta
+from composer.output.writers import encode_png, write_atomic
+from composer.rasters.paint import Rasters, paint
+from composer.render.artwork import Artwork, under_text
+from composer.render.raster import Pixels
+from composer.render.svg import Scene, SvgRenderer
 from composer.spec.loader import LoadedSpec, load_spec
-from composer.render.svg import RenderState, SvgRenderer, crop_marks
-from generator.base import BACKENDS
+from composer.text import TextBlock
+from composer.text import typeset
 
-log = logging.getLogger("placard")
-FORMATS = ("png", "pdf", "svg", "jpeg", "webp")
+if TYPE_CHECKING:
+    from composer.charts import Drawing
 
-
-@dataclass
-class BuildOptions:
-    """Knobs from the CLI or the Python API that are not part of the spec."""
-
-    formats: tuple[str, ...] | None = None  # None: the spec's `outputs`
-    layers: bool = False
-    allow_dirs: tuple[Path, ...] = ()
-    model: str | None = None
-    device: str = "auto"
-    dtype: str = "auto"
-    use_cache: bool = True
-    allow_download: bool = False
-    cpu_offload: bool = False
-    vae_tiling: bool = False
-    progress: bool = False
+__all__ = ["BuildOptions", "BuildResult", "Composition", "build", "compose"]
 
 
 @dataclass
@@ -48,8 +44,8 @@ class BuildResult:
     files: list[Path]
     report: dict[str, Any]
     svg: str | None = None
-    pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.output.writers.Pixels)
-    composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
+    pixels: Pixels | None = field(default=None, repr=False)  # the raster as cairo drew it
+    composition: Composition | None = field(default=None, repr=False)  # every stage's result (tools, tests)
 
     @property
     def image(self) -> Image.Image | None:
@@ -61,56 +57,38 @@ class BuildResult:
         return self._image
 
 
-def _output_formats(loaded: LoadedSpec, options: BuildOptions) -> list[str]:
-    formats = list(options.formats or loaded.spec.outputs)
-    for f in formats:
-        if f not in FORMATS:
-            raise SpecError(f"invalid output format {f!r}; allowed: {' | '.join(FORMATS)}", path="outputs")
-    return list(dict.fromkeys(formats))
-
-
-@dataclass
+@dataclass(frozen=True)
 class Composition:
-    """Everything a build computes before drawing outputs (also what `lint` inspects)."""
+    """Every stage's result before drawing outputs (also what `lint` inspects)."""
 
     loaded: LoadedSpec
     layout: Layout
-    state: RenderState
-    renderer: SvgRenderer
-    background: Image.Image | None
-    bg_meta: dict
-    layers: dict[str, Image.Image]
-    legibility: dict[str, dict]
+    texts: dict[str, TextBlock]  # as set, before legibility chose their colours
+    charts: dict[str, Drawing]
+    rasters: Rasters
+    legibility: legibility.Legibility
+    renderer: SvgRenderer  # the final scene's renderer
 
 
 def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
-    """Steps 2-5 of a build: layout, typesetting, rasters and legibility; nothing is written."""
+    """Steps 2-5 of a build: layout, text, charts, rasters and legibility; nothing is written."""
     # 2. Resolve the layout into canvas pixels
     layout = resolve_layout(loaded)
-    state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
-    _register_extras(state, layout)
-    # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
-    from composer.text import typeset
-    lib = typeset.font_library(state.font_dirs)
-    for p in layout.text_elements():
-        state.text_blocks[p.id] = typeset.set_element(layout, p, lib)
-    text_boxes = tuple(state.text_blocks[p.id].ink_box for p in layout.text_elements() if state.text_blocks[p.id].lines)
+    font_dirs = _font_dirs(loaded, opts)
+    # 3. Typeset every text (ink boxes tell the generator where to stay calm), then lay out the charts
+    lib = typeset.font_library(font_dirs)
+    texts = {p.id: typeset.set_element(layout, p, lib) for p in layout.text_elements()}
+    charts = draw_charts(layout, font_dirs)
     # 4. Paint the background and illustrations
-    from composer.rasters import paint as rasters
-    background, bg_meta = rasters.background(loaded, layout, text_boxes, opts)
-    layers = {"background": background} if background is not None else {}
-    for p in layout.walk():
-        if p.kind == "illustration":
-            img, _ = rasters.illustration(loaded, layout, p, background, opts)
-            state.rasters[p.id] = img
-            layers[p.id] = img
-        elif p.kind == "image":
-            state.image_hrefs[p.id] = rasters.image_href(loaded, layout, p, opts)
-    renderer = SvgRenderer(layout, state, _templates_dir(loaded, opts))
+    text_boxes = tuple(b.ink_box for b in texts.values() if b.lines)
+    rasters = paint(loaded, layout, text_boxes, opts)
     # 5. Choose text colours and fix legibility on the real pixels under each text
-    from composer.legibility import apply as legibility_pass
-    legibility = legibility_pass.apply(loaded, layout, state, renderer, background)
-    return Composition(loaded, layout, state, renderer, background, bg_meta, layers, legibility)
+    scene = Scene(texts, rasters.illustrations, rasters.image_hrefs, charts, text_mode=loaded.spec.text_mode, font_dirs=font_dirs)
+    renderer = SvgRenderer(layout, scene, _templates_dir(loaded, opts))
+    under = under_text(layout, renderer, rasters.background) if texts else None
+    leg = legibility.apply(loaded, layout, texts, under)
+    final = renderer.next(replace(scene, texts=leg.texts, underlays=leg.underlays, halos=leg.halos))
+    return Composition(loaded, layout, texts, charts, rasters, leg, final)
 
 
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
@@ -118,123 +96,74 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
     opts = options or BuildOptions()
     if formats is not None:
-        opts = BuildOptions(**{**opts.__dict__, "formats": tuple(formats)})
+        opts = replace(opts, formats=tuple(formats))
     # 1. Load and validate the spec (layout presets and brand files merged in)
     loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
-    fmts = _output_formats(loaded, opts)
-    # 2-5. Layout, text, rasters, legibility
+    fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
+    # 2-5. Layout, text, charts, rasters, legibility
     comp = compose(loaded, opts)
-    layout, state, renderer, background = comp.layout, comp.state, comp.renderer, comp.background
-    bg_meta, layers, legibility = comp.bg_meta, comp.layers, comp.legibility
-    # 6. Draw the SVG document and the outputs
-    title = loaded.spec.title or _first_text(layout) or loaded.name
-    alt = loaded.spec.alt or _reading_order_text(layout)
-    metadata = _metadata(loaded, bg_meta, title, alt)
-    body_cache: list[Markup] = []
-
-    def full_body() -> Markup:  # every element; drawn only for outputs that need it
-        if not body_cache:
-            body_cache.append(renderer.body())
-        return body_cache[0]
-
-    files: dict[str, bytes] = {}
-    c = layout.canvas
-    from composer.render.svg import jpeg_bytes
-
-    bg_jpeg = jpeg_bytes(background) if (background is not None and ("svg" in fmts or "pdf" in fmts)) else None
-    raster = background is not None
-    pixels = None
-    if any(f in fmts for f in ("png", "jpeg", "webp")):
-        from composer.legibility.apply import text_is_on_top
-        from composer.output.writers import rasterize
-
-        if text_is_on_top(layout, state):
-            # Everything but the text was rendered for the legibility pass: draw only the text on it.
-            saved = renderer.RENDERERS
-            renderer.RENDERERS = {k: (v if k in ("text", "group") else _nothing) for k, v in saved.items()}
-            extra, state.extra = state.extra, {k: _nothing for k in state.extra}
-            try:
-                text_body = renderer.body()
-            finally:
-                renderer.RENDERERS, state.extra = saved, extra
-            doc = renderer.document(text_body, view="trim", background_href=None, title=title, desc=alt,
-                                    metadata=metadata, has_raster=True)
-            pixels = rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=state.under_bgra, raw=True)
-        else:
-            doc = renderer.document(full_body(), view="trim", background_href=None, title=title, desc=alt, metadata=metadata, has_raster=raster)
-            base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-            pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
-    from composer.output import writers as outputs
-    if "png" in fmts:
-        files["png"] = outputs.encode_png(pixels.rgb, _png_text(metadata, title, alt), c.dpi)
-    for f in ("jpeg", "webp"):
-        if f in fmts:
-            files[f] = outputs.encode_raster(pixels.image(), f, c.dpi)
-    if "svg" in fmts:
-        import base64
-
-        bg_uri = "data:image/jpeg;base64," + base64.b64encode(bg_jpeg).decode("ascii") if bg_jpeg else None
-        live = any((p.el.text_mode or state.text_mode) == "live" for p in layout.text_elements())
-        svg_body = full_body()
-        if live:  # PNG and PDF always use outlines; only the SVG keeps editable <text>
-            state.live = True
-            try:
-                svg_body = renderer.body()
-            finally:
-                state.live = False
-        files["svg"] = renderer.document(
-            svg_body, view="trim", background_href=bg_uri, title=title, desc=alt, metadata=metadata, physical_units=c.physical,
-            has_raster=raster,
-        ).encode("utf-8")
-    if "pdf" in fmts:
-        doc = renderer.document(full_body(), view="bleed", background_href=None, title=title, desc=alt, metadata=metadata,
-                                overlay=crop_marks(layout), has_raster=raster)
-        files["pdf"] = outputs.render_pdf(doc, c.dpi, {
-            "title": title, "subject": alt, "creator": f"Placard {__version__}",
-            "keywords": _keywords(metadata),
-        }, (background, bg_jpeg) if raster else None)
-        if c.bleed > 0:  # printers read the trim size from TrimBox
-            from composer.output.pdfboxes import add_boxes
-
-            k = 72.0 / c.dpi
-            w_pt, h_pt, b_pt = c.full_width * k, c.full_height * k, c.bleed * k
-            files["pdf"] = add_boxes(files["pdf"], (b_pt, b_pt, w_pt - b_pt, h_pt - b_pt), (0, 0, w_pt, h_pt))
-    # 7. Report, then write everything (nothing is written if anything above failed)
-    report = _report(loaded, layout, state, bg_meta, legibility, fmts)
-    written: list[Path] = []
+    # 6. Draw the design once, for every output that needs it
+    art = artwork(comp)
+    # 7. Encode every format (nothing is written if anything above failed)
+    files = output_formats.encode(art, fmts)
+    # 8. The report, then every file, each written atomically
+    report = build_report(comp, fmts)
+    written = write_files(comp, files, out_dir, opts) if out_dir is not None else []
     if out_dir is not None:
-        out = Path(out_dir)
-        for f, data in files.items():
-            ext = "jpg" if f == "jpeg" else f
-            target = out / f"{loaded.name}.{ext}"
-            outputs.write_atomic(target, data)
-            written.append(target)
-        if opts.layers:
-            for lname, img in layers.items():
-                target = out / f"{loaded.name}.{lname}.png"
-                outputs.write_atomic(target, outputs.encode_png(img, {"Software": f"Placard {__version__}"}, c.dpi))
-                written.append(target)
-        report["outputs"] = [str(p.name) for p in written]
-        target = out / f"{loaded.name}.report.json"
-        outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        report["outputs"] = [p.name for p in written]
+        target = Path(out_dir) / f"{loaded.name}.report.json"
+        write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
-    svg_text = files["svg"].decode("utf-8") if "svg" in files else None
+    svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
+    pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
     return BuildResult(loaded.name, written, report, svg_text, pixels, comp)
 
 
-def _nothing(*_args: Any) -> Markup:
-    """A renderer that draws nothing (used to draw only the text layer)."""
-    return Markup("")
+def artwork(comp: Composition) -> Artwork:
+    """Step 6: the final scene with its title, alt text and metadata, ready for the encoders."""
+    loaded, layout = comp.loaded, comp.layout
+    title = loaded.spec.title or meta.first_text(layout) or loaded.name
+    alt = loaded.spec.alt or meta.reading_order_text(layout)
+    info = meta.metadata(loaded, comp.rasters.meta, title, alt)
+    return Artwork(layout, comp.renderer, comp.rasters.background, comp.legibility, title, alt, info)
 
 
-def _register_extras(state: RenderState, layout: Layout) -> None:
-    """Element kinds drawn outside render.py (infographics) register their renderers here."""
-    kinds = {p.kind for p in layout.walk()}
-    if not kinds - set(SvgRenderer.RENDERERS):
-        return
-    from composer.charts.render import RENDERERS as extra
+def write_files(comp: Composition, files: dict[str, Any], out_dir: str | Path, opts: BuildOptions) -> list[Path]:
+    """Write each encoded format, then (with `layers`) every generated raster as its own PNG."""
+    out, name, dpi = Path(out_dir), comp.loaded.name, comp.layout.canvas.dpi
+    written = []
+    for f, data in files.items():
+        target = out / f"{name}.{output_formats.FORMATS[f].extension}"
+        write_atomic(target, data)
+        written.append(target)
+    if opts.layers:
+        for lname, img in comp.rasters.layers.items():
+            target = out / f"{name}.{lname}.png"
+            write_atomic(target, encode_png(img, {"Software": f"Placard {__version__}"}, dpi))
+            written.append(target)
+    return written
 
-    state.extra.update(extra)
+
+def build_report(comp: Composition, fmts: list[str]) -> dict[str, Any]:
+    """The build report: canvas, background, formats, and every element's box (texts: font, size, lines, legibility)."""
+    loaded, layout, leg = comp.loaded, comp.layout, comp.legibility
+    c = layout.canvas
+    elements = []
+    for p in layout.walk():
+        entry: dict[str, Any] = {"id": p.id, "type": p.kind}
+        if p.box is not None:
+            entry["box"] = {k: round(v, 2) for k, v in p.box.as_dict().items()}
+        if p.kind == "text":
+            entry.update(leg.texts[p.id].report())
+            entry["color"] = leg.colors.get(p.id, parse_color("#000000")).css()
+            if p.id in leg.figures:
+                entry["legibility"] = leg.figures[p.id]
+        elements.append(entry)
+    return {
+        "placard_version": __version__, "spec": loaded.file, "name": loaded.name,
+        "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
+        "background": comp.rasters.meta, "formats": fmts, "elements": elements,
+    }
 
 
 def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
@@ -252,88 +181,3 @@ def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
     from composer.rasters.assets import resolve_path
 
     return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))
-
-
-def _first_text(layout: Layout) -> str | None:
-    for p in layout.text_elements():
-        if p.el.text.strip():
-            return _plain(p.el.text, p.el.markup).splitlines()[0][:200]
-    return None
-
-
-def _plain(text: str, markup: bool = True) -> str:
-    """Strip Placard's inline markup for metadata: **bold**, *italic*, [name]{text}."""
-    import re
-
-    if not markup:  # `markup: false` text is shown literally, so its metadata is literal too
-        return text
-
-    text = re.sub(r"\[[^\]]*\]\{([^}]*)\}", r"\1", text)
-    return re.sub(r"(?<!\\)\*{1,2}", "", text).replace("\\*", "*")
-
-
-def _reading_order_text(layout: Layout) -> str:
-    """Alt text from the text elements in reading order (top to bottom, then left to right)."""
-    items = sorted(layout.text_elements(), key=lambda p: (round(p.box.y / 20), p.box.x))
-    return " ".join(" ".join(_plain(p.el.text, p.el.markup).split()) for p in items if p.el.text.strip())[:2000]
-
-
-def _metadata(loaded: LoadedSpec, bg_meta: dict, title: str, alt: str) -> dict[str, Any]:
-    ai = bg_meta.get("ai_generated", False) or (bg_meta.get("generator") in BACKENDS and BACKENDS[bg_meta["generator"]].ai_generated)
-    source = ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia" if ai
-              else "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic")
-    return {
-        "title": title, "alt": alt, "software": f"Placard {__version__}", "generator": bg_meta.get("generator"),
-        "model": bg_meta.get("model"), "seed": bg_meta.get("seed"), "prompt": bg_meta.get("prompt") or None,
-        "ai_generated": ai, "digital_source_type": source,
-    }
-
-
-def _keywords(meta: dict) -> str:
-    parts = [f"generator={meta['generator']}", f"seed={meta['seed']}"]
-    if meta.get("model"):
-        parts.append(f"model={meta['model']}")
-    if meta["ai_generated"]:
-        parts.append("AI-generated content")
-    return ", ".join(parts)
-
-
-def _png_text(meta: dict, title: str, alt: str) -> dict[str, str]:
-    from xml.sax.saxutils import escape
-
-    xmp = (
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        '<rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
-        f'<Iptc4xmpExt:DigitalSourceType>{escape(meta["digital_source_type"])}</Iptc4xmpExt:DigitalSourceType>'
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
-        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(alt)}</rdf:li></rdf:Alt></dc:description>'
-        f'<xmp:CreatorTool>{escape(meta["software"])}</xmp:CreatorTool>'
-        "</rdf:Description></rdf:RDF></x:xmpmeta>"
-    )
-    out = {"Title": title, "Description": alt, "Software": meta["software"], "XML:com.adobe.xmp": xmp,
-           "Placard": json.dumps(meta, sort_keys=True, ensure_ascii=False)}
-    if meta["ai_generated"]:
-        out["Comment"] = "Contains AI-generated content"
-    return out
-
-
-def _report(loaded: LoadedSpec, layout: Layout, state: RenderState, bg_meta: dict, legibility: dict, fmts: list[str]) -> dict:
-    c = layout.canvas
-    elements = []
-    for p in layout.walk():
-        entry: dict[str, Any] = {"id": p.id, "type": p.kind}
-        if p.box is not None:
-            entry["box"] = {k: round(v, 2) for k, v in p.box.as_dict().items()}
-        if p.kind == "text":
-            block = state.text_blocks[p.id]
-            entry.update(block.report())
-            entry["color"] = state.text_colors.get(p.id, parse_color("#000000")).css()
-            if p.id in legibility:
-                entry["legibility"] = legibility[p.id]
-        elements.append(entry)
-    return {
-        "placard_version": __version__, "spec": loaded.file, "name": loaded.name,
-        "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
-        "background": bg_meta, "formats": fmts, "elements": elements,
-    }

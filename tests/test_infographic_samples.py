@@ -62,7 +62,7 @@ def test_labels_do_not_overlap_and_stay_inside_their_element(built, name):
     _, comp = built[name]
     placed = [p for p in comp.layout.walk() if p.kind in KIND_OF]
     assert placed, f"{name} has no infographic element"
-    recorded = comp.state.infographic_labels
+    recorded = {k: d.labels for k, d in comp.charts.items()}
     for p in placed:
         labels = recorded[p.id]
         if p.kind not in ("qr", "icon"):
@@ -82,7 +82,7 @@ def test_print_labels_are_at_least_6_pt(built):
     assert printed
     for comp in printed:
         dpi = comp.layout.canvas.dpi
-        for eid, labels in comp.state.infographic_labels.items():
+        for eid, labels in {k: d.labels for k, d in comp.charts.items()}.items():
             for lab in labels:
                 assert lab.size * 72 / dpi >= MIN_PRINT_PT, f"{eid}: {lab.text!r} is {lab.size * 72 / dpi:.1f} pt"
 
@@ -90,13 +90,13 @@ def test_print_labels_are_at_least_6_pt(built):
 def test_chart_data_comes_from_the_csv_and_json_files(built):
     """The tall sample's stacked bars read data/festival-tickets.csv; the dashboard donut reads data/fare-mix.json."""
     _, tall = built["infographic-tall"]
-    texts = {lab.text for lab in tall.state.infographic_labels["chart"]}
+    texts = {lab.text for lab in tall.charts["chart"].labels}
     assert {"Online", "Box office", "6.1K", "1.3K", "Jun"} <= texts
     _, dash = built["dashboard-a4"]
-    slices = {lab.text for lab in dash.state.infographic_labels["chart2"] if lab.role == "slice"}
+    slices = {lab.text for lab in dash.charts["chart2"].labels if lab.role == "slice"}
     assert slices == {"Monthly pass 46%", "Pay as you go 31%", "Day ticket 14%", "Concession 9%"}
     _, timeline = built["timeline"]
-    dates = [lab.text for lab in timeline.state.infographic_labels["timeline"] if lab.role == "date"]
+    dates = [lab.text for lab in timeline.charts["timeline"].labels if lab.role == "date"]
     assert dates == ["1998", "2006", "2012", "2017", "2021", "2025"]
 
 
@@ -105,7 +105,7 @@ def test_dashboard_has_six_charts_and_forty_labels(built):
     kinds = [p.kind for p in comp.layout.walk() if p.kind in KIND_OF]
     charts = [k for k in kinds if k.endswith("_chart")]
     assert len(charts) == 6 and {"table", "qr", "progress"} <= set(kinds)
-    assert sum(len(v) for v in comp.state.infographic_labels.values()) >= 40
+    assert sum(len(v) for v in [d.labels for d in comp.charts.values()]) >= 40
 
 
 @pytest.mark.parametrize("name", SAMPLES)

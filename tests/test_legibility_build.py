@@ -45,10 +45,10 @@ outputs: [png]
 def _remeasure(result, element_id: str) -> float:
     comp = result.composition
     p = next(p for p in comp.layout.text_elements() if p.id == element_id)
-    block = comp.state.text_blocks[p.id]
+    block = comp.legibility.texts[p.id]
     out = np.asarray(result.image.convert("RGB"))
     ink = ink_mask([r.d for r in block.runs], out.shape[1], out.shape[0], p.box)
-    color = comp.state.text_colors[p.id].hex
+    color = comp.legibility.colors[p.id].hex
     return L.measure(out, ink, color, p.box).contrast_p5
 
 
@@ -79,7 +79,7 @@ def test_off_measures_and_reports_only(write_spec, busy, tmp_path):
     result = composer.build(write_spec(SPEC.format(policy="off")), tmp_path)
     leg = {e["id"]: e for e in result.report["elements"]}["body"]["legibility"]
     assert leg["action"] == "none" and leg["met"] is False
-    assert result.composition.state.underlays == {} and result.composition.state.halos == {}
+    assert result.composition.legibility.underlays == {} and result.composition.legibility.halos == {}
 
 
 def test_color_auto_picks_the_best_brand_colour(write_spec, tmp_path):

@@ -228,7 +228,7 @@ def test_live_text_mode_keeps_text_in_svg_only(write_spec, tmp_path):
 
 def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
     """The fast path (text over the legibility render) must not be taken when z-order matters."""
-    from composer.legibility.apply import text_is_on_top
+    from composer.render.artwork import text_is_on_top
 
     p = write_spec("""
         version: 1
@@ -241,7 +241,7 @@ def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
         outputs: [png]
         """)
     result = composer.build(p, tmp_path)
-    assert text_is_on_top(result.composition.layout, result.composition.state) is False
+    assert text_is_on_top(result.composition.layout, result.composition.legibility) is False
     px = np.asarray(result.image)[20:110, 20:380]
     assert (px.max(axis=2) < 60).sum() == 0  # no black "Hidden" ink shows through the red rect
     assert (np.asarray(result.image)[130:190, 20:380].min(axis=2) > 200).sum() > 100  # white "Shown" is drawn

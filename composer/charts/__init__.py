@@ -3,67 +3,26 @@
     draw(kind, box, config, palette, measure, theme=None, base_dir=None) -> Drawing
 
 A Drawing is shapes (Rect, Line, Path, Circle, Icon) for the templates plus Labels (text, box,
-size, weight, colour) for the text engine. Nothing here renders text or SVG documents.
+size, weight, colour) for the text engine. Nothing here renders text or SVG documents. The names
+below load on first use, so a build without charts never imports the chart code.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+import importlib
+from typing import Any
 
-from composer.core.errors import SpecError
-from composer.core.geometry import Box
-
-from .bar import draw_bar
-from .graph import draw_graph
-from .icons import draw_icon, draw_icon_list, icon_markup
-from .line import draw_area, draw_line
-from .pie import draw_donut, draw_pie
-from .primitives import Circle, Drawing, Icon, Label, Line, Measure, Path as PathShape, Rect, Theme
-from .process import draw_process
-from .qr import draw_qr
-from .stat import draw_progress, draw_stat
-from .table import draw_table
-from .timeline import draw_timeline
-
-__all__ = [
-    "KINDS",
-    "Circle",
-    "Drawing",
-    "Icon",
-    "Label",
-    "Line",
-    "Measure",
-    "PathShape",
-    "Rect",
-    "Theme",
-    "draw",
-    "icon_markup",
-]
-
-KindFunction = Callable[..., Drawing]
-
-KINDS: dict[str, KindFunction] = {
-    "stat": draw_stat,
-    "bar": draw_bar,
-    "line": draw_line,
-    "area": draw_area,
-    "donut": draw_donut,
-    "pie": draw_pie,
-    "progress": draw_progress,
-    "icon": draw_icon,
-    "icon_list": draw_icon_list,
-    "timeline": draw_timeline,
-    "process": draw_process,
-    "graph": draw_graph,
-    "table": draw_table,
-    "qr": draw_qr,
+_LAZY = {
+    "KINDS": "kinds", "draw": "kinds", "icon_markup": "icons", "Circle": "primitives", "Drawing": "primitives",
+    "Icon": "primitives", "Label": "primitives", "Line": "primitives", "Measure": "primitives",
+    "Rect": "primitives", "Theme": "primitives",
 }
+__all__ = sorted([*_LAZY, "PathShape"])
 
 
-def draw(kind: str, box: Box, config: Mapping[str, Any], palette: Sequence[str], measure: Measure,
-         theme: Theme | None = None, base_dir: Path | None = None) -> Drawing:
-    """The geometry of one infographic element of `kind` in `box` (canvas px)."""
-    if kind not in KINDS:
-        raise SpecError(f"unknown infographic kind {kind!r}; allowed: {' | '.join(KINDS)}", path="type")
-    return KINDS[kind](box, config, palette, measure, theme, base_dir)
+def __getattr__(name: str) -> Any:
+    if name == "PathShape":
+        return importlib.import_module("composer.charts.primitives").Path
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"composer.charts.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'composer.charts' has no attribute {name!r}")

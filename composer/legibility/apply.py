@@ -8,21 +8,20 @@ the renderer draws exactly as they were composited for the measurement.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 from markupsafe import Markup
-from PIL import Image
 
 from composer.legibility import measure as L
 from composer.core.colour import RGBA, parse_color
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
-from composer.text import GlyphRun
+from composer.text import GlyphRun, TextBlock
 from composer.text.style import ELEMENT_COLOR
 from composer.spec.yamlload import format_path
-from composer.core.geometry import Box, bounds, overlaps
+from composer.core.geometry import Box
 
 BAND_PAD = 24
 
@@ -41,21 +40,42 @@ def recolor(block: Any, new: RGBA) -> Any:
     return replace(block, runs=runs, style=replace(block.style, color=new_css))
 
 
-def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, background: Image.Image | None) -> dict[str, dict]:
-    """Resolve colours and apply legibility policies; returns each text's figures for the report."""
+class CanvasPixels(Protocol):
+    """The canvas as drawn without text (render.raster.Pixels): an (H, W, 3) RGB view."""
 
+    @property
+    def rgb(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Legibility:
+    """The legibility stage's result: each text's colour and fixes, its figures, and the canvas without text."""
+
+    texts: dict[str, TextBlock]  # text id -> the block in its final colour
+    colors: dict[str, RGBA] = field(default_factory=dict)
+    underlays: dict[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
+    halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
+    figures: dict[str, dict] = field(default_factory=dict)  # text id -> measures for the report
+    under: CanvasPixels | None = None  # everything but the text, as drawn (the final raster may start here)
+
+
+def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], pixels: CanvasPixels | None) -> Legibility:
+    """Resolve colours and apply legibility policies, measured on `pixels`: the canvas drawn without text."""
     texts = layout.text_elements()
-    results: dict[str, dict] = {}
-    if not texts:
-        return results
+    blocks = dict(texts_set)
+    if not texts or pixels is None:
+        return Legibility(blocks)
     c = layout.canvas
-    under, state.under_bgra = under_text(layout, renderer, background)
-    state.under = under  # the pipeline reuses its pixels as the base of the final raster when it can
+    under = pixels.rgb  # an RGB view of cairo's BGRA pixels: no conversion, no copy
+    colors: dict[str, RGBA] = {}
+    underlays: dict[str, tuple[Markup, ...]] = {}
+    halos: dict[str, tuple[RGBA, float]] = {}
+    results: dict[str, dict] = {}
     palette = {name: col.hex for name, col in layout.brand.colors.items()}
     dpi = c.dpi if c.physical else 96.0
     for p in texts:
         el = p.el
-        block = state.text_blocks[p.id]
+        block = blocks[p.id]
         policy, body, large_target = policy_for(loaded, p)
         # Work on the band of rows around the text: the measures only look near the glyphs, and a
         # full-width band keeps the full-width gradient scrim possible.
@@ -78,36 +98,18 @@ def apply(loaded: LoadedSpec, layout: Layout, state: Any, renderer: Any, backgro
             color = RGBA(*parse_color(result.color).rgb, color.a)
         if result.scrim is not None:
             scrim = replace(result.scrim, y=result.scrim.y + y0)
-            state.underlays.setdefault(p.id, []).append(Markup(scrim.svg(f"{p.id}-scrim")))
+            underlays[p.id] = (Markup(scrim.svg(f"{p.id}-scrim")),)
         if result.halo is not None:
-            state.halos[p.id] = (RGBA(*parse_color(result.halo.color).rgb, result.halo.opacity), result.halo.width)
-        state.text_colors[p.id] = color
-        state.text_blocks[p.id] = recolor(block, color)
+            halos[p.id] = (RGBA(*parse_color(result.halo.color).rgb, result.halo.opacity), result.halo.width)
+        colors[p.id] = color
+        blocks[p.id] = recolor(block, color)
         report = result.as_dict()
         if report.get("scrim"):
             report["scrim"]["y"] = report["scrim"]["y"] + y0
         report.update({"decorative": el.legibility == "off", "large_text": large,
                        "size_pt": round(block.size * 72 / dpi, 2), "rea": report["before"].get("rea")})
         results[p.id] = report
-    return results
-
-
-def under_text(layout: Layout, renderer: Any, background: Image.Image | None) -> tuple[np.ndarray, Any]:
-    """The canvas (trim, RGB uint8) as it looks without any text, and cairo's raw pixels of it."""
-    from composer.output.writers import rasterize
-
-    c = layout.canvas
-    saved = renderer.RENDERERS
-    renderer.RENDERERS = {**saved, "text": lambda self, p: Markup("")}
-    try:
-        body = renderer.body()
-    finally:
-        renderer.RENDERERS = saved
-    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
-                            has_raster=background is not None)
-    base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    pixels = rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
-    return pixels.rgb, pixels  # an RGB view of cairo's BGRA pixels: no conversion, no copy
+    return Legibility(blocks, colors, underlays, halos, results, pixels)
 
 
 def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:
@@ -135,40 +137,3 @@ def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12,
     out[y0:y1, x0:x1] = data[..., 3].astype(np.float32) / 255.0
     del cairo
     return out
-
-
-def _extent(p: Placed, layout: Layout) -> Box | None:
-    """The area an element can paint, or None when it cannot be bounded cheaply (play safe)."""
-    if p.kind == "line":
-        r, c = layout.resolver, layout.canvas
-        pts = [(r.length(x, p.path, c.width), r.length(y, p.path, c.height)) for x, y in p.el.points]
-        xs, ys = [x for x, _ in pts], [y for _, y in pts]
-        pad = p.el.width
-        return bounds(xs, ys, pad)
-    return p.box
-
-
-def text_is_on_top(layout: Layout, state: Any) -> bool:
-    """Whether drawing every text over `state.under` equals drawing the list in z-order.
-
-    True when no non-text element that comes after a text in the list paints where that text
-    (with its scrim and halo) paints. Then the final raster needs only the text drawn over the
-    legibility pass's render, not a second render of every shape, chart and image.
-    """
-    if getattr(state, "under", None) is None:
-        return False
-    order = [p for p in layout.walk() if p.kind != "group"]
-    texts_so_far: list[Box] = []
-    for p in order:
-        if p.kind == "text":
-            block = state.text_blocks[p.id]
-            b = block.ink_box if block.lines else p.box
-            grow = 64.0 if (p.id in state.underlays or p.id in state.halos) else 4.0
-            texts_so_far.append(b.inflate(grow))
-            continue
-        if not texts_so_far:
-            continue
-        extent = _extent(p, layout)
-        if extent is None or any(overlaps(extent, t) for t in texts_so_far):
-            return False
-    return True

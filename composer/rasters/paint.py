@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from composer.core.errors import AssetError, GeneratorError, SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
 from composer.core.geometry import Box
+from composer.core.options import BuildOptions, from_environment
 from generator.base import GenerateRequest, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import RequestError
@@ -24,7 +25,34 @@ from generator.errors import RequestError
 MAX_IMAGE_PIXELS = 100_000_000
 
 
-def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: Any) -> Path:
+@dataclass(frozen=True)
+class Rasters:
+    """The rasters stage's result: the background, each illustration, and each image element's data URI."""
+
+    background: Image.Image | None  # full bleed, RGB; None for a flat colour
+    meta: dict[str, Any]  # what made the background (generator, seed, model, prompt, ...)
+    illustrations: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA
+    image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
+
+    @property
+    def layers(self) -> dict[str, Image.Image]:
+        """Every generated raster by name, as `--layers` writes them."""
+        return ({"background": self.background} if self.background is not None else {}) | self.illustrations
+
+
+def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: BuildOptions) -> Rasters:
+    """Step 4 of a build: paint the background (told where the text is) and every illustration; embed images."""
+    bg, meta = background(loaded, layout, text_boxes, opts)
+    illustrations, hrefs = {}, {}
+    for p in layout.walk():
+        if p.kind == "illustration":
+            illustrations[p.id] = illustration(loaded, layout, p, bg, opts)[0]
+        elif p.kind == "image":
+            hrefs[p.id] = image_href(loaded, layout, p, opts)
+    return Rasters(bg, meta, illustrations, hrefs)
+
+
+def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) -> Path:
     from composer.rasters.assets import resolve_path
     from composer.spec.yamlload import format_path
 
@@ -36,9 +64,9 @@ def _load_raster(path: Path) -> Image.Image:
     return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
 
 
-def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
+def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
     bg = loaded.spec.background
-    model = opts.model or bg.model or os.environ.get("PLACARD_MODEL")
+    model = opts.model or bg.model or from_environment("model")
     if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
         model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
     lora = [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
@@ -65,7 +93,7 @@ def generator_errors() -> Iterator[None]:
         raise GeneratorError(e.message) from None
 
 
-def _generate(backend_name: str, request: GenerateRequest, opts: Any):
+def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions):
     with generator_errors():
         backend = get_backend(backend_name)
         if backend_info(backend_name).cacheable:
@@ -80,7 +108,7 @@ def _takes_options(backend_name: str) -> bool:
         return backend_info(backend_name).takes_options
 
 
-def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: Any) -> tuple[Image.Image | None, dict]:
+def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: BuildOptions) -> tuple[Image.Image | None, dict]:
     """The full-bleed background raster (RGB) and its metadata; None for a flat colour only."""
     bg = loaded.spec.background
     c = layout.canvas
@@ -128,7 +156,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
     return img, meta
 
 
-def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Image.Image | None, opts: Any) -> tuple[Image.Image, dict]:
+def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Image.Image | None, opts: BuildOptions) -> tuple[Image.Image, dict]:
     """An RGBA illustration for its box, blended by its `blend` mode."""
     el = p.el
     bg = loaded.spec.background
@@ -168,7 +196,7 @@ def _feather_mask(w: int, h: int) -> Image.Image:
     return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
 
 
-def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
+def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
     """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
     try:
         return _image_href(loaded, layout, p, opts)
@@ -185,7 +213,7 @@ def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
     return e
 
 
-def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str:
+def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
     el = p.el
     src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
     if src is None:
@@ -200,7 +228,7 @@ def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: Any) -> str
     limit = (int(p.box.width * 2), int(p.box.height * 2))
     if img.width > limit[0] * 2 and img.height > limit[1] * 2:
         img.thumbnail((limit[0] * 2, limit[1] * 2), Image.LANCZOS)
-    from composer.render.svg import png_data_uri
+    from composer.core.png import png_data_uri
 
     if img.mode not in ("RGB", "RGBA"):
         img = img.convert("RGBA")

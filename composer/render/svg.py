@@ -6,6 +6,9 @@ import base64
 import io
 import json
 import math
+from collections import OrderedDict
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,10 +24,15 @@ from composer.core.errors import SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.core.resources import data_dir
 from composer.core.geometry import Box
+from composer.core.png import png_data_uri
+from composer.spec.charts import KIND_OF
 
-_ENVS: dict[tuple, SandboxedEnvironment] = {}
+_ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder
+MAX_ENVS = 16
 MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
 MAX_TEMPLATE_BYTES = 1024 * 1024
+# The range() budget of the build whose templates are rendering now (per build, and per thread).
+_BUDGET: ContextVar[list[int]] = ContextVar("placard_template_budget")
 
 
 class _FolderLoader(FileSystemLoader):
@@ -49,13 +57,13 @@ class _Sandbox(SandboxedEnvironment):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self.budget = MAX_TEMPLATE_ITEMS
         self.globals["range"] = self._range
 
     def _range(self, *args: Any):
+        budget = _BUDGET.get([MAX_TEMPLATE_ITEMS])
         for i in range(*args):  # builtin range, so its arguments are checked the same way
-            self.budget -= 1
-            if self.budget < 0:
+            budget[0] -= 1
+            if budget[0] < 0:
                 raise SecurityError(f"templates stepped through more than {MAX_TEMPLATE_ITEMS:,} range() items")
             yield i
 
@@ -75,16 +83,18 @@ class _Sandbox(SandboxedEnvironment):
 def template_env(user_dir: Path | None) -> SandboxedEnvironment:
     """A sandboxed, XML-autoescaping Jinja2 environment: the user's folder first, then built-ins."""
     key = (str(user_dir),)
-    if key not in _ENVS:
-        builtin = data_dir("templates")
-        loaders = [_FolderLoader(str(user_dir))] if user_dir else []
-        loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
-        env = _Sandbox(
-            loader=ChoiceLoader(loaders), autoescape=True,
-            trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        )
-        _ENVS[key] = env
-    return _ENVS[key]
+    if key in _ENVS:
+        _ENVS.move_to_end(key)
+        return _ENVS[key]
+    builtin = data_dir("templates")
+    loaders = [_FolderLoader(str(user_dir))] if user_dir else []
+    loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
+    # auto_reload: a long-running process (preview) sees a template edited on disk at its next build
+    env = _Sandbox(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=True)
+    _ENVS[key] = env
+    while len(_ENVS) > MAX_ENVS:
+        _ENVS.popitem(last=False)
+    return env
 
 
 def fmt(v: float) -> str:
@@ -117,22 +127,30 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-@dataclass
-class RenderState:
-    """What the build computed before drawing: text blocks, rasters, fixes from legibility."""
+@dataclass(frozen=True)
+class Scene:
+    """What render draws (the typed hand-off into this stage): texts, rasters, charts and legibility fixes."""
 
-    text_blocks: dict[str, Any] = field(default_factory=dict)
-    rasters: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
-    image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
-    underlays: dict[str, list[Markup]] = field(default_factory=dict)  # scrims drawn just below a text
-    halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
-    text_colors: dict[str, RGBA] = field(default_factory=dict)  # text id -> resolved colour
+    texts: Mapping[str, Any]  # text id -> TextBlock (coloured after legibility)
+    illustrations: Mapping[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
+    image_hrefs: Mapping[str, str] = field(default_factory=dict)  # element id -> data URI
+    charts: Mapping[str, Any] = field(default_factory=dict)  # chart id -> composer.charts.Drawing
+    underlays: Mapping[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
+    halos: Mapping[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_mode: str = "outline"
-    under: Any = None  # the canvas without text, rendered by the legibility pass (RGB array)
-    under_bgra: bytes | None = None  # the same pixels as cairo left them
-    live: bool = False  # set while drawing the SVG output: `text_mode: live` keeps real <text> there only
-    font_dirs: tuple = ()
-    extra: dict[str, Callable[..., Markup]] = field(default_factory=dict)  # kind -> renderer (infographics)
+    font_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pass:
+    """Which elements one drawing of the body includes, and whether `text_mode: live` text stays <text>."""
+
+    texts: bool = True
+    others: bool = True
+    live: bool = False
+
+
+FULL = Pass()
 
 
 def jpeg_bytes(image: Image.Image) -> bytes:
@@ -142,22 +160,23 @@ def jpeg_bytes(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def png_data_uri(image: Image.Image) -> str:
-    """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
-    from composer.output import png
-    return "data:image/png;base64," + base64.b64encode(png.encode(image)).decode("ascii")
-
-
 class SvgRenderer:
     """Renders each placed element with its template; `RENDERERS` maps kind to method."""
 
-    def __init__(self, layout: Layout, state: RenderState, user_templates: Path | None):
+    def __init__(self, layout: Layout, scene: Scene, user_templates: Path | None):
         self.layout = layout
-        self.state = state
+        self.scene = scene
         self.env = template_env(user_templates)
-        self.env.budget = MAX_TEMPLATE_ITEMS
         self.r = layout.resolver
         self._ids = 0
+        self._budget = [MAX_TEMPLATE_ITEMS]  # this build's template range() budget, shared by its passes
+
+    def next(self, scene: Scene) -> SvgRenderer:
+        """A renderer for a later pass of the same build: same templates and budget, ids continue."""
+        other = object.__new__(SvgRenderer)
+        other.__dict__.update(self.__dict__)
+        other.scene = scene
+        return other
 
     # ------------------------------------------------------------------ helpers
     def _template(self, name: str, path: tuple):
@@ -167,6 +186,7 @@ class SvgRenderer:
             raise SpecError(f"template {name!r} not found", location=self.r.positions.locate(path), path="template") from None
 
     def _render(self, name: str, path: tuple, **ctx: Any) -> Markup:
+        token = _BUDGET.set(self._budget)
         try:
             return Markup(self._template(name, path).render(**ctx))
         except SecurityError as e:
@@ -179,28 +199,34 @@ class SvgRenderer:
             raise SpecError(f"template {name!r}: template {e.name!r} not found", location=self.r.positions.locate(path)) from None
         except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError) as e:
             raise SpecError(f"template {name!r} failed: {e}", location=self.r.positions.locate(path)) from None
+        finally:
+            _BUDGET.reset(token)
 
     def _uid(self, prefix: str) -> str:
         self._ids += 1
         return f"{prefix}{self._ids}"
 
     # ------------------------------------------------------------------ kinds
-    def element(self, p: Placed) -> Markup:
-        fn = self.RENDERERS.get(p.kind)
+    def element(self, p: Placed, ps: Pass = FULL) -> Markup:
+        """One element's markup in this pass (a group draws its children in the same pass)."""
+        if p.kind == "group":
+            return self.group(p, ps)
+        if p.kind == "text":
+            return self.text(p, ps.live) if ps.texts else Markup("")
+        if not ps.others:
+            return Markup("")
+        fn = RENDERERS.get(p.kind)
         if fn is None:
-            extra = self.state.extra.get(p.kind)
-            if extra is None:
-                raise SpecError(f"no renderer for element type {p.kind!r}", location=self.r.positions.locate(p.path))
-            return extra(self, p)
+            raise SpecError(f"no renderer for element type {p.kind!r}", location=self.r.positions.locate(p.path))
         return fn(self, p)
 
-    def text(self, p: Placed) -> Markup:
-        block = self.state.text_blocks[p.id]
-        under = Markup("").join(self.state.underlays.get(p.id, []))
-        if self.state.live and (p.el.text_mode or self.state.text_mode) == "live":
+    def text(self, p: Placed, live: bool = False) -> Markup:
+        block = self.scene.texts[p.id]
+        under = Markup("").join(self.scene.underlays.get(p.id, ()))
+        if live and (p.el.text_mode or self.scene.text_mode) == "live":
             live = Markup(block.live_svg(embed=True))
             return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=live)
-        halo = self.state.halos.get(p.id)
+        halo = self.scene.halos.get(p.id)
         runs = []
         for run in block.runs:
             color = parse_color(run.fill)
@@ -255,20 +281,20 @@ class SvgRenderer:
     def image(self, p: Placed) -> Markup:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
-            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.state.image_hrefs[p.id],
+            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.scene.image_hrefs[p.id],
             aspect=aspect, radius=fmt(p.el.radius), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
     def illustration(self, p: Placed) -> Markup:
-        href = self.state.image_hrefs.get(p.id) or png_data_uri(self.state.rasters[p.id])
+        href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
         radius = p.el.radius if p.el.blend == "rounded" else 0
         return self._render(
             "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
             radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
-    def group(self, p: Placed) -> Markup:
-        children = Markup("\n").join(self.element(c) for c in p.children)
+    def group(self, p: Placed, ps: Pass = FULL) -> Markup:
+        children = Markup("\n").join(self.element(c, ps) for c in p.children)
         return self._render("group.svg.j2", p.path, id=p.el.id, opacity=p.el.opacity, children=children)
 
     def template(self, p: Placed) -> Markup:
@@ -288,17 +314,13 @@ class SvgRenderer:
 
         def text(value: Any, box: Any = None, **style: Any) -> Markup:
             b = p.box if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
-            return set_label(self.layout, self.state.font_dirs, p, str(value), b, style)
+            return set_label(self.layout, self.scene.font_dirs, p, str(value), b, style)
 
         return text
 
-    RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
-        "text": text, "rect": rect, "line": line, "image": image, "illustration": illustration,
-        "group": group, "template": template,
-    }
-
-    def body(self) -> Markup:
-        return Markup("\n").join(self.element(p) for p in self.layout.elements)
+    def body(self, ps: Pass = FULL) -> Markup:
+        """Every top-level element in z-order, as this pass includes them."""
+        return Markup("\n").join(self.element(p, ps) for p in self.layout.elements)
 
     def document(self, body: Markup, *, view: str, background_href: str | None, title: str, desc: str,
                  metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False,
@@ -319,6 +341,21 @@ class SvgRenderer:
             bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
             body=body, overlay=overlay,
         )
+
+
+def _chart(renderer: SvgRenderer, p: Placed) -> Markup:
+    """Chart kinds: imported on first use, so a poster without charts never loads their code."""
+    from composer.render.charts import render_infographic
+
+    return render_infographic(renderer, p)
+
+
+# The element-kind table: kind -> draw(renderer, placed). Text and group are drawn by the renderer
+# itself (they take the pass); every other kind, charts included, is one entry here.
+RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
+    "rect": SvgRenderer.rect, "line": SvgRenderer.line, "image": SvgRenderer.image,
+    "illustration": SvgRenderer.illustration, "template": SvgRenderer.template, **dict.fromkeys(KIND_OF, _chart),
+}
 
 
 def crop_marks(layout: Layout) -> Markup:

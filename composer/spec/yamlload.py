@@ -128,6 +128,22 @@ class _Converter:
             raise SpecError(f"unsupported YAML value: {e.problem}", location=Location(self.file, *self._mark(node)[1:])) from None
 
 
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting past MAX_DEPTH, found on the pure-Python event stream (it has no nesting limit of its own)."""
+    depth = 0
+    try:
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the events count the document's own top level too
+                    raise SpecError(f"the document nests deeper than {MAX_DEPTH} levels; refused",
+                                    location=Location(file, ev.start_mark.line + 1, ev.start_mark.column + 1))
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports syntax errors with their own message
+
+
 def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
     """Parse YAML text into plain Python plus positions; SpecError on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
@@ -138,6 +154,8 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
+        if "nesting depth" in str(e.problem):  # libyaml's own limit (newer versions): ours is lower, find it
+            _check_depth(text, file)
         mark = e.problem_mark or e.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = e.problem or e.context or "invalid YAML"

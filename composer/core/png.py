@@ -9,6 +9,8 @@ ratio, so the same image encodes in ~30 ms and comes out ~3% larger. Output is d
 
 from __future__ import annotations
 
+import base64
+
 import struct
 import zlib
 
@@ -62,3 +64,8 @@ def encode_parts(image: Image.Image | np.ndarray, text: dict[str, str] | None = 
     out += [struct.pack(">I", len(data)), b"IDAT", data,
             struct.pack(">I", zlib.crc32(data, zlib.crc32(b"IDAT")) & 0xFFFFFFFF), _chunk(b"IEND", b"")]
     return out
+
+
+def png_data_uri(image: Image.Image) -> str:
+    """Encode an image as a PNG data URI (deterministic: no timestamps or text chunks)."""
+    return "data:image/png;base64," + base64.b64encode(encode(image)).decode("ascii")

@@ -1,0 +1,85 @@
+"""The output formats: one table from a format name to the function that encodes it.
+
+Adding a format is one function from an `Artwork` to bytes and one `register_format` call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from composer.core.errors import SpecError
+from composer.core.version import __version__
+from composer.output import metadata as meta
+from composer.output.pdfboxes import add_boxes
+from composer.output.writers import encode_png, encode_raster, render_pdf
+from composer.render.artwork import Artwork
+
+Encoded = bytes | list[bytes]  # a list is written chunk by chunk (PNG) without joining
+
+
+@dataclass(frozen=True)
+class Format:
+    """How to encode one output format, and the file extension it is written with."""
+
+    encode: Callable[[Artwork], Encoded]
+    extension: str
+
+
+def _png(art: Artwork) -> Encoded:
+    return encode_png(art.pixels().rgb, meta.png_text(art.metadata, art.title, art.alt), art.layout.canvas.dpi)
+
+
+def _jpeg(art: Artwork) -> Encoded:
+    return encode_raster(art.pixels().image(), "jpeg", art.layout.canvas.dpi)
+
+
+def _webp(art: Artwork) -> Encoded:
+    return encode_raster(art.pixels().image(), "webp", art.layout.canvas.dpi)
+
+
+def _svg(art: Artwork) -> Encoded:
+    return art.svg_document().encode("utf-8")
+
+
+def _pdf(art: Artwork) -> Encoded:
+    c = art.layout.canvas
+    info = {"title": art.title, "subject": art.alt, "creator": f"Placard {__version__}", "keywords": meta.keywords(art.metadata)}
+    jpeg = art.background_jpeg()
+    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if jpeg is not None else None)
+    if c.bleed <= 0:
+        return pdf
+    k = 72.0 / c.dpi  # printers read the trim size from TrimBox
+    w_pt, h_pt, b_pt = c.full_width * k, c.full_height * k, c.bleed * k
+    return add_boxes(pdf, (b_pt, b_pt, w_pt - b_pt, h_pt - b_pt), (0, 0, w_pt, h_pt))
+
+
+# Table order is the order in which a build encodes and writes them.
+FORMATS: dict[str, Format] = {
+    "png": Format(_png, "png"),
+    "jpeg": Format(_jpeg, "jpg"),
+    "webp": Format(_webp, "webp"),
+    "svg": Format(_svg, "svg"),
+    "pdf": Format(_pdf, "pdf"),
+}
+RASTER_FORMATS = frozenset({"png", "jpeg", "webp"})
+
+
+def register_format(name: str, encode: Callable[[Artwork], Encoded], extension: str | None = None) -> None:
+    """Add (or replace) an output format; `build(..., formats=[name])` then writes `<name>.<extension>`."""
+    FORMATS[name] = Format(encode, extension or name)
+
+
+def choose(requested: Iterable[str]) -> list[str]:
+    """The requested formats without repeats, checked against the table; SpecError lists what is allowed."""
+    wanted = list(dict.fromkeys(requested))
+    for f in wanted:
+        if f not in FORMATS:
+            raise SpecError(f"invalid output format {f!r}; allowed: {' | '.join(FORMATS)}", path="outputs")
+    return wanted
+
+
+def encode(art: Artwork, formats: Iterable[str]) -> dict[str, Encoded]:
+    """Encode each chosen format, in table order (the raster first: SVG and PDF reuse its drawing)."""
+    chosen = set(formats)
+    return {name: fmt.encode(art) for name, fmt in FORMATS.items() if name in chosen}

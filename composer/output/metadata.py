@@ -1,0 +1,73 @@
+"""What every output says about itself: title, alt text, generator, seed, model and the IPTC source type."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+from composer.core.version import __version__
+from composer.layout.resolve import Layout
+from composer.spec.loader import LoadedSpec
+from generator.base import BACKENDS
+
+
+def first_text(layout: Layout) -> str | None:
+    for p in layout.text_elements():
+        if p.el.text.strip():
+            return _plain(p.el.text, p.el.markup).splitlines()[0][:200]
+    return None
+
+
+def _plain(text: str, markup: bool = True) -> str:
+    """Strip Placard's inline markup for metadata: **bold**, *italic*, [name]{text}."""
+    if not markup:  # `markup: false` text is shown literally, so its metadata is literal too
+        return text
+
+    text = re.sub(r"\[[^\]]*\]\{([^}]*)\}", r"\1", text)
+    return re.sub(r"(?<!\\)\*{1,2}", "", text).replace("\\*", "*")
+
+
+def reading_order_text(layout: Layout) -> str:
+    """Alt text from the text elements in reading order (top to bottom, then left to right)."""
+    items = sorted(layout.text_elements(), key=lambda p: (round(p.box.y / 20), p.box.x))
+    return " ".join(" ".join(_plain(p.el.text, p.el.markup).split()) for p in items if p.el.text.strip())[:2000]
+
+
+def metadata(loaded: LoadedSpec, bg_meta: dict, title: str, alt: str) -> dict[str, Any]:
+    ai = bg_meta.get("ai_generated", False) or (bg_meta.get("generator") in BACKENDS and BACKENDS[bg_meta["generator"]].ai_generated)
+    source = ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia" if ai
+              else "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic")
+    return {
+        "title": title, "alt": alt, "software": f"Placard {__version__}", "generator": bg_meta.get("generator"),
+        "model": bg_meta.get("model"), "seed": bg_meta.get("seed"), "prompt": bg_meta.get("prompt") or None,
+        "ai_generated": ai, "digital_source_type": source,
+    }
+
+
+def keywords(meta: dict) -> str:
+    parts = [f"generator={meta['generator']}", f"seed={meta['seed']}"]
+    if meta.get("model"):
+        parts.append(f"model={meta['model']}")
+    if meta["ai_generated"]:
+        parts.append("AI-generated content")
+    return ", ".join(parts)
+
+
+def png_text(meta: dict, title: str, alt: str) -> dict[str, str]:
+    xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f'<Iptc4xmpExt:DigitalSourceType>{escape(meta["digital_source_type"])}</Iptc4xmpExt:DigitalSourceType>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(alt)}</rdf:li></rdf:Alt></dc:description>'
+        f'<xmp:CreatorTool>{escape(meta["software"])}</xmp:CreatorTool>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    out = {"Title": title, "Description": alt, "Software": meta["software"], "XML:com.adobe.xmp": xmp,
+           "Placard": json.dumps(meta, sort_keys=True, ensure_ascii=False)}
+    if meta["ai_generated"]:
+        out["Comment"] = "Contains AI-generated content"
+    return out

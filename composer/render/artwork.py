@@ -1,0 +1,131 @@
+"""The render stage's result: the final design drawn once, in the form each output format needs.
+
+`Artwork` makes each form on demand and keeps it: the raster (over the legibility pass's pixels
+when only text remains to draw), the standalone SVG, and the print document with its bleed.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from PIL import Image
+
+from composer.core.geometry import Box, bounds, overlaps
+from composer.layout.resolve import Layout, Placed
+from composer.legibility.apply import Legibility
+from composer.render.raster import Pixels, rasterize
+from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes
+
+TEXT_ONLY = Pass(others=False)
+
+
+def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None) -> Pixels:
+    """The canvas (trim) as it looks without any text, as cairo drew it."""
+    c = layout.canvas
+    body = renderer.body(Pass(texts=False))
+    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
+                            has_raster=background is not None)
+    base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
+    return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+
+
+
+@dataclass
+class Artwork:
+    """The design drawn by the final renderer; outputs ask it for pixels or documents."""
+
+    layout: Layout
+    renderer: SvgRenderer
+    background: Image.Image | None
+    legibility: Legibility
+    title: str
+    alt: str
+    metadata: dict[str, Any]
+    _made: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: str, make: Any) -> Any:
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def body(self) -> Markup:
+        """Every element, drawn once for all the outputs that need it."""
+        return self._once("body", lambda: self.renderer.body(FULL))
+
+    def background_jpeg(self) -> bytes | None:
+        """The background as the JPEG that SVG and PDF embed."""
+        return self._once("jpeg", lambda: jpeg_bytes(self.background) if self.background is not None else None)
+
+    def pixels(self) -> Pixels:
+        """The trim area as cairo drew it (RGB view in `.rgb`, a Pillow copy from `.image()`)."""
+        return self._once("pixels", self._pixels)
+
+    def _pixels(self) -> Pixels:
+        c = self.layout.canvas
+        if text_is_on_top(self.layout, self.legibility):
+            # Everything but the text was drawn for the legibility pass: draw only the text on it.
+            doc = self._document(self.renderer.body(TEXT_ONLY), has_raster=True)
+            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=self.legibility.under, raw=True)
+        doc = self._document(self.body())
+        base = self.background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if self.background is not None else None
+        return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+
+    def _document(self, body: Markup, *, view: str = "trim", background_href: str | None = None,
+                  overlay: Markup = Markup(""), physical_units: bool = False, has_raster: bool | None = None) -> str:
+        return self.renderer.document(
+            body, view=view, background_href=background_href, title=self.title, desc=self.alt, metadata=self.metadata,
+            overlay=overlay, physical_units=physical_units,
+            has_raster=self.background is not None if has_raster is None else has_raster,
+        )
+
+    def svg_document(self) -> str:
+        """The standalone SVG: the background embedded as JPEG, `text_mode: live` text kept as <text>."""
+        jpeg = self.background_jpeg()
+        href = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else None
+        live = any((p.el.text_mode or self.renderer.scene.text_mode) == "live" for p in self.layout.text_elements())
+        body = self.renderer.body(Pass(live=True)) if live else self.body()  # PNG and PDF always use outlines
+        return self._document(body, background_href=href, physical_units=self.layout.canvas.physical)
+
+    def print_document(self) -> str:
+        """The page with its bleed and crop marks (the PDF's document); the background is painted separately."""
+        return self._document(self.body(), view="bleed", overlay=crop_marks(self.layout))
+
+
+def _extent(p: Placed, layout: Layout) -> Box | None:
+    """The area an element can paint, or None when it cannot be bounded cheaply (play safe)."""
+    if p.kind == "line":
+        r, c = layout.resolver, layout.canvas
+        pts = [(r.length(x, p.path, c.width), r.length(y, p.path, c.height)) for x, y in p.el.points]
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        pad = p.el.width
+        return bounds(xs, ys, pad)
+    return p.box
+
+
+def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
+    """Whether drawing every text over `leg.under` equals drawing the list in z-order.
+
+    True when no non-text element that comes after a text in the list paints where that text
+    (with its scrim and halo) paints. Then the final raster needs only the text drawn over the
+    legibility pass's render, not a second render of every shape, chart and image.
+    """
+    if leg.under is None:
+        return False
+    order = [p for p in layout.walk() if p.kind != "group"]
+    texts_so_far: list[Box] = []
+    for p in order:
+        if p.kind == "text":
+            block = leg.texts[p.id]
+            b = block.ink_box if block.lines else p.box
+            grow = 64.0 if (p.id in leg.underlays or p.id in leg.halos) else 4.0
+            texts_so_far.append(b.inflate(grow))
+            continue
+        if not texts_so_far:
+            continue
+        extent = _extent(p, layout)
+        if extent is None or any(overlaps(extent, t) for t in texts_so_far):
+            return False
+    return True

@@ -167,7 +167,7 @@ def build_report(comp: Composition, fmts: list[str]) -> dict[str, Any]:
 
 
 def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
-    from composer.rasters.assets import resolve_path
+    from composer.core.paths import resolve_path
 
     dirs = []
     for i, d in enumerate(loaded.spec.fonts):
@@ -178,6 +178,6 @@ def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
 def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
     if not loaded.spec.templates:
         return None
-    from composer.rasters.assets import resolve_path
+    from composer.core.paths import resolve_path
 
     return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))

@@ -9,7 +9,6 @@ full-size monochrome grain, so gradients never band.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from generator import procedural_patterns as pat
 from generator import procedural_styles as sty
 from generator.masks import scale_boxes, text_mask
 from generator.procedural_canvas import Canvas, Palette
-from generator.procedural_fields import box_blur, hex_to_rgb, oklab_to_srgb, srgb_to_oklab, to_uint8
+from generator.procedural_fields import box_blur, oklab_to_srgb, srgb_to_oklab
 
 __all__ = ["MAX_PIXELS", "STYLES", "Canvas", "Palette", "ProceduralBackend", "Style"]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
-from pathlib import Path
 
 import pytest
 from cairosvg.surface import PNGSurface
@@ -15,7 +13,6 @@ from composer.rasters import assets
 from composer.rasters.assets import load_raster, resolve_path, safe_url_fetcher, sanitize_svg
 from composer.core.errors import AssetError, Location
 
-sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from make_corpus import SVG_OPEN, make_corpus  # noqa: E402
 
 ALLOWED = "expected a relative path to a file inside the spec's folder"

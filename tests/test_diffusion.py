@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-sys.path.insert(0, str(Path(__file__).parent))
 
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.diffusion
 
 from PIL import Image  # noqa: E402
 from tiny_models import build_all  # noqa: E402

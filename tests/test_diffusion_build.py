@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-sys.path.insert(0, str(Path(__file__).parent))
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.diffusion
 
 from PIL import Image  # noqa: E402
 from tiny_models import build_sd  # noqa: E402

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-sys.path.insert(0, str(Path(__file__).parent))
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.diffusion
 
 from PIL import Image  # noqa: E402
 from tiny_models import build_lora, build_sd  # noqa: E402

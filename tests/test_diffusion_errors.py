@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-sys.path.insert(0, str(Path(__file__).parent))
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.diffusion
 
 from tiny_models import build_inpaint, build_sd  # noqa: E402
 

@@ -6,13 +6,10 @@ The strategies live in fuzz_specs.py; bench/fuzz.py runs the same ones for much 
 from __future__ import annotations
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))
 import fuzz_specs as fz  # noqa: E402
 
 FAST = settings(deadline=5000, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

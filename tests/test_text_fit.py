@@ -9,7 +9,7 @@ from composer.text import FontLibrary, TextStyle, set_text
 from composer.text.block import prepare
 from composer.text.fitting import layout
 from composer.core.geometry import Box
-from test_text_support import ink_mask, render
+from text_support import ink_mask, render
 
 LIB = FontLibrary()
 HEADLINE = "Summer Product Launch 2026"

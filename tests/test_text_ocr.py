@@ -15,7 +15,7 @@ from PIL import Image
 
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.core.geometry import Box
-from test_text_support import render
+from text_support import render
 
 pytesseract = pytest.importorskip("pytesseract")
 if shutil.which("tesseract") is None:

@@ -16,10 +16,10 @@ from composer.core.geometry import Box
 
 from .bar import draw_bar
 from .graph import draw_graph
-from .icons import draw_icon, draw_icon_list, icon_markup
+from .icons import draw_icon, draw_icon_list
 from .line import draw_area, draw_line
 from .pie import draw_donut, draw_pie
-from .primitives import Circle, Drawing, Icon, Label, Line, Measure, Path as PathShape, Rect, Theme
+from .primitives import Drawing, Measure, Theme
 from .process import draw_process
 from .qr import draw_qr
 from .stat import draw_progress, draw_stat

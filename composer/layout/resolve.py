@@ -181,7 +181,7 @@ def resolve_brand(r: Resolver, spec: S.Spec) -> None:
     for role, f in b.fonts.items():
         r.brand.fonts[role] = (f.family, f.weight, f.style)
     if b.logo:
-        from composer.rasters.assets import resolve_path
+        from composer.core.paths import resolve_path
 
         r.brand.logo = resolve_path(b.logo, r.loaded.base_dir, field="brand.logo", location=r.positions.locate(("brand", "logo")))
 

@@ -53,7 +53,7 @@ def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts:
 
 
 def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) -> Path:
-    from composer.rasters.assets import resolve_path
+    from composer.core.paths import resolve_path
     from composer.spec.yamlload import format_path
 
     return resolve_path(value, loaded.base_dir, opts.allow_dirs, field=format_path(path), location=loaded.positions.locate(path))

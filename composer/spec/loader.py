@@ -64,7 +64,7 @@ def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
     """Replace `brand: path.yaml` with the brand file's contents, keeping its positions."""
     brand = data.get("brand")
     if isinstance(brand, str):
-        from composer.rasters.assets import resolve_path
+        from composer.core.paths import resolve_path
 
         path = resolve_path(brand, base, field="brand", location=positions.locate(("brand",)))
         bdata, bpos = load_yaml_file(path, display=str(path.relative_to(base)) if path.is_relative_to(base) else str(path))
@@ -102,7 +102,7 @@ def _check_plain_data(data: dict, file: str) -> None:
 def layout_path(name: str, base: Path, location) -> tuple[Path, str]:
     """Find a layout preset by name (`poster/hero-top`) or by a path inside the spec's folder."""
     if name.endswith((".yaml", ".yml")):
-        from composer.rasters.assets import resolve_path
+        from composer.core.paths import resolve_path
 
         p = resolve_path(name, base, field="layout", location=location)
         return p, name

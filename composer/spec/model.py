@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from composer.core.units import UnitError, parse_length
 from composer.spec.base import BoxSpec, Color, ElementBase, Finite, Length, Model, _check_length, _yaml_off
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
 

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from composer.core.geometry import Box
 
 from composer.core.errors import TextFitError
+from composer.core.lru import LRU
 from composer.text import fitting
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
@@ -88,7 +89,7 @@ def prepare(text: str, style: TextStyle, lib: FontLibrary, element_id: str) -> l
     return [shape_paragraph(p, style, lib, element_id) for p in paragraphs_of(spans, style)]
 
 
-_BLOCKS: dict[tuple, TextBlock] = {}
+_BLOCKS: LRU[TextBlock] = LRU(512)  # set blocks by text, box, style and font set
 
 
 def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str = "text") -> TextBlock:
@@ -98,12 +99,7 @@ def set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id
     treat the returned block as read-only.
     """
     key = (text, box, style, lib.key, element_id)
-    block = _BLOCKS.get(key)
-    if block is None:
-        if len(_BLOCKS) > 512:
-            _BLOCKS.clear()
-        block = _BLOCKS[key] = _set_text(text, box, style, lib, element_id)
-    return block
+    return _BLOCKS.get_or_make(key, lambda: _set_text(text, box, style, lib, element_id))
 
 
 def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_id: str) -> TextBlock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTCollection, TTFont
 
 from composer.core.errors import FontError
+from composer.core.lru import LRU
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
@@ -175,16 +177,17 @@ def _fmt(hundredths: int) -> str:
     return f"{hundredths / 100:.2f}".rstrip("0")
 
 
-_FACES: dict[tuple[str, int, float | None], FontFace] = {}
+_FACES: LRU[FontFace] = LRU(256)  # loaded faces by file (and its size and mtime: an edited font reloads)
 
 
 def load_face(path: Path, index: int = 0, wght: float | None = None) -> FontFace:
     """Return the process-wide loaded face for a file; FontError if it is not a font."""
-    key = (str(path), index, wght)
-    face = _FACES.get(key)
-    if face is None:
-        face = _FACES[key] = FontFace(Path(path), index, wght)
-    return face
+    try:
+        st = os.stat(path)
+        stamp: tuple[int, int] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = (0, 0)  # FontFace reports the missing file
+    return _FACES.get_or_make((str(path), index, wght, stamp), lambda: FontFace(Path(path), index, wght))
 
 
 def _entries_of(path: Path, source: str) -> list[FontEntry]:
@@ -268,8 +271,8 @@ def _cached_entries(p: Path, source: str, index: dict) -> tuple[list[FontEntry],
 
 
 @functools.lru_cache(maxsize=64)
-def _scan_dir(directory: str, source: str, mtime: float) -> tuple[FontEntry, ...]:
-    """Every face in a folder (recursively); cached per folder and modification time.
+def _scan_dir(directory: str, source: str, stamp: float) -> tuple[FontEntry, ...]:
+    """Every face in a folder (recursively); cached per folder and `stamp` (its mtime or file signature).
 
     Reading name tables costs ~10 ms a file, most of a cold start's font work, so the metadata
     also persists in the user cache (keyed by path, size and mtime).
@@ -356,13 +359,16 @@ class FontLibrary:
         for d in self.extra_dirs:
             if not d.is_dir():
                 raise FontError(f"font folder {d} does not exist")
-            self.local.extend(_scan_dir(str(d), "extra", _mtime(d)))
+        self.signature = folders_signature(self.extra_dirs)
+        for d in self.extra_dirs:
+            self.local.extend(_scan_dir(str(d), "extra", self.signature))
         self._resolved: dict[tuple[str, int, bool], FontFace] = {}
+        self.fallbacks: dict = {}  # shaping's per-library memo of fallback faces by script and style
 
     @property
     def key(self) -> tuple:
-        """Identifies this library's font set in process-wide caches."""
-        return (tuple(str(d) for d in self.extra_dirs), self.use_fontconfig)
+        """Identifies this library's font set in process-wide caches (an edited font folder is a new set)."""
+        return (tuple(str(d) for d in self.extra_dirs), self.signature, self.use_fontconfig)
 
     def system(self) -> tuple[FontEntry, ...]:
         return fontconfig_entries() if self.use_fontconfig else ()
@@ -412,6 +418,21 @@ class FontLibrary:
             msg += f" (did you mean '{close[0]}'?)"
         extra = f" and {len(system)} system families (fc-list)" if system else ""
         return f"{msg}; available: {', '.join(local)}{extra}"
+
+
+def folders_signature(dirs: list[Path]) -> int:
+    """A hash of every font file's path, size and mtime under `dirs`: it changes when a font is added,
+    removed or edited, so a long-running process picks up the change at its next build."""
+    stamps = []
+    for d in dirs:
+        for p in sorted(Path(d).rglob("*")):
+            if p.suffix.lower() in FONT_SUFFIXES:
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                stamps.append((str(p), st.st_size, st.st_mtime_ns))
+    return hash(tuple(stamps))
 
 
 def _mtime(d: Path) -> float:

@@ -17,6 +17,7 @@ import numpy as np
 import uharfbuzz as hb
 
 from composer.core.errors import FontError
+from composer.core.lru import LRU
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
 from composer.text.markup import Span, SpanStyle
@@ -150,18 +151,13 @@ def _transform(text: str, mode: str) -> str:
     return text
 
 
-_PARAGRAPHS: dict[tuple, Paragraph] = {}
+_PARAGRAPHS: LRU[Paragraph] = LRU(4096)  # shaped paragraphs by content, style and font set
 
 
 def shape_paragraph(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: str) -> Paragraph:
     """Shape one paragraph (cached process-wide by content, style and font set)."""
     key = (tuple(spans), style.shaping_key(), lib.key)
-    para = _PARAGRAPHS.get(key)
-    if para is None:
-        if len(_PARAGRAPHS) > 4096:
-            _PARAGRAPHS.clear()
-        para = _PARAGRAPHS[key] = _shape(spans, style, lib, element_id)
-    return para
+    return _PARAGRAPHS.get_or_make(key, lambda: _shape(spans, style, lib, element_id))
 
 
 def _span_face(span: SpanStyle, style: TextStyle, lib: FontLibrary) -> FontFace:
@@ -332,7 +328,7 @@ def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str) -> FontFac
             hint = "Noto Sans CJK JP"
         elif any(script_of(c) == "hangul" for c in text):
             hint = "Noto Sans CJK KR"
-    cache = lib.__dict__.setdefault("_fallbacks", {})
+    cache = lib.fallbacks
     key = (cp, lang, hint)
     if key not in cache:
         cache[key] = _fallback_chain(lib, cp, lang, hint)

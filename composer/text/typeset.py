@@ -6,19 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from composer.core.errors import FontError, SpecError, TextFitError
+from composer.core.lru import LRU
+from composer.text.fonts import FontLibrary, folders_signature
 from composer.layout.resolve import Layout, Placed
 
-_LIBS: dict[tuple, Any] = {}
+_LIBS: LRU[FontLibrary] = LRU(16)  # font libraries by folders and the state of their files
 
 
-def font_library(extra_dirs: tuple[Path, ...] = ()):
-    """The process-wide font library for these extra folders (fonts are parsed once per process)."""
-    from composer.text import FontLibrary
-
-    key = tuple(str(p) for p in extra_dirs)
-    if key not in _LIBS:
-        _LIBS[key] = FontLibrary(extra_dirs=list(extra_dirs))
-    return _LIBS[key]
+def font_library(extra_dirs: tuple[Path, ...] = ()) -> FontLibrary:
+    """The process-wide font library for these folders; a font added, removed or edited there makes a new one."""
+    key = (tuple(str(p) for p in extra_dirs), folders_signature(list(extra_dirs)))
+    return _LIBS.get_or_make(key, lambda: FontLibrary(extra_dirs=list(extra_dirs)))
 
 
 def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[str, int, bool]:

@@ -17,6 +17,7 @@ import numpy as np
 import uharfbuzz as hb
 
 from composer.errors import FontError
+from composer.text.bidi import has_explicit
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
 from composer.text.markup import Span, SpanStyle
@@ -235,7 +236,7 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
 
 
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text)
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text) or has_explicit(text)
 
 
 def _shape_run(run: Run, codepoints: list[int], features: dict, lang: str | None) -> None:

@@ -124,6 +124,8 @@ class Paragraph:
 def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
     """Split spans at explicit newlines into paragraphs (each a list of spans)."""
     paras: list[list[Span]] = [[]]
+    if style.smart_quotes:
+        spans = _smarten(spans, style.lang)
     for span in spans:
         text = span.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
         # tabs set as a space; other control characters have no glyph and no width in SVG
@@ -135,6 +137,18 @@ def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
             if piece:
                 paras[-1].append(Span(_transform(piece, style.transform), span.style))
     return paras
+
+
+def _smarten(spans: list[Span], lang: str | None) -> list[Span]:
+    """Smart quotes span by span, each seeing its neighbours' characters (see smartquotes)."""
+    from composer.text.smartquotes import smarten
+
+    out = []
+    for k, s in enumerate(spans):
+        before = out[-1].text[-1:] if out else ""
+        after = spans[k + 1].text[:1] if k + 1 < len(spans) else ""
+        out.append(Span(smarten(s.text, lang, before, after), s.style))
+    return out
 
 
 def _transform(text: str, mode: str) -> str:

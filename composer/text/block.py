@@ -8,7 +8,7 @@ from typing import NamedTuple
 from generator.base import Box
 
 from composer.errors import TextFitError
-from composer.text import fitting
+from composer.text import coloremoji, fitting
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
@@ -57,6 +57,7 @@ class TextBlock:
     ink_box: Box
     line_boxes: list[Box]
     _layout_lines: list = field(default_factory=list, repr=False)
+    color_svg: str = ""  # colour emoji as SVG paths with their own fills (composer.text.coloremoji)
 
     def live_svg(self, embed: bool = False) -> str:
         """Editable `<text>` markup (see composer.text.live)."""
@@ -291,6 +292,7 @@ def _untransformed(style: TextStyle) -> TextStyle:
 def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock:
     """Outline the placed glyphs into one path per colour and collect boxes and fonts."""
     by_color: dict[str, list[str]] = {}
+    color_svg: list[str] = []
     placed: list[PlacedGlyph] = []
     fonts: dict[str, None] = {}
     x0 = y0 = float("inf")
@@ -304,6 +306,9 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
             continue
         x0, x1 = min(x0, x + ex0 * sz), max(x1, x + ex1 * sz)
         y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
+        if coloremoji.has_color_glyph(face, gid):
+            color_svg.append(coloremoji.glyph_svg(face, gid, x, y, sz, f"{element_id}|{li}|{cl}|{x:.2f}|{y:.2f}"))
+            continue
         rel, fx, fy = face.local_path(gid, sz)
         by_color.setdefault(color, []).append(
             f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
@@ -311,7 +316,7 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
     lines = [_as_set(ln) for ln in lay.lines]
     return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
-                     line_boxes, _layout_lines=lay.lines)
+                     line_boxes, _layout_lines=lay.lines, color_svg="".join(color_svg))
 
 
 def _as_set(ln: Line) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import uharfbuzz as hb
 
 from composer.errors import FontError
+from composer.text import coloremoji
 from composer.text.bidi import has_explicit
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
@@ -284,6 +285,10 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
         # marks, joiners and spaces stay in the face of the text around them (one run, one shape)
         if prev is not None and (is_ignorable(ch) or (cat[0] in "MZ" and prev.has_char(cp))):
             faces.append(prev)
+        elif prev is not None and _continues_emoji(text, i, prev):
+            faces.append(prev)
+        elif (color := _color_emoji(lib, text, i)) is not None:
+            faces.append(color)
         elif primary.has_char(cp) or is_ignorable(ch):
             faces.append(primary)
         else:
@@ -295,6 +300,22 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
     if missing:
         raise FontError(_missing_message(element_id, missing, lib))
     return faces
+
+
+def _continues_emoji(text: str, i: int, prev: FontFace) -> bool:
+    """A ZWJ sequence's next emoji or a skin-tone modifier stays in the colour face before it."""
+    cp = ord(text[i])
+    return ((text[i - 1] == "\u200d" or 0x1F3FB <= cp <= 0x1F3FF) and coloremoji.is_color(prev)
+            and prev.has_char(cp))
+
+
+def _color_emoji(lib: FontLibrary, text: str, i: int) -> FontFace | None:
+    """A colour font's face for an emoji with emoji presentation, else None (text fonts)."""
+    if script_of(text[i]) != "emoji" and text[i + 1:i + 2] != coloremoji.VS16:
+        return None
+    if not coloremoji.wants_color(text, i):
+        return None
+    return coloremoji.color_face_for(lib, ord(text[i]))
 
 
 def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> str:

@@ -22,6 +22,7 @@ from composer.text.bidi import has_explicit
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
 from composer.text.markup import Span, SpanStyle
+from composer.text.phrases import split_breaks
 from composer.text.scripts import CJK_SCRIPTS, base_level, bidi_levels, is_ignorable, script_of
 from composer.text.style import TextStyle
 
@@ -72,6 +73,7 @@ class Paragraph:
     descender: np.ndarray      # per char: its face's descender (em, positive)
     cluster_end: list[int]     # per char: the end of the HarfBuzz cluster it belongs to
     hyphens: dict = field(default_factory=dict)  # soft hyphen index -> (face, glyph, advance em)
+    emergency_breaks: list[int] = field(default_factory=list)  # inside CJK phrases (see phrases.py)
     cum_rel: np.ndarray = None
     cum_abs: np.ndarray = None
 
@@ -180,11 +182,15 @@ def shape_paragraph(spans: list[Span], style: TextStyle, lib: FontLibrary, eleme
     return para
 
 
-def _span_face(span: SpanStyle, style: TextStyle, lib: FontLibrary) -> FontFace:
+def _span_weight(span: SpanStyle, style: TextStyle) -> int:
     weight = span.weight or style.weight
     if span.bold:
         weight = max(weight, 800 if weight >= 700 else 700)
-    return lib.face(style.family, weight, style.italic or span.italic)
+    return weight
+
+
+def _span_face(span: SpanStyle, style: TextStyle, lib: FontLibrary) -> FontFace:
+    return lib.face(style.family, _span_weight(span, style), style.italic or span.italic)
 
 
 def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: str) -> Paragraph:
@@ -236,6 +242,7 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     asc = np.array([f.ascender for f in faces])
     desc = np.array([f.descender for f in faces])
     breaks = [b for b in break_opportunities(text) if b in starts]
+    breaks, emergency = split_breaks(text, breaks, style.lang)
     hyphens = {}
     for i, ch in enumerate(text):
         if ch == "\u00ad":
@@ -247,7 +254,7 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     for a, b in zip(ordered, ordered[1:]):
         cluster_end[a:b] = [b] * (b - a)
     return Paragraph(text, spans, base, levels, runs, colors, breaks, size_em, size_px, width,
-                     tracking, top, bottom, asc, desc, cluster_end, hyphens)
+                     tracking, top, bottom, asc, desc, cluster_end, hyphens, emergency_breaks=emergency)
 
 
 def _has_rtl(text: str) -> bool:
@@ -292,7 +299,7 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
         elif primary.has_char(cp) or is_ignorable(ch):
             faces.append(primary)
         else:
-            face = _fallback(lib, cp, style.lang, text)
+            face = _fallback(lib, cp, style.lang, text, _span_weight(char_span[i], style))
             if face is None:
                 missing.append(ch)
                 face = primary
@@ -329,7 +336,8 @@ def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> s
     return msg
 
 
-def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) -> FontFace | None:
+def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str,
+                    weight: int = 400) -> FontFace | None:
     ch = chr(cp)
     script = script_of(ch)
     families = list(_SCRIPT_FAMILIES.get(script, []))
@@ -339,8 +347,8 @@ def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) 
         fam = fam or {"kana": "Noto Sans CJK JP", "hangul": "Noto Sans CJK KR"}.get(script) or cjk_hint
         families = [fam, "Noto Sans CJK SC", "Noto Sans CJK JP"]
     for fam in families:
-        try:
-            face = lib.face(fam, 400, False)
+        try:  # the text's weight: a CJK run in a bold line takes the fallback family's bold
+            face = lib.face(fam, weight, False)
         except FontError:
             continue
         if face.has_char(cp):
@@ -360,7 +368,7 @@ def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) 
     return None
 
 
-def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str) -> FontFace | None:
+def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str, weight: int = 400) -> FontFace | None:
     """A face that can draw `cp`: script chain, bundled and spec fonts, then fontconfig."""
     hint = "Noto Sans CJK SC"
     if script_of(chr(cp)) in CJK_SCRIPTS:
@@ -369,9 +377,9 @@ def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str) -> FontFac
         elif any(script_of(c) == "hangul" for c in text):
             hint = "Noto Sans CJK KR"
     cache = lib.__dict__.setdefault("_fallbacks", {})
-    key = (cp, lang, hint)
+    key = (cp, lang, hint, weight)
     if key not in cache:
-        cache[key] = _fallback_chain(lib, cp, lang, hint)
+        cache[key] = _fallback_chain(lib, cp, lang, hint, weight)
     return cache[key]
 
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from generator.base import Box
 
 from composer.errors import TextFitError
-from composer.text import coloremoji, fitting
+from composer.text import coloremoji, fitting, optical
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
@@ -151,15 +151,14 @@ def _place(lay: Layout, box: Box, style: TextStyle):
     y0 = box.y + lay.offset + {"top": 0.0, "middle": free / 2, "bottom": free}[style.valign]
     glyphs: list[tuple] = []
     line_boxes: list[Box] = []
+    planned = optical.plan(lay.lines, lay.size, box.width, style, _place_line,
+                           lambda ln, width: _line_align(ln, width, box.width, style))
     for li, ln in enumerate(lay.lines):
         p = ln.para
-        placed, width = _place_line(ln, lay.size, box.width, style)
-        align = style.align
-        if align in ("start", "end"):
-            align = ("right" if p.base else "left") if align == "start" else ("left" if p.base else "right")
-        if align == "justify":
-            align = "right" if p.base and (ln.last or width < box.width - 0.01) else "left"
+        placed, width, hang_shift = planned[li]
+        align = _line_align(ln, width, box.width, style)
         x0 = box.x + {"left": 0.0, "center": (box.width - width) / 2, "right": box.width - width}[align]
+        x0 += hang_shift
         # keep overhanging ink (italics, bearings) inside the box by nudging the line
         left = right = None
         for face, gid, cl, x, y, adv, sz in placed:
@@ -178,6 +177,17 @@ def _place(lay: Layout, box: Box, style: TextStyle):
             glyphs.append((face, gid, cl, x0 + x, baseline - y, adv, sz, p.colors[cl], li))
         line_boxes.append(Box(x0, y0 + ln.top, width, ln.height))
     return glyphs, line_boxes
+
+
+def _line_align(ln: Line, width: float, box_width: float, style: TextStyle) -> str:
+    """left | center | right for one line (start/end by direction; justified lines anchor at start)."""
+    p = ln.para
+    align = style.align
+    if align in ("start", "end"):
+        align = ("right" if p.base else "left") if align == "start" else ("left" if p.base else "right")
+    if align == "justify":
+        align = "right" if p.base and (ln.last or width < box_width - 0.01) else "left"
+    return align
 
 
 def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):

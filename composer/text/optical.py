@@ -2,7 +2,8 @@
 
 How far: a fraction of the glyph's own advance (HANG below): quotes, hyphens, periods and
 commas hang by their whole advance, so the letters after an opening quote line up with the
-letters of the lines above and below; guillemets hang by half, being wide and heavy.
+letters of the lines above and below; guillemets hang by half, being wide and heavy. Up to two
+such glyphs hang together at an edge (a comma and its closing quote). A one-glyph line never hangs.
 
 The box stays the hard limit for ink. The hang goes into room the block leaves inside its box:
 at an edge the text is aligned to, every line is set in from the box by the largest hang at that
@@ -27,14 +28,23 @@ def _enabled(style, size: float) -> bool:
 
 
 def edge_hangs(placed: list[tuple], text: str, style) -> tuple[float, float]:
-    """How far the line's first and last glyphs (visual order) may hang, in px."""
-    if not placed:
+    """How far the punctuation at the line's visual start and end may hang, in px.
+
+    Up to two glyphs hang at an edge, so a comma and its closing quote (,") go out together.
+    """
+    def edge(glyphs) -> float:
+        total = 0.0
+        for g in glyphs[:2]:
+            cl, adv, sz = g[2], g[5], g[6]
+            factor = HANG.get(text[cl], 0.0) if _enabled(style, sz) else 0.0
+            if not factor:
+                break
+            total += factor * adv
+        return total
+
+    if len(placed) < 2:
         return 0.0, 0.0
-    out = []
-    for g in (placed[0], placed[-1]):
-        cl, adv, sz = g[2], g[5], g[6]
-        out.append(HANG.get(text[cl], 0.0) * adv if _enabled(style, sz) else 0.0)
-    return (out[0], 0.0) if len(placed) == 1 else (out[0], out[1])
+    return edge(placed), edge(placed[::-1])
 
 
 def _shrink(placed: list[tuple], text: str) -> float:

@@ -64,4 +64,4 @@ def levels(text: str, base: int | None) -> list[int]:
 
 def has_explicit(text: str) -> bool:
     """Whether the text holds explicit embeddings, overrides or isolates."""
-    return any(c in EXPLICIT for c in text)
+    return not EXPLICIT.isdisjoint(text)

@@ -316,7 +316,7 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
             continue
         x0, x1 = min(x0, x + ex0 * sz), max(x1, x + ex1 * sz)
         y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
-        if coloremoji.has_color_glyph(face, gid):
+        if face.__dict__.get("_is_color", True) and coloremoji.has_color_glyph(face, gid):
             color_svg.append(coloremoji.glyph_svg(face, gid, x, y, sz, f"{element_id}|{li}|{cl}|{x:.2f}|{y:.2f}"))
             continue
         rel, fx, fy = face.local_path(gid, sz)

@@ -10,10 +10,13 @@ emergency breaks for a phrase wider than the line.
 from __future__ import annotations
 
 import functools
+import re
 
 from composer.text.scripts import script_of
 
 _PHRASE_SCRIPTS = {"cjk", "kana"}  # Korean has spaces between words and breaks there
+_CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u31f0-\u31ff\u3190-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                  "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 
 
 @functools.lru_cache(maxsize=4)
@@ -27,7 +30,7 @@ def _parser(kind: str):
 
 def parser_kind(text: str, lang: str | None) -> str | None:
     """Which BudouX model fits: by `lang`, else kana means Japanese; None when there is no CJK."""
-    if not any(script_of(c) in _PHRASE_SCRIPTS for c in text):
+    if not _CJK.search(text):
         return None
     tag = (lang or "").lower().replace("_", "-")
     if tag.startswith("ja"):

@@ -49,7 +49,15 @@ def base_level(text: str, direction: str | None) -> int:
         return 1
     if direction == "ltr":
         return 0
-    return bidi.paragraph_level(text)
+    if bidi.has_explicit(text):
+        return bidi.paragraph_level(text)  # P2 skips isolated text
+    for ch in text:
+        t = unicodedata.bidirectional(ch)
+        if t == "L":
+            return 0
+        if t in ("R", "AL"):
+            return 1
+    return 0
 
 
 def bidi_levels(text: str, base: int) -> list[int]:

@@ -292,9 +292,9 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
         # marks, joiners and spaces stay in the face of the text around them (one run, one shape)
         if prev is not None and (is_ignorable(ch) or (cat[0] in "MZ" and prev.has_char(cp))):
             faces.append(prev)
-        elif prev is not None and _continues_emoji(text, i, prev):
+        elif cp >= 0x2000 and prev is not None and _continues_emoji(text, i, prev):
             faces.append(prev)
-        elif (color := _color_emoji(lib, text, i)) is not None:
+        elif (cp >= 0x2000 or text[i + 1:i + 2] == "\ufe0f") and (color := _color_emoji(lib, text, i)):
             faces.append(color)
         elif primary.has_char(cp) or is_ignorable(ch):
             faces.append(primary)

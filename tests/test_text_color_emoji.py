@@ -80,11 +80,13 @@ def test_build_writes_colour_vectors_to_svg_and_png(tmp_path):
     spec = tmp_path / "e.yaml"
     spec.write_text('version: 1\ncanvas: {width: 400, height: 120, background: "#ffffff"}\n'
                     'elements:\n  - {type: text, id: t, text: "🎉", box: {x: 10, y: 10, width: 380, height: 100},'
-                    ' font: {size: 80}, color: "#000000"}\noutputs: [png, svg]\n', encoding="utf-8")
+                    ' font: {size: 80}, color: "#000000"}\noutputs: [png, svg, pdf]\n', encoding="utf-8")
     result = build(spec, out_dir=tmp_path / "out")
     svg = (tmp_path / "out" / "e.svg").read_text()
     assert "radialGradient" in svg or "linearGradient" in svg
     assert len(set(re.findall(r'fill="(#[0-9A-F]{6})"', svg))) >= 4
     png = np.asarray(Image.open(tmp_path / "out" / "e.png").convert("RGB"))
     assert len(_hues(png)) >= 4
+    pdf = (tmp_path / "out" / "e.pdf").read_bytes()
+    assert b"/ShadingType" in pdf                   # gradients stay vector in the PDF
     assert result.files

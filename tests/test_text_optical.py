@@ -79,3 +79,30 @@ def test_justified_lines_hang_both_edges_within_the_box():
     assert firsts[0].x < letters[0].x                                # the quote hangs left of it
     ink = block.ink_box
     assert ink.x >= -1e-6 and ink.x + ink.width <= box.right + 1e-6
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from composer.errors import TextFitError  # noqa: E402
+
+PUNCT_WORDS = ["\u201cquoted\u201d", "end.", "a,", "well-\u00adknown", "\u00abguillemets\u00bb", "\u2018single\u2019",
+               "plain", "words", "Ärger", "fjord", "12.5%", "\"straight\"", "(est.)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(words=st.lists(st.sampled_from(PUNCT_WORDS), min_size=1, max_size=18),
+       width=st.integers(160, 900), height=st.integers(60, 600),
+       family=st.sampled_from(["Inter", "Noto Serif"]),
+       align=st.sampled_from(["left", "center", "right", "justify"]),
+       size=st.sampled_from(["auto", 32, 48, 72]),
+       smart=st.booleans())
+def test_hanging_punctuation_never_takes_ink_outside_the_box(words, width, height, family, align, size, smart):
+    box = Box(13.5, 7.25, width, height)
+    style = TextStyle(family=family, size=size, min_size=4, align=align, optical_margin=True,
+                      smart_quotes=smart, italic=family == "Noto Serif")
+    try:
+        block = set_text(" ".join(words), box, style, LIB, "p")
+    except TextFitError:
+        return
+    ink = block.ink_box
+    assert ink.x >= box.x - 1e-6 and ink.x + ink.width <= box.right + 1e-6

@@ -55,3 +55,19 @@ def test_french_quotes_keep_their_narrow_spaces_on_one_line():
     space = set_text("a b", Box(0, 0, 600, 400), TextStyle(size=40), LIB).glyphs[1]
     nnbsp = block.glyphs[1]
     assert nnbsp.cluster == 1 and 0 < nnbsp.advance < space.advance  # narrow, and no line break there
+
+
+def test_spec_field_reaches_the_report(tmp_path):
+    import json
+
+    from composer import build
+
+    spec = tmp_path / "q.yaml"
+    spec.write_text('version: 1\ncanvas: {width: 600, height: 200, background: "#ffffff"}\n'
+                    'elements:\n  - {type: text, id: q, text: "\\"Oui\\" -- l\'eau", lang: fr, smart_quotes: true,'
+                    ' box: {x: 10, y: 10, width: 580, height: 100}, font: {size: 40}, color: "#000000"}\n'
+                    'outputs: [png]\n', encoding="utf-8")
+    build(spec, out_dir=tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "q.report.json").read_text("utf-8"))
+    text = next(e for e in report["elements"] if e["id"] == "q")
+    assert text["lines"] == ["«\u202fOui\u202f» – l’eau"]

@@ -318,8 +318,6 @@ def _continues_emoji(text: str, i: int, prev: FontFace) -> bool:
 
 def _color_emoji(lib: FontLibrary, text: str, i: int) -> FontFace | None:
     """A colour font's face for an emoji with emoji presentation, else None (text fonts)."""
-    if script_of(text[i]) != "emoji" and text[i + 1:i + 2] != coloremoji.VS16:
-        return None
     if not coloremoji.wants_color(text, i):
         return None
     return coloremoji.color_face_for(lib, ord(text[i]))

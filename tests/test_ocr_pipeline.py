@@ -14,12 +14,10 @@ import pytest
 from PIL import Image
 
 import composer
+from sysdeps import require_system
 
 pytesseract = pytest.importorskip("pytesseract")
-if shutil.which("tesseract") is None:
-    pytest.skip("tesseract is not installed (apt-get install tesseract-ocr)", allow_module_level=True)
-if not {"eng", "fra", "deu"} <= set(pytesseract.get_languages()):
-    pytest.skip("needs tesseract-ocr-fra and tesseract-ocr-deu for diacritics", allow_module_level=True)
+require_system("tesseract-ocr", "tesseract-ocr-fra tesseract-ocr-deu")
 
 CASES = [
     ("Déjà vu: naïve café, Müller & Söhne!", "Inter", 400, 32, "fra+deu+eng"),

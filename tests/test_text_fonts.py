@@ -30,6 +30,7 @@ def test_bundled_families_and_licences_are_present():
             assert (folder / "LICENSE.txt").read_text().count("Open Font License") >= 1
 
 
+@pytest.mark.system("fonts-noto-cjk")
 def test_system_fonts_come_from_fontconfig():
     assert "NotoSansCJK" in str(LIB.resolve("Noto Sans CJK JP"))
 

@@ -15,14 +15,12 @@ from PIL import Image
 
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.core.geometry import Box
+from sysdeps import require_system
 from text_support import render
 
 pytesseract = pytest.importorskip("pytesseract")
-if shutil.which("tesseract") is None:
-    pytest.skip("tesseract is not installed (apt-get install tesseract-ocr)", allow_module_level=True)
+require_system("tesseract-ocr", "tesseract-ocr-fra tesseract-ocr-deu")
 LANGS = set(pytesseract.get_languages())
-if not {"eng", "fra", "deu"} <= LANGS:
-    pytest.skip("needs tesseract-ocr-fra and tesseract-ocr-deu for diacritics", allow_module_level=True)
 
 LIB = FontLibrary()
 CASES = [

@@ -53,6 +53,7 @@ def test_bidi_visual_order_matches_python_bidi(text):
     assert visual(set_text(text, WIDE, TextStyle(size=20.0), LIB), text) == get_display(text)
 
 
+@pytest.mark.system("fonts-noto-cjk")
 def test_cjk_breaks_per_character_with_kinsoku():
     text = "日本語のテキスト、です。「こんにちは」ラーメンっぽい（テスト）。中文排版测试，标点符号。"
     block = set_text(text, Box(0, 0, 300, 600), TextStyle(size=30.0, lang="ja"), LIB)
@@ -72,6 +73,7 @@ def test_break_opportunities_follow_uax14():
         "quick-", "brown ", "fox, ", "12.5% ", "(the) ", "end"]
 
 
+@pytest.mark.system("fonts-symbola")
 def test_emoji_fall_back_to_a_monochrome_outline_font():
     block = set_text("Sun ☀ snow ☃ face 😀", WIDE, TextStyle(size=40.0), LIB)
     assert any("Symbola" in f for f in block.fonts)

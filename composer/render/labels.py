@@ -41,4 +41,4 @@ def set_label(layout: Layout, font_dirs: tuple[Path, ...], p: Placed, text: str,
         raise SpecError(f"text() got unknown options {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}", location=r.positions.locate(p.path))
     ts = TextStyle(family=family, color=color.css(), span_colors={k: v.css() for k, v in layout.brand.colors.items()}, **style)
     block = set_text(text, box, ts, font_library(font_dirs), element_id=p.id)
-    return runs_markup(block.runs)
+    return runs_markup(block.runs) + Markup(block.color_svg)

@@ -232,7 +232,8 @@ class SvgRenderer:
             if halo:
                 runs.append({"d": run.d, "color": RGBA(*halo[0].rgb, 0.0), "stroke": halo[0], "stroke_width": fmt(halo[1])})
             runs.append({"d": run.d, "color": color, "stroke": None})
-        return under + self._render("text.svg.j2", p.path, id=p.id, opacity=p.el.opacity, runs=runs)
+        return under + self._render("text.svg.j2", p.path, id=p.id, opacity=p.el.opacity, runs=runs,
+                                    color_svg=Markup(block.color_svg))
 
     def rect(self, p: Placed) -> Markup:
         el = p.el

@@ -73,6 +73,8 @@ class TextElement(ElementBase):
     markup: bool = True
     lang: str | None = None
     direction: Literal["auto", "ltr", "rtl"] = "auto"
+    smart_quotes: bool = Field(default=False, description="straight quotes and apostrophes to the language's typographic ones; -- and --- to dashes")
+    optical_margin: bool | None = Field(default=None, description="hang quotes, hyphens, periods and commas into the margin; default: on at 32 px and above")
     text_mode: Literal["outline", "live"] | None = None
     legibility: Literal["auto", "strict", "off"] | None = None
     contrast_target: Annotated[float, Field(ge=1, le=21)] | None = None

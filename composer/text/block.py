@@ -9,7 +9,7 @@ from composer.core.geometry import Box
 
 from composer.core.errors import TextFitError
 from composer.core.lru import LRU
-from composer.text import fitting
+from composer.text import coloremoji, fitting, optical
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
@@ -58,6 +58,7 @@ class TextBlock:
     ink_box: Box
     line_boxes: list[Box]
     _layout_lines: list = field(default_factory=list, repr=False)
+    color_svg: str = ""  # colour emoji as SVG paths with their own fills (composer.text.coloremoji)
 
     def live_svg(self, embed: bool = False) -> str:
         """Editable `<text>` markup (see composer.text.live)."""
@@ -146,15 +147,14 @@ def _place(lay: Layout, box: Box, style: TextStyle):
     y0 = box.y + lay.offset + {"top": 0.0, "middle": free / 2, "bottom": free}[style.valign]
     glyphs: list[tuple] = []
     line_boxes: list[Box] = []
+    planned = optical.plan(lay.lines, lay.size, box.width, style, _place_line,
+                           lambda ln, width: _line_align(ln, width, box.width, style))
     for li, ln in enumerate(lay.lines):
         p = ln.para
-        placed, width = _place_line(ln, lay.size, box.width, style)
-        align = style.align
-        if align in ("start", "end"):
-            align = ("right" if p.base else "left") if align == "start" else ("left" if p.base else "right")
-        if align == "justify":
-            align = "right" if p.base and (ln.last or width < box.width - 0.01) else "left"
+        placed, width, hang_shift = planned[li]
+        align = _line_align(ln, width, box.width, style)
         x0 = box.x + {"left": 0.0, "center": (box.width - width) / 2, "right": box.width - width}[align]
+        x0 += hang_shift
         # keep overhanging ink (italics, bearings) inside the box by nudging the line
         left = right = None
         for face, gid, cl, x, y, adv, sz in placed:
@@ -173,6 +173,17 @@ def _place(lay: Layout, box: Box, style: TextStyle):
             glyphs.append((face, gid, cl, x0 + x, baseline - y, adv, sz, p.colors[cl], li))
         line_boxes.append(Box(x0, y0 + ln.top, width, ln.height))
     return glyphs, line_boxes
+
+
+def _line_align(ln: Line, width: float, box_width: float, style: TextStyle) -> str:
+    """left | center | right for one line (start/end by direction; justified lines anchor at start)."""
+    p = ln.para
+    align = style.align
+    if align in ("start", "end"):
+        align = ("right" if p.base else "left") if align == "start" else ("left" if p.base else "right")
+    if align == "justify":
+        align = "right" if p.base and (ln.last or width < box_width - 0.01) else "left"
+    return align
 
 
 def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
@@ -287,6 +298,7 @@ def _untransformed(style: TextStyle) -> TextStyle:
 def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock:
     """Outline the placed glyphs into one path per colour and collect boxes and fonts."""
     by_color: dict[str, list[str]] = {}
+    color_svg: list[str] = []
     placed: list[PlacedGlyph] = []
     fonts: dict[str, None] = {}
     x0 = y0 = float("inf")
@@ -300,6 +312,9 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
             continue
         x0, x1 = min(x0, x + ex0 * sz), max(x1, x + ex1 * sz)
         y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
+        if face.__dict__.get("_is_color", True) and coloremoji.has_color_glyph(face, gid):
+            color_svg.append(coloremoji.glyph_svg(face, gid, x, y, sz, f"{element_id}|{li}|{cl}|{x:.2f}|{y:.2f}"))
+            continue
         rel, fx, fy = face.local_path(gid, sz)
         by_color.setdefault(color, []).append(
             f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
@@ -307,7 +322,7 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     runs = [GlyphRun("".join(parts), color) for color, parts in by_color.items()]
     lines = [_as_set(ln) for ln in lay.lines]
     return TextBlock(element_id, box, style, lay.size, lines, list(fonts), runs, placed, ink,
-                     line_boxes, _layout_lines=lay.lines)
+                     line_boxes, _layout_lines=lay.lines, color_svg="".join(color_svg))
 
 
 def _as_set(ln: Line) -> str:

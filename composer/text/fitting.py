@@ -99,6 +99,10 @@ def _greedy(para: Paragraph, size: float, width: float, force: bool):
             i += 1
             continue
         if fit_end is None:
+            # a CJK phrase wider than the line breaks inside it, at the last opportunity that fits
+            fit_end = next((e for e in reversed(para.emergency_breaks)
+                            if start < e < o and para.width(start, e, size) <= width + EPS), None)
+        if fit_end is None:
             if not force:
                 return Overflow("width", w, width, word=para.text[start:end].strip())
             fit_end = o

@@ -1,13 +1,14 @@
-"""Script classes for font fallback, and a compact bidi (UAX #9) level resolver.
+"""Script classes for font fallback, bidi paragraph levels and visual order (UAX #9, rule L2).
 
-python-bidi (0.6, Rust) only returns reordered strings, not embedding levels; we need levels
-per character to order HarfBuzz-shaped runs visually, so the weak/neutral rules are resolved
-here for the cases posters meet (no explicit embeddings or isolates).
+Levels come from composer.text.bidi (python-bidi's resolver), which passes the Unicode
+BidiCharacterTest conformance file.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from composer.text import bidi
 
 _RANGES = [
     (0x0590, 0x05FF, "hebrew"), (0xFB1D, 0xFB4F, "hebrew"),
@@ -48,6 +49,8 @@ def base_level(text: str, direction: str | None) -> int:
         return 1
     if direction == "ltr":
         return 0
+    if bidi.has_explicit(text):
+        return bidi.paragraph_level(text)  # P2 skips isolated text
     for ch in text:
         t = unicodedata.bidirectional(ch)
         if t == "L":
@@ -58,104 +61,8 @@ def base_level(text: str, direction: str | None) -> int:
 
 
 def bidi_levels(text: str, base: int) -> list[int]:
-    """Embedding level of each character (UAX #9 rules W1-W7, N1-N2, I1-I2)."""
-    types = [unicodedata.bidirectional(ch) or "L" for ch in text]
-    sos = "R" if base else "L"
-    # W1-W3: marks take the previous type; EN after AL becomes AN; AL becomes R
-    last_strong = sos
-    prev = sos
-    for i, t in enumerate(types):
-        if t == "NSM":
-            t = types[i] = prev
-        if t in ("L", "R", "AL"):
-            last_strong = t
-        if t == "EN" and last_strong == "AL":
-            types[i] = "AN"
-        if types[i] == "AL":
-            types[i] = "R"
-        prev = types[i]
-    # W4-W7: separators between numbers, terminators next to numbers, EN after L
-    n = len(types)
-    for i in range(1, n - 1):
-        if types[i] in ("ES", "CS") and types[i - 1] == types[i + 1] == "EN":
-            types[i] = "EN"
-        elif types[i] == "CS" and types[i - 1] == types[i + 1] == "AN":
-            types[i] = "AN"
-    for i, t in enumerate(types):
-        if t == "ET":
-            j = i
-            while j < n and types[j] == "ET":
-                j += 1
-            if (i > 0 and types[i - 1] == "EN") or (j < n and types[j] == "EN"):
-                for k in range(i, j):
-                    types[k] = "EN"
-    last_strong = sos
-    for i, t in enumerate(types):
-        if t in ("ES", "ET", "CS"):
-            types[i] = "ON"
-        elif t in ("L", "R"):
-            last_strong = t
-        elif t == "EN" and last_strong == "L":
-            types[i] = "L"
-    _bracket_pairs(text, types, base, sos)
-    # N1-N2: neutrals between same-direction text take it, otherwise the paragraph direction
-    strong = [("R" if t in ("R", "EN", "AN") else "L") if t in ("L", "R", "EN", "AN") else None
-              for t in types]
-    i = 0
-    while i < n:
-        if strong[i] is not None:
-            i += 1
-            continue
-        j = i
-        while j < n and strong[j] is None:
-            j += 1
-        before = strong[i - 1] if i > 0 else sos
-        after = strong[j] if j < n else sos
-        fill = before if before == after else sos
-        for k in range(i, j):
-            types[k] = fill
-        i = j
-    # I1-I2
-    levels = []
-    for t in types:
-        if base % 2 == 0:
-            levels.append(base + (1 if t == "R" else 2 if t in ("AN", "EN") else 0))
-        else:
-            levels.append(base + (1 if t in ("L", "EN", "AN") else 0))
-    return levels
-
-
-_OPEN = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "\u2039": "\u203a", "\u3008": "\u3009",
-         "\u300a": "\u300b", "\u300c": "\u300d", "\u300e": "\u300f", "\uff08": "\uff09"}
-
-
-def _bracket_pairs(text: str, types: list[str], base: int, sos: str) -> None:
-    """Rule N0: paired brackets take the direction of their content or context."""
-    e = "R" if base else "L"
-    stack: list[tuple[str, int]] = []
-    pairs = []
-    for i, ch in enumerate(text):
-        if types[i] != "ON":
-            continue
-        if ch in _OPEN:
-            stack.append((_OPEN[ch], i))
-        else:
-            for k in range(len(stack) - 1, -1, -1):
-                if stack[k][0] == ch:
-                    pairs.append((stack[k][1], i))
-                    del stack[k:]
-                    break
-    for a, b in sorted(pairs):
-        inside = {("R" if t in ("R", "EN", "AN") else "L") for t in types[a + 1:b] if t in ("L", "R", "EN", "AN")}
-        if e in inside:
-            d = e
-        elif inside:
-            before = next((("R" if t in ("R", "EN", "AN") else "L") for t in reversed(types[:a])
-                           if t in ("L", "R", "EN", "AN")), sos)
-            d = before if before != e else e
-        else:
-            continue
-        types[a] = types[b] = d
+    """Embedding level of each character (UAX #9, explicit embeddings and isolates included)."""
+    return bidi.levels(text, base)
 
 
 def visual_order(levels: list[int]) -> list[int]:

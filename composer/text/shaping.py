@@ -18,9 +18,12 @@ import uharfbuzz as hb
 
 from composer.core.errors import FontError
 from composer.core.lru import LRU
+from composer.text import coloremoji
+from composer.text.bidi import has_explicit
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
 from composer.text.markup import Span, SpanStyle
+from composer.text.phrases import split_breaks
 from composer.text.scripts import CJK_SCRIPTS, base_level, bidi_levels, is_ignorable, script_of
 from composer.text.style import TextStyle
 
@@ -71,6 +74,7 @@ class Paragraph:
     descender: np.ndarray      # per char: its face's descender (em, positive)
     cluster_end: list[int]     # per char: the end of the HarfBuzz cluster it belongs to
     hyphens: dict = field(default_factory=dict)  # soft hyphen index -> (face, glyph, advance em)
+    emergency_breaks: list[int] = field(default_factory=list)  # inside CJK phrases (see phrases.py)
     cum_rel: np.ndarray = None
     cum_abs: np.ndarray = None
 
@@ -124,6 +128,8 @@ class Paragraph:
 def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
     """Split spans at explicit newlines into paragraphs (each a list of spans)."""
     paras: list[list[Span]] = [[]]
+    if style.smart_quotes:
+        spans = _smarten(spans, style.lang)
     for span in spans:
         text = span.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
         # tabs set as a space; other control characters have no glyph and no width in SVG
@@ -135,6 +141,18 @@ def paragraphs_of(spans: list[Span], style: TextStyle) -> list[list[Span]]:
             if piece:
                 paras[-1].append(Span(_transform(piece, style.transform), span.style))
     return paras
+
+
+def _smarten(spans: list[Span], lang: str | None) -> list[Span]:
+    """Smart quotes span by span, each seeing its neighbours' characters (see smartquotes)."""
+    from composer.text.smartquotes import smarten
+
+    out = []
+    for k, s in enumerate(spans):
+        before = out[-1].text[-1:] if out else ""
+        after = spans[k + 1].text[:1] if k + 1 < len(spans) else ""
+        out.append(Span(smarten(s.text, lang, before, after), s.style))
+    return out
 
 
 def _transform(text: str, mode: str) -> str:
@@ -160,11 +178,15 @@ def shape_paragraph(spans: list[Span], style: TextStyle, lib: FontLibrary, eleme
     return _PARAGRAPHS.get_or_make(key, lambda: _shape(spans, style, lib, element_id))
 
 
-def _span_face(span: SpanStyle, style: TextStyle, lib: FontLibrary) -> FontFace:
+def _span_weight(span: SpanStyle, style: TextStyle) -> int:
     weight = span.weight or style.weight
     if span.bold:
         weight = max(weight, 800 if weight >= 700 else 700)
-    return lib.face(style.family, weight, style.italic or span.italic)
+    return weight
+
+
+def _span_face(span: SpanStyle, style: TextStyle, lib: FontLibrary) -> FontFace:
+    return lib.face(style.family, _span_weight(span, style), style.italic or span.italic)
 
 
 def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: str) -> Paragraph:
@@ -216,6 +238,7 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     asc = np.array([f.ascender for f in faces])
     desc = np.array([f.descender for f in faces])
     breaks = [b for b in break_opportunities(text) if b in starts]
+    breaks, emergency = split_breaks(text, breaks, style.lang)
     hyphens = {}
     for i, ch in enumerate(text):
         if ch == "\u00ad":
@@ -227,11 +250,11 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     for a, b in zip(ordered, ordered[1:]):
         cluster_end[a:b] = [b] * (b - a)
     return Paragraph(text, spans, base, levels, runs, colors, breaks, size_em, size_px, width,
-                     tracking, top, bottom, asc, desc, cluster_end, hyphens)
+                     tracking, top, bottom, asc, desc, cluster_end, hyphens, emergency_breaks=emergency)
 
 
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text)
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text) or has_explicit(text)
 
 
 def _shape_run(run: Run, codepoints: list[int], features: dict, lang: str | None) -> None:
@@ -265,10 +288,14 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
         # marks, joiners and spaces stay in the face of the text around them (one run, one shape)
         if prev is not None and (is_ignorable(ch) or (cat[0] in "MZ" and prev.has_char(cp))):
             faces.append(prev)
+        elif cp >= 0x2000 and prev is not None and _continues_emoji(text, i, prev):
+            faces.append(prev)
+        elif (cp >= 0x2000 or text[i + 1:i + 2] == "\ufe0f") and (color := _color_emoji(lib, text, i)):
+            faces.append(color)
         elif primary.has_char(cp) or is_ignorable(ch):
             faces.append(primary)
         else:
-            face = _fallback(lib, cp, style.lang, text)
+            face = _fallback(lib, cp, style.lang, text, _span_weight(char_span[i], style))
             if face is None:
                 missing.append(ch)
                 face = primary
@@ -276,6 +303,20 @@ def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: 
     if missing:
         raise FontError(_missing_message(element_id, missing, lib))
     return faces
+
+
+def _continues_emoji(text: str, i: int, prev: FontFace) -> bool:
+    """A ZWJ sequence's next emoji or a skin-tone modifier stays in the colour face before it."""
+    cp = ord(text[i])
+    return ((text[i - 1] == "\u200d" or 0x1F3FB <= cp <= 0x1F3FF) and coloremoji.is_color(prev)
+            and prev.has_char(cp))
+
+
+def _color_emoji(lib: FontLibrary, text: str, i: int) -> FontFace | None:
+    """A colour font's face for an emoji with emoji presentation, else None (text fonts)."""
+    if not coloremoji.wants_color(text, i):
+        return None
+    return coloremoji.color_face_for(lib, ord(text[i]))
 
 
 def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> str:
@@ -289,7 +330,8 @@ def _missing_message(element_id: str, missing: list[str], lib: FontLibrary) -> s
     return msg
 
 
-def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) -> FontFace | None:
+def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str,
+                    weight: int = 400) -> FontFace | None:
     ch = chr(cp)
     script = script_of(ch)
     families = list(_SCRIPT_FAMILIES.get(script, []))
@@ -299,8 +341,8 @@ def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) 
         fam = fam or {"kana": "Noto Sans CJK JP", "hangul": "Noto Sans CJK KR"}.get(script) or cjk_hint
         families = [fam, "Noto Sans CJK SC", "Noto Sans CJK JP"]
     for fam in families:
-        try:
-            face = lib.face(fam, 400, False)
+        try:  # the text's weight: a CJK run in a bold line takes the fallback family's bold
+            face = lib.face(fam, weight, False)
         except FontError:
             continue
         if face.has_char(cp):
@@ -320,7 +362,7 @@ def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str) 
     return None
 
 
-def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str) -> FontFace | None:
+def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str, weight: int = 400) -> FontFace | None:
     """A face that can draw `cp`: script chain, bundled and spec fonts, then fontconfig."""
     hint = "Noto Sans CJK SC"
     if script_of(chr(cp)) in CJK_SCRIPTS:
@@ -329,9 +371,9 @@ def _fallback(lib: FontLibrary, cp: int, lang: str | None, text: str) -> FontFac
         elif any(script_of(c) == "hangul" for c in text):
             hint = "Noto Sans CJK KR"
     cache = lib.fallbacks
-    key = (cp, lang, hint)
+    key = (cp, lang, hint, weight)
     if key not in cache:
-        cache[key] = _fallback_chain(lib, cp, lang, hint)
+        cache[key] = _fallback_chain(lib, cp, lang, hint, weight)
     return cache[key]
 
 

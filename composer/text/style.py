@@ -43,6 +43,8 @@ class TextStyle:
     direction: str | None = None  # None: from the first strong character
     markup: bool = True
     span_colors: dict[str, str] = field(default_factory=dict, hash=False)
+    smart_quotes: bool = False  # straight quotes to the language's own, -- and --- to dashes
+    optical_margin: bool | None = None  # hanging punctuation; None: on at 32 px and above
 
     def __post_init__(self):
         for name, allowed in _CHOICES.items():
@@ -81,4 +83,4 @@ class TextStyle:
         """The fields that change shaping (not size, colour or layout), for caches."""
         return (self.family, self.weight, self.italic, tuple(sorted(self.hb_features().items())),
                 self.letter_spacing, self.transform, self.lang, self.direction, self.markup,
-                tuple(sorted(self.span_colors.items())), self.color)
+                tuple(sorted(self.span_colors.items())), self.color, self.smart_quotes)

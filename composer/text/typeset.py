@@ -57,7 +57,7 @@ def text_style(layout: Layout, p: Placed) -> Any:
         color=ELEMENT_COLOR, features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
         line_height=el.line_height, align=el.align, valign=el.valign, wrap=el.wrap, max_lines=el.max_lines,
         overflow=el.overflow, lang=el.lang, direction=None if el.direction == "auto" else el.direction,
-        markup=el.markup, span_colors=spans,
+        markup=el.markup, span_colors=spans, smart_quotes=el.smart_quotes, optical_margin=el.optical_margin,
     )
 
 

@@ -1,0 +1,90 @@
+"""Optical margins: quotes, hyphens, periods and commas at a line's edge hang past the text's edge.
+
+How far: a fraction of the glyph's own advance (HANG below): quotes, hyphens, periods and
+commas hang by their whole advance, so the letters after an opening quote line up with the
+letters of the lines above and below; guillemets hang by half, being wide and heavy. Up to two
+such glyphs hang together at an edge (a comma and its closing quote). A one-glyph line never hangs.
+
+The box stays the hard limit for ink. The hang goes into room the block leaves inside its box:
+at an edge the text is aligned to, every line is set in from the box by the largest hang at that
+edge (so the letters of all lines share one optical edge and the punctuation sits in the margin),
+but never so far that the widest line would leave the box; with no room to spare nothing hangs.
+Centred lines are centred on their letters. On by default at 32 px and above (`optical_margin`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+AUTO_MIN_SIZE = 32.0
+SPACES = " \u00a0\u3000"
+_FULL = "\"'\u201c\u201d\u2018\u2019\u201e\u201a\u201f\u201b-\u2010\u2011\u00ad.,\u3002\uff0e"
+HANG: dict[str, float] = {c: 1.0 for c in _FULL}
+HANG.update({c: 0.5 for c in "\u00ab\u00bb\u2039\u203a"})
+
+
+def _enabled(style, size: float) -> bool:
+    return style.optical_margin if style.optical_margin is not None else size >= AUTO_MIN_SIZE - 1e-9
+
+
+def edge_hangs(placed: list[tuple], text: str, style) -> tuple[float, float]:
+    """How far the punctuation at the line's visual start and end may hang, in px.
+
+    Up to two glyphs hang at an edge, so a comma and its closing quote (,") go out together.
+    """
+    def edge(glyphs) -> float:
+        total = 0.0
+        for g in glyphs[:2]:
+            cl, adv, sz = g[2], g[5], g[6]
+            factor = HANG.get(text[cl], 0.0) if _enabled(style, sz) else 0.0
+            if not factor:
+                break
+            total += factor * adv
+        return total
+
+    if len(placed) < 2:
+        return 0.0, 0.0
+    return edge(placed), edge(placed[::-1])
+
+
+def _shrink(placed: list[tuple], text: str) -> float:
+    """How much a justified line's word spaces may give (20% of their advance)."""
+    return 0.2 * sum(g[5] for g in placed if text[g[2]] in SPACES)
+
+
+def plan(lines: list, size: float, box_width: float, style, place_line: Callable,
+         align_of: Callable) -> list[tuple[list, float, float]]:
+    """For each line: its placed glyphs, advance width and x shift from the plain aligned position."""
+    natural = [place_line(ln, size, box_width, style) for ln in lines]
+    if style.optical_margin is False:
+        return [(p, w, 0.0) for p, w in natural]
+    hangs = [edge_hangs(p, ln.para.text, style) for (p, _), ln in zip(natural, lines)]
+    if not any(h for pair in hangs for h in pair):
+        return [(p, w, 0.0) for p, w in natural]
+    aligns = [align_of(ln, w) for ln, (_, w) in zip(lines, natural)]
+    justified = [style.align == "justify" and not ln.last and ln.end > ln.start for ln in lines]
+    # room at each edge: the largest hang of the lines anchored there
+    left = max((hl for (hl, _), a, j in zip(hangs, aligns, justified) if a == "left" or j), default=0.0)
+    right = max((hr for (_, hr), a, j in zip(hangs, aligns, justified) if a == "right" or j), default=0.0)
+    # never more than the tightest line's slack (its width without its own hangs); a justified
+    # line may also shrink its word spaces to 80%, as justification allows
+    slack = min(box_width - ((ln.width if j else w) - hl - hr) + (_shrink(p, ln.para.text) if j else 0.0)
+                for ln, (p, w), (hl, hr), j in zip(lines, natural, hangs, justified))
+    if left + right > slack:
+        k = max(0.0, slack) / (left + right)
+        left, right = left * k, right * k
+    out = []
+    for ln, (p, w), (hl, hr), a, j in zip(lines, natural, hangs, aligns, justified):
+        if a == "center" and not j:  # centred on its letters; the box check nudges it back if need be
+            out.append((p, w, (hr - hl) / 2))
+            continue
+        hl, hr = min(hl, left), min(hr, right)
+        if j:  # justified to the optical measure, its edge punctuation in the margins
+            p, w = place_line(ln, size, box_width - left - right + hl + hr, style)
+            shift = left - hl if a == "left" else -(right - hr)
+        elif a == "left":
+            shift = left - hl
+        else:
+            shift = -(right - hr)
+        out.append((p, w, shift))
+    return out

@@ -36,8 +36,11 @@ def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
     model = opts.model or bg.model or os.environ.get("PLACARD_MODEL")
     if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
         model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
-    lora = [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
-            for i, lo in enumerate(bg.lora)]
+    brand = loaded.spec.brand if not isinstance(loaded.spec.brand, str) else None
+    lora = [{"path": str(_resolve(loaded, lo.path, ("brand", "lora", i, "path"), opts)), "scale": lo.scale}
+            for i, lo in enumerate(brand.lora if brand else ())]  # the brand's adapters first, then the spec's own
+    lora += [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
+             for i, lo in enumerate(bg.lora)]
     o = {
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from composer.errors import AssetError, GeneratorError
+
+if TYPE_CHECKING:
+    import torch
 
 FORMAT = 1
 
@@ -38,6 +39,8 @@ def write_atomic(path: Path, write) -> None:
 
 def rng_state(generator: torch.Generator) -> dict[str, Any]:
     """The training generator's state plus torch's global CPU (and CUDA) states."""
+    import torch
+
     state = {"train": generator.get_state(), "torch": torch.get_rng_state()}
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state_all()
@@ -46,6 +49,8 @@ def rng_state(generator: torch.Generator) -> dict[str, Any]:
 
 def set_rng_state(generator: torch.Generator, state: dict[str, Any]) -> None:
     """Restore what rng_state saved."""
+    import torch
+
     generator.set_state(state["train"])
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
@@ -54,12 +59,15 @@ def set_rng_state(generator: torch.Generator, state: dict[str, Any]) -> None:
 
 def lora_parameters(unet: Any) -> dict[str, torch.nn.Parameter]:
     """The trainable (LoRA) parameters by name."""
+
     return {n: p for n, p in unet.named_parameters() if p.requires_grad}
 
 
 def save(path: Path, *, step: int, unet: Any, optimizer: Any, scheduler: Any, scaler: Any,
          generator: torch.Generator, run: dict[str, Any], losses: list[float]) -> None:
     """Write the checkpoint for `step` atomically."""
+    import torch
+
     state = {
         "format": FORMAT,
         "step": step,
@@ -78,6 +86,8 @@ def load(path: Path, run: dict[str, Any]) -> dict[str, Any]:
     """Read a checkpoint and check it belongs to the same run (images, model, rank, lr, ...)."""
     if not path.is_file():
         raise AssetError(f"--resume: no checkpoint at {path}; start without --resume")
+    import torch
+
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # a truncated file or an unpickling refusal: one readable message
@@ -98,6 +108,8 @@ def load(path: Path, run: dict[str, Any]) -> dict[str, Any]:
 def restore(state: dict[str, Any], *, unet: Any, optimizer: Any, scheduler: Any, scaler: Any,
             generator: torch.Generator) -> None:
     """Put a loaded checkpoint's weights, optimizer, scheduler, scaler and RNG states back."""
+    import torch
+
     params = lora_parameters(unet)
     if set(params) != set(state["lora"]):
         raise GeneratorError("--resume: the checkpoint's LoRA layers do not match this model")

@@ -62,8 +62,8 @@ def check_options(config: TrainConfig) -> None:
         if kind is int:
             ok = ok and float(value).is_integer()
         if not ok or not lo <= value <= hi:
-            number = "a whole number" if kind is int else "a number"
-            raise PlacardError(f"invalid value for '{flag}': {value!r}; {what} is {number} from {lo:g} to {hi:g}")
+            number, span = ("a whole number", f"{lo} to {hi}") if kind is int else ("a number", f"{lo:g} to {hi:g}")
+            raise PlacardError(f"invalid value for '{flag}': {value!r}; {what} is {number} from {span}")
     if config.sample_every is not None and not config.sample_prompt:
         raise PlacardError("--sample-every needs --sample-prompt: the prompt the samples are made from")
     if config.sample_prompt is not None and not config.sample_prompt.strip():

@@ -152,9 +152,12 @@ class _Trainer:
         self.model, self.config, self.resolution = model, config, resolution
         self.step, self.losses, self._times = 0, [], []
         unet = model.unet
-        unet.add_adapter(LoraConfig(
-            r=config.rank, lora_alpha=config.rank, init_lora_weights="gaussian", target_modules=list(TARGET_MODULES),
-        ))
+        with torch.random.fork_rng(devices=[]):  # the adapter's random init is part of the seeded run
+            torch.manual_seed(config.seed)
+            unet.add_adapter(LoraConfig(
+                r=config.rank, lora_alpha=config.rank, init_lora_weights="gaussian",
+                target_modules=list(TARGET_MODULES),
+            ))
         # Mixed precision: the frozen base runs in half precision, the LoRA weights and their
         # optimizer state stay float32 so small updates are not rounded away.
         cast_training_params(unet, dtype=torch.float32)

@@ -91,7 +91,9 @@ def encode_caption(model: TrainModel, caption: str) -> dict[str, Any]:
     import torch
 
     with torch.no_grad():
-        out = model.pipe.encode_prompt(caption, model.device, 1, False)
+        out = model.pipe.encode_prompt(
+            prompt=caption, device=model.device, num_images_per_prompt=1, do_classifier_free_guidance=False,
+        )
     if model.family == "sdxl":
         return {"embeds": out[0][0].cpu(), "pooled": out[2][0].cpu()}
     return {"embeds": out[0][0].cpu()}

@@ -7,13 +7,16 @@
 It trains on synthetic images (or --images DIR) through `generator.training.train_lora`, the same
 code `placard train-lora` runs, and prints one row per setting. "lora dtype" is the trained
 parameters' precision: float32 even when the frozen model runs in float16 (mixed precision).
-Peak memory is CUDA's max_memory_allocated on a GPU, and the process's peak RSS on the CPU.
+Peak memory is CUDA's max_memory_allocated on a GPU, and the peak RSS on the CPU; each row runs
+in its own process so one row's peak does not hide the next one's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import resource
 import sys
 import tempfile
@@ -44,6 +47,19 @@ def synthetic_images(folder: Path, n: int, side: int) -> Path:
     return folder
 
 
+def _drop_pairs(argv: list[str], flags: tuple[str, ...]) -> list[str]:
+    """argv without the given `--flag VALUE` pairs (the child gets them from the parent)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in flags:
+            skip = True
+        elif not a.startswith(tuple(f + "=" for f in flags)):
+            out.append(a)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="a diffusers SD 1.x/2.x or SDXL folder or cached id (default: the tiny test model)")
@@ -55,6 +71,7 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=1)
     ap.add_argument("--images", help="a folder of training images (default: 8 synthetic ones)")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is steadiest on a busy box)")
+    ap.add_argument("--only", choices=["off", "on"], help=argparse.SUPPRESS)  # one row, gradient checkpointing off/on
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     work = Path(tempfile.mkdtemp(prefix="placard-bench-lora-"))
@@ -72,20 +89,28 @@ def main() -> None:
         resolution = native_resolution(resolve_model(model))[0]
     images = Path(args.images) if args.images else synthetic_images(work / "images", 8, resolution)
 
-    rows = []
-    for checkpointing in (False, True):
+    if args.only is not None:  # a child process: one row, printed as JSON
+        checkpointing = args.only == "on"
         cfg = TrainConfig(
-            images, model, work / f"bench-{checkpointing}.safetensors", steps=args.steps, rank=args.rank,
+            images, model, work / "bench.safetensors", steps=args.steps, rank=args.rank,
             resolution=resolution, caption="brand style", checkpoint_every=10**6, device=args.device,
             dtype=args.dtype, batch_size=args.batch_size, gradient_checkpointing=checkpointing,
         )
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
         r = train_lora(cfg)
         peak = r.peak_memory_bytes if r.peak_memory_bytes is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        rows.append((Path(model).name or model, r.device, r.dtype, r.lora_dtype, resolution, args.rank, args.batch_size,
-                     "on" if checkpointing else "off", r.seconds_per_step, peak / 2**20, r.losses[-1],
-                     "GPU alloc" if r.peak_memory_bytes is not None else "CPU RSS"))
+        print(json.dumps([Path(model).name or model, r.device, r.dtype, r.lora_dtype, resolution, args.rank,
+                          args.batch_size, args.only, r.seconds_per_step, peak / 2**20, r.losses[-1],
+                          "GPU alloc" if r.peak_memory_bytes is not None else "CPU RSS"]))
+        return
+    rows = []
+    for only in ("off", "on"):
+        argv = _drop_pairs(sys.argv[1:], ("--model", "--images", "--resolution", "--only"))
+        argv = [sys.executable, __file__, "--model", model, "--images", str(images), "--resolution", str(resolution),
+                "--only", only, *argv]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(done.stderr)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
     head = ("model", "device", "dtype", "lora dtype", "res", "rank", "batch", "grad ckpt", "s/step", "peak MiB", "last loss", "memory")
     print(" | ".join(head))

@@ -314,3 +314,31 @@ def test_sdxl_trains_and_its_file_loads(tmp_path):
     base = _generate(model)
     assert np.abs(_generate(model, out) - base).mean() > 0.5
     assert np.array_equal(_generate(model), base)
+
+
+@pytest.mark.slow
+def test_cli_trains_and_resume_can_train_on(work, tmp_path):
+    out = tmp_path / "cli" / "brand.safetensors"
+
+    def cli(steps: str, *extra: str):
+        cmd = [sys.executable, "-m", "composer", "train-lora", str(work["images"]), "--model", str(work["model"]),
+               "--out", str(out), "--steps", steps, "--rank", "2", "--resolution", "64", "--caption", CAPTION,
+               "--device", "cpu", *extra]
+        env = {**os.environ, "OMP_NUM_THREADS": "1"}  # two shared cores: one thread is faster
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+
+    first = cli("2")
+    assert (first.returncode, first.stdout) == (0, f"{out}\n"), first.stderr
+    more = cli("3", "--resume")
+    assert more.returncode == 0, more.stderr
+    assert "resuming from step 2 of 3" in more.stderr
+    assert lora_info(out)["steps"] == 3
+
+
+@pytest.mark.slow
+def test_half_precision_base_keeps_float32_lora_weights(work, tmp_path):
+    out = tmp_path / "half.safetensors"
+    result = train_lora(config(work["images"], work["model"], out, steps=3, dtype="float16", batch_size=2))
+    assert (result.dtype, result.lora_dtype) == ("float16", "float32")
+    assert all(np.isfinite(result.losses))
+    assert {v.dtype for v in load_file(out).values()} == {torch.float32}

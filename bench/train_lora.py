@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import resource
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -97,7 +97,9 @@ def main() -> None:
             dtype=args.dtype, batch_size=args.batch_size, gradient_checkpointing=checkpointing,
         )
         r = train_lora(cfg)
-        peak = r.peak_memory_bytes if r.peak_memory_bytes is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        peak = r.peak_memory_bytes
+        if peak is None:  # the CPU: this process's peak RSS (ru_maxrss is in KiB on Linux)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(json.dumps([Path(model).name or model, r.device, r.dtype, r.lora_dtype, resolution, args.rank,
                           args.batch_size, args.only, r.seconds_per_step, peak / 2**20, r.losses[-1],
                           "GPU alloc" if r.peak_memory_bytes is not None else "CPU RSS"]))
@@ -112,12 +114,14 @@ def main() -> None:
             sys.exit(done.stderr)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
-    head = ("model", "device", "dtype", "lora dtype", "res", "rank", "batch", "grad ckpt", "s/step", "peak MiB", "last loss", "memory")
+    head = ("model", "device", "dtype", "lora dtype", "res", "rank", "batch", "grad ckpt", "s/step", "peak MiB",
+            "last loss", "memory")
     print(" | ".join(head))
     print(" | ".join("---" for _ in head))
     for row in rows:
         m, dev, dt, ldt, res, rank, bs, gc, sps, mib, loss, kind = row
-        print(f"{m} | {dev} | {dt} | {ldt} | {res} | {rank} | {bs} | {gc} | {sps:.3f} | {mib:.0f} | {loss:.4f} | {kind}")
+        print(f"{m} | {dev} | {dt} | {ldt} | {res} | {rank} | {bs} | {gc} | {sps:.3f} | {mib:.0f} | {loss:.4f}"
+              f" | {kind}")
     if any(row[3] != "float32" for row in rows):
         sys.exit("LoRA parameters are not float32: mixed precision is broken")
 

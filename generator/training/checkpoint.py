@@ -91,7 +91,9 @@ def load(path: Path, run: dict[str, Any]) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # a truncated file or an unpickling refusal: one readable message
-        raise AssetError(f"--resume: cannot read the checkpoint {path} ({type(exc).__name__}); delete it and start again") from None
+        raise AssetError(
+            f"--resume: cannot read the checkpoint {path} ({type(exc).__name__}); delete it and start again"
+        ) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise AssetError(f"--resume: {path} is not a Placard training checkpoint")
     saved = state.get("run", {})

@@ -70,7 +70,9 @@ def _check_image(path: Path, min_side: int) -> tuple[int, int]:
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise AssetError(f"{path}: the image is larger than the limit of {MAX_PIXELS:,} pixels") from None
     except (OSError, ValueError, SyntaxError):
-        raise AssetError(f"{path}: cannot read this image: it is corrupt or not an image (allowed: PNG, JPEG, WebP)") from None
+        raise AssetError(
+            f"{path}: cannot read this image: it is corrupt or not an image (allowed: PNG, JPEG, WebP)"
+        ) from None
     if fmt not in FORMATS:
         raise AssetError(f"{path}: {fmt} images are not supported; allowed: PNG, JPEG, WebP")
     if min(size) < min_side:

@@ -72,10 +72,10 @@ def format_info(info: dict[str, Any]) -> str:
     for key, value in info.items():
         if key == "images" and isinstance(value, list):
             lines.append(f"images: {len(value)}")
-            lines.extend(f"  {item.get('sha256', '?')}  {item.get('file', '?')}" for item in value if isinstance(item, dict))
+            lines.extend(f"  {i.get('sha256', '?')}  {i.get('file', '?')}" for i in value if isinstance(i, dict))
         elif key == "captions" and isinstance(value, list):
             lines.append("captions:")
-            lines.extend(f"  {item.get('file', '?')}: {item.get('caption', '')}" for item in value if isinstance(item, dict))
+            lines.extend(f"  {i.get('file', '?')}: {i.get('caption', '')}" for i in value if isinstance(i, dict))
         elif isinstance(value, (list, dict)):
             lines.append(f"{key}: {json.dumps(value)}")
         else:

@@ -31,7 +31,9 @@ def lora_state_dict(trainer: Any) -> dict[str, Any]:
     return {k: v.detach().to("cpu").contiguous() for k, v in packed.items()}
 
 
-def provenance(trainer: Any, ref: Any, images: ImageSet, config: TrainConfig, resolution: int, warmup: int) -> dict[str, Any]:
+def provenance(
+    trainer: Any, ref: Any, images: ImageSet, config: TrainConfig, resolution: int, warmup: int
+) -> dict[str, Any]:
     """The values lora-info shows: base model hash, image hashes, captions and the run's settings."""
     from composer import __version__
     from generator.diffusion_models import model_fingerprint
@@ -55,7 +57,9 @@ def provenance(trainer: Any, ref: Any, images: ImageSet, config: TrainConfig, re
     }
 
 
-def save_lora(trainer: Any, out: Path, ref: Any, images: ImageSet, config: TrainConfig, resolution: int, warmup: int) -> dict[str, str]:
+def save_lora(
+    trainer: Any, out: Path, ref: Any, images: ImageSet, config: TrainConfig, resolution: int, warmup: int
+) -> dict[str, str]:
     """Write `out` atomically; return the metadata written into it."""
     from safetensors.torch import save_file
 

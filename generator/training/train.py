@@ -12,10 +12,11 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from composer.errors import PlacardError
 from generator.training import checkpoint as ckpt
 from generator.training.images import ImageSet, prepare, scan_images
 from generator.training.options import TrainConfig, check_options, check_out, make_out_folder
@@ -36,8 +37,7 @@ class TrainResult:
     dtype: str  # the frozen base weights
     lora_dtype: str  # the trained parameters: float32 under mixed precision
     seconds_per_step: float = 0.0
-    peak_memory_bytes: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    peak_memory_bytes: int | None = None  # CUDA only
 
 
 class _StopOnCtrlC:
@@ -79,12 +79,10 @@ def train_lora(
 
     # 2. Find the model and its family; settle the resolution
     ref = resolve_model(config.model, allow_download=config.allow_download)
-    family = models.model_family(ref)
+    models.model_family(ref)  # SD3, FLUX, inpainting: refused before anything loads
     native, multiple = models.native_resolution(ref)
     resolution = config.resolution or native
     if resolution % multiple:
-        from composer.errors import PlacardError
-
         raise PlacardError(
             f"invalid value for '--resolution': {resolution}; this model needs a multiple of {multiple} "
             f"(its native size is {native})"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from composer.errors import PlacardError
+from composer.errors import GeneratorError, PlacardError
 from generator.training import checkpoint as ckpt
 from generator.training.images import ImageSet, prepare, scan_images
 from generator.training.options import TrainConfig, check_options, check_out, make_out_folder
@@ -110,6 +110,8 @@ def train_lora(
     }
     if config.resume:
         state = ckpt.load(ckpt_path, run)
+    elif ckpt_path.exists():
+        log(f"warning: {ckpt_path}: an earlier run's checkpoint; this run replaces it (--resume continues it)")
     make_out_folder(out)
 
     # 5. Load the frozen model and add the adapter
@@ -167,6 +169,11 @@ class _Trainer:
         half = model.device == "cuda" and model.dtype == torch.float16
         self.scaler = torch.amp.GradScaler("cuda") if half else None
         self.noise = DDPMScheduler.from_config(model.pipe.scheduler.config)
+        if self.noise.config.prediction_type not in ("epsilon", "v_prediction", "sample"):
+            raise GeneratorError(
+                f"the model's scheduler predicts {self.noise.config.prediction_type!r}; train-lora trains "
+                "epsilon, v_prediction and sample models"
+            )
         self.generator = torch.Generator("cpu").manual_seed(config.seed)
         self.scaling = float(model.pipe.vae.config.scaling_factor)
 
@@ -217,8 +224,9 @@ class _Trainer:
         noise = torch.randn(latents.shape, generator=g)
         t = torch.randint(0, self.noise.config.num_train_timesteps, (len(idx),), generator=g)
         noisy = self.noise.add_noise(latents, noise, t)
-        kind = self.noise.config.prediction_type
-        target = self.noise.get_velocity(latents, noise, t) if kind == "v_prediction" else noise
+        kind = self.noise.config.prediction_type  # SD 2.x 768 px models predict velocity
+        target = {"epsilon": noise, "sample": latents}.get(kind)
+        target = self.noise.get_velocity(latents, noise, t) if kind == "v_prediction" else target
         dev, dt = model.device, model.dtype
         kwargs = {}
         if model.family == "sdxl":

@@ -1,4 +1,4 @@
-"""Command line: `python -m composer build | validate | schema | lint | cache` (also `placard`).
+"""Command line: `python -m composer build | validate | schema | lint | cache | train-lora | lora-info` (also `placard`).
 
 Exit codes: 0 success; 1 lint found error-level problems; 2 a mistake in a spec, an asset or the
 command line (one readable message per spec, no traceback); 3 an unexpected internal error
@@ -58,7 +58,37 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("cache", help="inspect or clear the generated-raster cache")
     c.add_argument("action", choices=["info", "clear"])
+    _train_parsers(sub)
     return p
+
+
+def _train_parsers(sub) -> None:
+    t = sub.add_parser("train-lora", help="train a brand-style LoRA on a folder of images",
+                       description="Train a LoRA on IMAGES_DIR (PNG, JPEG, WebP; captions in NAME.txt or --caption).")
+    t.add_argument("images", metavar="IMAGES_DIR")
+    t.add_argument("--model", required=True, help="diffusers model folder or cached model id (SD 1.x/2.x, SDXL)")
+    t.add_argument("--out", required=True, metavar="FILE.safetensors", help="the LoRA file to write")
+    t.add_argument("--steps", type=int, default=1000, help="optimizer steps (default: 1000)")
+    t.add_argument("--rank", type=int, default=16, help="LoRA rank (default: 16)")
+    t.add_argument("--lr", type=float, default=1e-4, help="learning rate (default: 1e-4)")
+    t.add_argument("--resolution", type=int, metavar="PX", help="training side in pixels (default: the model's native size)")
+    t.add_argument("--caption", metavar="TEXT", help="caption for every image without its own NAME.txt")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--resume", action="store_true", help="continue from the checkpoint beside --out")
+    t.add_argument("--checkpoint-every", type=int, default=250, metavar="N", help="steps between checkpoints (default: 250)")
+    t.add_argument("--sample-prompt", metavar="TEXT", help="write images without | with the adapter from this prompt")
+    t.add_argument("--sample-every", type=int, metavar="N", help="steps between samples (default: at the end)")
+    t.add_argument("--sample-steps", type=int, default=25, metavar="N", help="denoising steps per sample (default: 25)")
+    t.add_argument("--allow-download", action="store_true", help="let diffusers download a missing model")
+    t.add_argument("--device", default="auto", choices=["auto", "cuda", "mps", "cpu"], help="device (default: auto)")
+    t.add_argument("--dtype", default="auto", choices=["auto", "float16", "bfloat16", "float32"], help="precision of the frozen model (default: auto)")
+    t.add_argument("--batch-size", type=int, default=1, metavar="N")
+    t.add_argument("--gradient-accumulation", type=int, default=1, metavar="N", help="micro-batches per step (small GPUs)")
+    t.add_argument("--gradient-checkpointing", action="store_true", help="trade compute for memory (small GPUs)")
+    t.add_argument("--warmup-steps", type=int, metavar="N", help="learning-rate warmup (default: a tenth of the steps, at most 100)")
+    i = sub.add_parser("lora-info", help="print the provenance a LoRA file's metadata holds")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--json", action="store_true", help="print it as JSON")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -169,7 +199,34 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "validate": cmd_validate, "schema": cmd_schema, "lint": cmd_lint, "cache": cmd_cache}
+def cmd_train_lora(args: argparse.Namespace) -> int:
+    from composer.rasters.paint import generator_errors
+    from generator.training import TrainConfig, train_lora
+
+    keys = ("steps", "rank", "lr", "resolution", "caption", "seed", "resume", "checkpoint_every", "sample_prompt",
+            "sample_every", "sample_steps", "allow_download", "device", "dtype", "batch_size",
+            "gradient_accumulation", "gradient_checkpointing", "warmup_steps")
+    config = TrainConfig(args.images, args.model, args.out, **{k: getattr(args, k) for k in keys})
+    with generator_errors():
+        result = train_lora(config, progress=sys.stderr.isatty(), log=lambda line: print(line, file=sys.stderr))
+    for path in result.samples:
+        print(path)
+    print(result.out)
+    return EXIT_OK
+
+
+def cmd_lora_info(args: argparse.Namespace) -> int:
+    from composer.rasters.paint import generator_errors
+    from generator.training import format_info, lora_info
+
+    with generator_errors():
+        info = lora_info(args.file)
+    print(json.dumps(info, indent=2, ensure_ascii=False) if args.json else format_info(info))
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "schema": cmd_schema, "lint": cmd_lint, "cache": cmd_cache,
+            "train-lora": cmd_train_lora, "lora-info": cmd_lora_info}
 
 
 def main(argv: list[str] | None = None) -> int:

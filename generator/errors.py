@@ -1,12 +1,13 @@
 """The generator's own errors; `composer` maps them to its PlacardError classes in one place.
 
     GeneratorError        a backend could not produce an image (missing model, wrong model kind, ...)
-     └── RequestError     the request asks for something the backend does not have (a style, a kind, a colour)
+     ├── RequestError     the request asks for something the backend does not have (a style, a kind, a colour)
+     └── InputError       a file or folder the caller named is missing, unreadable or unusable
 """
 
 from __future__ import annotations
 
-__all__ = ["GeneratorError", "RequestError"]
+__all__ = ["GeneratorError", "InputError", "RequestError"]
 
 
 class GeneratorError(Exception):
@@ -19,3 +20,7 @@ class GeneratorError(Exception):
 
 class RequestError(GeneratorError):
     """The request asks for something the backend does not have (a style, a kind, a colour)."""
+
+
+class InputError(GeneratorError):
+    """A file or folder the caller named is missing, unreadable or unusable (training images, an output path)."""

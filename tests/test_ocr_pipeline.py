@@ -8,7 +8,6 @@ in, so the language model does not "correct" its diacritics.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from PIL import Image

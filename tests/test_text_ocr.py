@@ -8,7 +8,6 @@ read the diacritics; English alone reads é as e.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from PIL import Image

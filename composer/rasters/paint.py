@@ -20,7 +20,7 @@ from composer.core.geometry import Box
 from composer.core.options import BuildOptions, from_environment
 from generator.base import GenerateRequest, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
-from generator.errors import RequestError
+from generator.errors import InputError, RequestError
 
 MAX_IMAGE_PIXELS = 100_000_000
 
@@ -69,8 +69,11 @@ def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
     model = opts.model or bg.model or from_environment("model")
     if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
         model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
-    lora = [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
-            for i, lo in enumerate(bg.lora)]
+    brand = loaded.spec.brand if not isinstance(loaded.spec.brand, str) else None
+    lora = [{"path": str(_resolve(loaded, lo.path, ("brand", "lora", i, "path"), opts)), "scale": lo.scale}
+            for i, lo in enumerate(brand.lora if brand else ())]  # the brand's adapters first, then the spec's own
+    lora += [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
+             for i, lo in enumerate(bg.lora)]
     o = {
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
@@ -89,6 +92,8 @@ def generator_errors() -> Iterator[None]:
         yield
     except RequestError as e:
         raise SpecError(e.message) from None
+    except InputError as e:
+        raise AssetError(e.message) from None
     except BackendError as e:
         raise GeneratorError(e.message) from None
 

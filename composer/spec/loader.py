@@ -77,6 +77,13 @@ def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
             import os
 
             bdata["logo"] = os.path.relpath(os.path.normpath(path.parent / logo), base)
+        loras = bdata.get("lora")
+        for item in loras if isinstance(loras, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("path"), str) and not Path(item["path"]).is_absolute():
+                # Like the logo: a brand's LoRA path is relative to the brand file.
+                import os
+
+                item["path"] = os.path.relpath(os.path.normpath(path.parent / item["path"]), base)
         data["brand"] = bdata
     return data
 

@@ -176,6 +176,11 @@ class BrandFont(Model):
     style: Literal["normal", "italic"] = "normal"
 
 
+class LoraSpec(Model):
+    path: str
+    scale: Annotated[float, Field(ge=-4, le=4)] = 1.0
+
+
 class BrandSpec(Model):
     """Brand colours, fonts and logo; shared by specs as a brand YAML file."""
 
@@ -183,11 +188,7 @@ class BrandSpec(Model):
     colors: dict[str, Color] = Field(default_factory=dict)
     fonts: dict[str, BrandFont] = Field(default_factory=dict)
     logo: str | None = None
-
-
-class LoraSpec(Model):
-    path: str
-    scale: Annotated[float, Field(ge=-4, le=4)] = 1.0
+    lora: list[LoraSpec] = Field(default_factory=list, description="brand adapters every spec of the brand uses")
 
 
 class BackgroundSpec(Model):

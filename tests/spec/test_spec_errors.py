@@ -12,7 +12,7 @@ import pytest
 import composer
 from composer.core.errors import AssetError, PlacardError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 BASE = """\
 version: 1

@@ -25,7 +25,7 @@ from PIL import Image
 import composer
 from composer.core.errors import AssetError, FontError, PlacardError, RenderError, SpecError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 from make_corpus import corpus, png_declaring, tiny_png  # noqa: E402
 
 HEAD = """\

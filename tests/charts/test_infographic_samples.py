@@ -13,7 +13,7 @@ import composer.pipeline as pipeline
 from composer.lint import lint_spec
 from composer.spec.charts import KIND_OF
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["stats-3up", "infographic-tall", "process", "timeline", "architecture", "dashboard-a4"]
 SLACK = 0.5  # px: label boxes are floats; the renderer pads by 2 px when it sets them
 MIN_PRINT_PT = 6.0

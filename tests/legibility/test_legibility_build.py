@@ -15,7 +15,7 @@ import composer
 from composer.legibility import measure as L
 from composer.legibility.apply import ink_mask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -202,5 +202,5 @@ def test_illustration_unknown_shape():
 def test_importing_never_imports_torch_or_scipy():
     code = "import generator.procedural, sys; print('torch' in sys.modules, 'scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.split() == ["False", "False"]

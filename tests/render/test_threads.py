@@ -11,7 +11,7 @@ import pytest
 
 import composer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["launch-poster", "social-post", "quote", "story", "link-card", "stats-3up", "process", "typography"]
 
 pytestmark = pytest.mark.slow

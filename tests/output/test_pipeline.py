@@ -13,7 +13,7 @@ from PIL import Image
 
 import composer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "launch-poster.yaml"
 
 

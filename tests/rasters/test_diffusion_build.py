@@ -21,7 +21,7 @@ import composer  # noqa: E402
 from composer.pipeline import BuildOptions  # noqa: E402
 from generator.base import get_backend  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "diffusion" / "launch.yaml"
 
 

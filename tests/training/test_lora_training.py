@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-sys.path.insert(0, str(Path(__file__).parent))
 torch = pytest.importorskip("torch")
 pytest.importorskip("peft")
 
@@ -34,7 +33,7 @@ from generator.training import TrainConfig, lora_info, train_lora  # noqa: E402
 from generator.training.checkpoint import checkpoint_path  # noqa: E402
 from generator.training.images import scan_images  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("base_model", "images", "captions", "steps", "rank", "lr", "resolution", "seed", "version")
 
 

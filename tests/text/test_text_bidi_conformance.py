@@ -9,7 +9,7 @@ from composer.core.geometry import Box
 from composer.text.scripts import visual_order
 
 LIB = FontLibrary()
-DATA = Path(__file__).parent / "data" / "BidiCharacterTest-15.0.0.txt.gz"
+DATA = Path(__file__).parents[1] / "data" / "BidiCharacterTest-15.0.0.txt.gz"
 
 
 def _cases():

@@ -113,6 +113,9 @@ class Resolver:
             raise self.fail(path, str(e)) from None
 
     def box(self, spec: S.BoxSpec, path: tuple, parent: Box) -> Box:
+        for k in ("width", "height"):
+            if getattr(spec, k) == "auto":
+                raise self.fail(path + (k,), f"invalid {k} 'auto'; allowed: a length (auto sizes only work inside a stack)")
         x = self.length(spec.x, path + ("x",), parent.width)
         y = self.length(spec.y, path + ("y",), parent.height)
         w = self.length(spec.width, path + ("width",), parent.width)
@@ -193,8 +196,14 @@ def place_elements(r: Resolver, elements: list, parent: Box, prefix: tuple) -> l
         path = prefix + (i,)
         box = r.box(el.box, path + ("box",), parent) if getattr(el, "box", None) is not None else None
         node = Placed(el.type, el, box, path, i)
+        if el.flex is not None:
+            raise r.fail(path + ("flex",), "flex only applies to elements inside a stack; use box here, or put the element in a stack")
         if el.type == "group":
             node.children = place_elements(r, el.elements, box or parent, path + ("elements",))
+        elif el.type == "stack":  # children get their boxes from composer.stack.arrange
+            from composer.stack import stack_children
+
+            node.children = stack_children(r, el, path)
         out.append(node)
     return out
 
@@ -216,8 +225,11 @@ class Layout:
         return [e for e in self.walk() if e.kind == "text"]
 
 
-def resolve_layout(loaded: LoadedSpec) -> Layout:
-    """Resolve canvas, brand and element boxes; every mistake raises at its spec location."""
+def resolve_layout(loaded: LoadedSpec, lib: Any = None) -> Layout:
+    """Resolve canvas, brand and element boxes; every mistake raises at its spec location.
+
+    Stacks measure their text with `lib` (a FontLibrary; the spec's own font folders when None).
+    """
     r = Resolver(loaded)
     spec = loaded.spec
     resolve_brand(r, spec)
@@ -230,4 +242,9 @@ def resolve_layout(loaded: LoadedSpec) -> Layout:
             if e.el.id in seen:
                 raise r.fail(e.path + ("id",), f"duplicate element id {e.el.id!r} (also at {format_path(seen[e.el.id])})")
             seen[e.el.id] = e.path
-    return Layout(canvas, r.brand, elements, r)
+    layout = Layout(canvas, r.brand, elements, r)
+    if any(e.kind == "stack" for e in layout.walk()):
+        from composer.stack import arrange, font_library_for
+
+        arrange(layout, lib or font_library_for(loaded))
+    return layout

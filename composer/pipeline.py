@@ -84,14 +84,14 @@ class Composition:
 
 def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     """Steps 2-5 of a build: layout, typesetting, rasters and legibility; nothing is written."""
-    # 2. Resolve the layout into canvas pixels
-    layout = resolve_layout(loaded)
-    state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
-    _register_extras(state, layout)
-    # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
+    # 2. Resolve the layout into canvas pixels (stacks measure their text with the build's fonts)
     from composer import typeset
 
+    state = RenderState(text_mode=loaded.spec.text_mode, font_dirs=_font_dirs(loaded, opts))
     lib = typeset.font_library(state.font_dirs)
+    layout = resolve_layout(loaded, lib)
+    _register_extras(state, layout)
+    # 3. Typeset every text element (ink boxes tell the generator where to stay calm)
     provisional = parse_color("#010203")  # a sentinel: the legibility pass recolours these runs
     for p in layout.text_elements():
         state.text_blocks[p.id] = typeset.set_element(layout, p, provisional, lib)
@@ -154,7 +154,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         if text_is_on_top(layout, state):
             # Everything but the text was rendered for the legibility pass: draw only the text on it.
             saved = renderer.RENDERERS
-            renderer.RENDERERS = {k: (v if k in ("text", "group") else _nothing) for k, v in saved.items()}
+            renderer.RENDERERS = {k: (v if k in ("text", "group", "stack") else _nothing) for k, v in saved.items()}
             extra, state.extra = state.extra, {k: _nothing for k in state.extra}
             try:
                 text_body = renderer.body()

@@ -295,7 +295,7 @@ class SvgRenderer:
 
     RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
         "text": text, "rect": rect, "line": line, "image": image, "illustration": illustration,
-        "group": group, "template": template,
+        "group": group, "stack": group, "template": template,  # a stack's panel is a rect child (composer.stack)
     }
 
     def body(self) -> Markup:

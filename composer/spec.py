@@ -45,14 +45,18 @@ class Model(BaseModel):
 
 
 class BoxSpec(Model):
-    """A box on the canvas (or inside a group): numbers are pixels, strings take units or %."""
+    """A box on the canvas (or inside a group): numbers are pixels, strings take units or %.
+
+    Inside a stack, width and height may be `auto` (the stack sizes the element).
+    """
 
     x: Length = 0
     y: Length = 0
     width: Length
     height: Length
 
-    _v = field_validator("x", "y", "width", "height", mode="before")(_check_length)
+    _v = field_validator("x", "y", mode="before")(_check_length)
+    _size = field_validator("width", "height", mode="before")(lambda v: v if v == "auto" else _check_length(v))
 
 
 class FontSpec(Model):
@@ -96,10 +100,24 @@ class Gradient(Model):
     r: Annotated[float, Field(gt=0, le=2)] = 0.5
 
 
+class FlexItem(Model):
+    """How an element sits in a stack: grow, shrink, basis, min/max on the stack's axis, own alignment."""
+
+    grow: Annotated[float, Field(ge=0, le=1000)] = 0.0
+    shrink: Annotated[float, Field(ge=0, le=1000)] = 1.0
+    basis: Length | None = None
+    min: Length | None = None
+    max: Length | None = None
+    align: Literal["auto", "start", "center", "end", "stretch"] = "auto"
+
+    _v = field_validator("basis", "min", "max", mode="before")(lambda v: v if v is None else _check_length(v))
+
+
 class ElementBase(Model):
     id: str | None = None
     slot: str | None = Field(default=None, description="the layout slot this element fills")
     opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
+    flex: FlexItem | None = Field(default=None, description="inside a stack: grow, shrink, basis, min, max, align")
 
 
 class TextElement(ElementBase):
@@ -193,13 +211,15 @@ class GroupElement(ElementBase):
 
 
 from composer.spec_infographics import INFOGRAPHIC_ELEMENTS  # noqa: E402  (needs the bases above)
+from composer.spec_stack import StackElement  # noqa: E402
 
 Element = Annotated[
     Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-           *INFOGRAPHIC_ELEMENTS)],
+           StackElement, *INFOGRAPHIC_ELEMENTS)],
     Field(discriminator="type"),
 ]
 GroupElement.model_rebuild()
+StackElement.model_rebuild()
 
 
 class CanvasSpec(Model):

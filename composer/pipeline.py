@@ -340,4 +340,5 @@ def _report(loaded: LoadedSpec, layout: Layout, state: RenderState, bg_meta: dic
         "placard_version": __version__, "spec": loaded.file, "name": loaded.name,
         "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
         "background": bg_meta, "formats": fmts, "elements": elements,
+        **({"omitted_slots": list(loaded.omitted_slots)} if loaded.omitted_slots else {}),
     }

@@ -234,7 +234,10 @@ def _apply_aliases(slots: dict, ldata: dict, positions: Positions, name: str) ->
                 location=positions.locate(("slots", alias), key=True), path=f"slots.{alias}",
             )
         out[target] = out.pop(alias)
-        positions.graft(positions, ("slots", alias), ("slots", target))
+        for table in (positions.marks, positions.key_marks):
+            for k, mark in list(table.items()):
+                if k[:2] == ("slots", alias):
+                    table[("slots", target) + k[2:]] = mark
     return out
 
 

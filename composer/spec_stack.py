@@ -45,8 +45,10 @@ class StackElement(ElementBase):
         if isinstance(data, dict) and isinstance(data.get("elements"), list):
             kids = []
             for el in data["elements"]:
-                if isinstance(el, dict) and "box" not in el and el.get("type") not in ("line", "group", "stack", None):
+                if isinstance(el, dict) and el.get("type") not in ("line", "group", "stack", None) and "box" not in el:
                     el = {**el, "box": {"width": "auto", "height": "auto"}}
+                elif isinstance(el, dict) and isinstance(el.get("box"), dict):
+                    el = {**el, "box": {"width": "auto", "height": "auto", **el["box"]}}
                 kids.append(el)
             data = {**data, "elements": kids}
         return data

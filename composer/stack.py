@@ -165,7 +165,7 @@ class _Flow:
         if p.kind == "text":
             measure = self._text_measure(p)
             if self.pass1 and p.el.font.size in (None, "auto"):
-                style["flex_grow"] = max(style.get("flex_grow", 0.0), 1.0)  # pass 1: take a share of the free space
+                style["flex_grow"] = 1000.0  # pass 1: auto texts share the free space before any spacer grows
                 style["flex_basis"] = 0 * self.sty.PT
         node = self.st.Node(style=self.sty.Style(**style), measure=measure)
         self.nodes.append((p, node))
@@ -250,8 +250,9 @@ class _Flow:
                     return self.SizePoints(width=0.0 if w >= BIG else w, height=0.0)
                 limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
                 block = self._set(p, w, limit, self._style(p, self.sizes.get(id(p))))
-                width = w if w < BIG else (max((b.right for b in block.line_boxes), default=0.0))
-                return self.SizePoints(width=width, height=set_height(block))
+                if not _finite(known.width.value):  # hug the widest line (2 px for ink that overhangs it)
+                    w = min(w, math.ceil(max((b.width for b in block.line_boxes), default=0.0) + 2.0))
+                return self.SizePoints(width=w, height=set_height(block))
             except PlacardError as e:
                 self.errors.append(e)
             except Exception as e:  # noqa: BLE001  Taffy would log and swallow it; report it as the spec's problem
@@ -281,6 +282,11 @@ class _Flow:
         size = self.sizes.get(id(p))
         if size is not None:
             p.el = p.el.model_copy(update={"font": p.el.font.model_copy(update={"size": size})})
+        # Taffy computes in 32-bit floats: give the box back the exact height its lines were measured at
+        limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
+        h = set_height(self._set(p, p.box.width, limit, self._style(p, size)))
+        if h > p.box.height:
+            p.box = Box(p.box.x, p.box.y, p.box.width, h)
 
     def _check_overflow(self, root: Placed) -> None:
         """A stack whose children need more room than it has is an error, never silently clipped."""

@@ -104,7 +104,7 @@ class FlexItem(Model):
     """How an element sits in a stack: grow, shrink, basis, min/max on the stack's axis, own alignment."""
 
     grow: Annotated[float, Field(ge=0, le=1000)] = 0.0
-    shrink: Annotated[float, Field(ge=0, le=1000)] = 1.0
+    shrink: Annotated[float, Field(ge=0, le=1000)] = 0.0  # unlike CSS: a size you give is kept unless you let it shrink
     basis: Length | None = None
     min: Length | None = None
     max: Length | None = None

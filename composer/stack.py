@@ -92,6 +92,7 @@ class _Flow:
         self.nodes: list[tuple[Placed, Any]] = []
         self.max_h: dict[int, float] = {}  # id(Placed) -> the height an auto text was fitted into
         self.sizes: dict[int, float] = {}  # id(Placed) -> the size chosen for an auto text
+        self.widths: dict[int, float] = {}  # id(Placed) -> the width an auto text was fitted into
         self.pass1 = True
 
     # ------------------------------------------------------------------ the two passes
@@ -167,6 +168,8 @@ class _Flow:
             if self.pass1 and p.el.font.size in (None, "auto"):
                 style["flex_grow"] = 1000.0  # pass 1: auto texts share the free space before any spacer grows
                 style["flex_basis"] = 0 * self.sty.PT
+            elif id(p) in self.widths and parent_dir == "row":  # pass 2: keep the width it was fitted into
+                style["size"] = self.sty.Size(self.widths[id(p)] * self.sty.PT, style["size"].height)
         node = self.st.Node(style=self.sty.Style(**style), measure=measure)
         self.nodes.append((p, node))
         return node
@@ -182,7 +185,7 @@ class _Flow:
                 v = getattr(box, axis)
                 if v != "auto":
                     size[axis] = self._dim(v, p.path + ("box", axis))
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {"flex_shrink": 0.0}
         if p.kind == "text":
             # a text's height is its set height; a height in its box is the most it may take
             limit = size["height"]
@@ -247,7 +250,7 @@ class _Flow:
                     aw = avail.width
                     w = aw.value if aw.scale == 1 and _finite(aw.value) else BIG
                 if self.pass1 and p.el.font.size in (None, "auto"):
-                    return self.SizePoints(width=0.0 if w >= BIG else w, height=0.0)
+                    return self.SizePoints(width=known.width.value if _finite(known.width.value) else 0.0, height=0.0)
                 limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
                 block = self._set(p, w, limit, self._style(p, self.sizes.get(id(p))))
                 if not _finite(known.width.value):  # hug the widest line (2 px for ink that overhangs it)
@@ -270,6 +273,7 @@ class _Flow:
         block = self._set(p, box.width, height, self._style(p))
         self.sizes[id(p)] = block.size
         self.max_h[id(p)] = height
+        self.widths[id(p)] = box.width
 
     def _height_limit(self, p: Placed) -> float | None:
         box = p.el.box

@@ -17,6 +17,7 @@ from typing import Any
 
 from composer.errors import FontError, PlacardError, SpecError, TextFitError
 from composer.layout import Layout, Placed, place_elements
+from composer.yamlload import format_path
 from generator.base import Box
 
 BIG = 1_000_000.0  # "no limit" for a text's height while it is measured
@@ -119,6 +120,7 @@ class _Flow:
     def _compute(self, root: Placed) -> dict[int, Box]:
         """Lay the tree out once; returns every node's box in canvas px (keyed by id of its Placed)."""
         self.nodes = []
+        self.content: dict[int, Any] = {}
         self.errors: list[PlacardError] = []
         tree = self._container(root, None)
         try:
@@ -308,7 +310,7 @@ class _Flow:
                 axis = "height" if col else "width"
                 parts = ", ".join(f"{c.id} {(c.box.height if col else c.box.width):.0f} px" for c in p.children)
                 cls = TextFitError if any(c.kind == "text" for c in p.walk()) else SpecError
-                raise cls(f"stack {p.id!r} does not fit its content: its children need {need:.0f} px but its {axis} "
+                raise cls(path=format_path(p.path), message=f"stack {p.id!r} does not fit its content: its children need {need:.0f} px but its {axis} "
                           f"inside the padding is {end - start:.0f} px; {need - (end - start):.0f} px short ({parts}); "
                           "shorten the text, lower a min_size, or give the stack more room",
                           location=self.r.positions.locate(p.path))

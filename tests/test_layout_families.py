@@ -87,13 +87,16 @@ def test_every_member_builds_from_one_slots_file(here, layout, slots):
 
 
 def test_a_longer_headline_moves_the_copy_below_it(here):
-    short = composer.build(spec_for("social/post", SLOTS), here / "out", name="short").report
-    long = composer.build(spec_for("social/post", {**SLOTS, "headline": LONG["headline"]}), here / "out", name="long").report
+    # an auto-sized headline sets at its max_size until it needs more lines; then it takes them, up to its box height
+    short = composer.build(spec_for("social/post", {**SLOTS, "headline": "Trail runners"}), here / "out", name="short").report
+    long = composer.build(spec_for("social/post", SLOTS), here / "out", name="long").report
     y = {name: {e["id"]: e["box"] for e in rep["elements"]} for name, rep in (("short", short), ("long", long))}
     for name in y:
         head, sub = y[name]["headline"], y[name]["subhead"]
         assert sub["y"] == pytest.approx(head["y"] + head["height"] + 18, abs=0.05)  # the card's gap
-    assert y["long"]["headline"]["height"] > y["short"]["headline"]["height"]
+    sizes = {e["id"]: e.get("size") for e in short["elements"]}
+    assert sizes["headline"] == 96  # one line at its max_size
+    assert y["long"]["headline"]["height"] > y["short"]["headline"]["height"] + 100
     assert y["long"]["subhead"]["y"] > y["short"]["subhead"]["y"]
     assert y["long"]["price"]["y"] == y["short"]["price"]["y"]  # the offer row stays at the card's foot
 

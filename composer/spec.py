@@ -110,7 +110,12 @@ class FlexItem(Model):
     max: Length | None = None
     align: Literal["auto", "start", "center", "end", "stretch"] = "auto"
 
-    _v = field_validator("basis", "min", "max", mode="before")(lambda v: v if v is None else _check_length(v))
+    @field_validator("basis", "min", "max", mode="before")
+    @classmethod
+    def _sizes(cls, v: Any, info: Any) -> Any:
+        from composer.spec_stack import non_negative
+
+        return v if v is None else non_negative(v, info.field_name)
 
 
 class ElementBase(Model):

@@ -8,7 +8,14 @@ from pydantic import Field, field_validator, model_validator
 
 from composer.spec import BoxSpec, Color, ElementBase, Gradient, Length, _check_length
 
-STACK_JUSTIFY = ("start", "center", "end", "space-between", "space-around", "space-evenly")
+
+
+def non_negative(v: Any, name: str) -> Any:
+    """A length that may not be negative (gaps, padding, flex sizes)."""
+    v = _check_length(v)
+    if (isinstance(v, (int, float)) and v < 0) or (isinstance(v, str) and v.strip().startswith("-")):
+        raise ValueError(f"invalid {name} {v!r}; allowed: a length of 0 or more")
+    return v
 
 
 class StackElement(ElementBase):
@@ -27,7 +34,7 @@ class StackElement(ElementBase):
     radius: Annotated[float, Field(ge=0)] = 0
     elements: list["Element"] = Field(default_factory=list)  # noqa: F821  (resolved in composer.spec)
 
-    _gap = field_validator("gap", mode="before")(_check_length)
+    _gap = field_validator("gap", mode="before")(lambda v: non_negative(v, "gap"))
 
     @field_validator("padding", mode="before")
     @classmethod
@@ -35,8 +42,8 @@ class StackElement(ElementBase):
         if isinstance(v, (list, tuple)):
             if len(v) not in (1, 2, 4):
                 raise ValueError(f"invalid padding {list(v)!r}; allowed: one length, [vertical, horizontal] or [top, right, bottom, left]")
-            return [_check_length(x) for x in v]
-        return _check_length(v)
+            return [non_negative(x, "padding") for x in v]
+        return non_negative(v, "padding")
 
     @model_validator(mode="before")
     @classmethod

@@ -181,7 +181,7 @@ def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[st
     slots = _apply_aliases(slots, ldata, positions, name)
     layout_elements = ldata.get("elements") or []
     declared = list(dict.fromkeys(_declared(layout_elements)))
-    omits = [str(o) for o in ldata.get("omits") or []]
+    omits = [str(o) for o in ldata.get("omits") or []] if isinstance(ldata.get("omits") or [], list) else []
     for slot in slots:
         if slot in omits and slot not in declared:
             if omitted is not None:
@@ -212,7 +212,7 @@ def _declared(items: list) -> list[str]:
     out = []
     for el in items:
         if isinstance(el, dict):
-            if el.get("slot"):
+            if el.get("slot") and isinstance(el["slot"], str):
                 out.append(el["slot"])
             if isinstance(el.get("elements"), list):
                 out += _declared(el["elements"])
@@ -226,7 +226,7 @@ def _apply_aliases(slots: dict, ldata: dict, positions: Positions, name: str) ->
         return slots
     out = dict(slots)
     for alias, target in aliases.items():
-        if alias not in out:
+        if alias not in out or not isinstance(target, str):
             continue
         if target in slots:
             raise SpecError(
@@ -246,8 +246,8 @@ def _fill_elements(items: list, ctx: tuple, src: tuple, dst: tuple) -> list:
     slots, brand, positions, lpos, merged_pos = ctx
     out: list[Any] = []
     for i, el in enumerate(items):
-        if isinstance(el, dict) and el.get("slot"):
-            slot = el["slot"]
+        slot = el.get("slot") if isinstance(el, dict) and isinstance(el.get("slot"), str) else None
+        if slot:
             if slot not in slots:
                 brand_logo = el.get("type") == "image" and isinstance(brand, dict) and brand.get("logo")
                 if not el.get("keep") and not brand_logo:
@@ -263,9 +263,9 @@ def _fill_elements(items: list, ctx: tuple, src: tuple, dst: tuple) -> list:
             el["elements"] = _fill_elements(kids, ctx, src + (i, "elements"), here + ("elements",))
             if kids and not el["elements"]:
                 continue  # every slot in it was left out: so is the container (and its panel)
-        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in ("text", "image", "template"):
-            for k in _slot_keys(slots[el["slot"]]):
-                merged_pos.graft(positions, ("slots", el["slot"]) + k, here + _slot_target(el, k))
+        if slot in slots and isinstance(el, dict) and el.get("type") in ("text", "image", "template"):
+            for k in _slot_keys(slots[slot]):
+                merged_pos.graft(positions, ("slots", slot) + k, here + _slot_target(el, k))
         out.append(el)
     return out
 

@@ -15,7 +15,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from composer.errors import FontError, PlacardError, SpecError, TextFitError
+from composer.errors import FontError, SpecError, TextFitError
 from composer.layout import Layout, Placed, place_elements
 from composer.yamlload import format_path
 from generator.base import Box
@@ -121,7 +121,7 @@ class _Flow:
         """Lay the tree out once; returns every node's box in canvas px (keyed by id of its Placed)."""
         self.nodes = []
         self.content: dict[int, Any] = {}
-        self.errors: list[PlacardError] = []
+        self.errors: list[Exception] = []
         tree = self._container(root, None)
         try:
             tree.compute_layout((root.box.width, root.box.height))
@@ -179,7 +179,7 @@ class _Flow:
     def _item(self, p: Placed, parent_dir: str) -> dict:
         """Flex-item style: sizes from the box, grow/shrink/basis/min/max/align from `flex`."""
         sty, el = self.sty, p.el
-        main, cross = ("height", "width") if parent_dir == "column" else ("width", "height")
+        main = "height" if parent_dir == "column" else "width"
         box = getattr(el, "box", None)
         size = {"width": sty.AUTO, "height": sty.AUTO}
         if box is not None:
@@ -243,7 +243,7 @@ class _Flow:
             raise
 
     def _text_measure(self, p: Placed):
-        sty = self.sty
+        """Taffy's measure callback for a text: its width (given, or hugging its lines) and its set height."""
 
         def measure(node: Any, known: Any, avail: Any) -> Any:
             try:
@@ -258,10 +258,8 @@ class _Flow:
                 if not _finite(known.width.value):  # hug the widest line (2 px for ink that overhangs it)
                     w = min(w, math.ceil(max((b.width for b in block.line_boxes), default=0.0) + 2.0))
                 return self.SizePoints(width=w, height=set_height(block))
-            except PlacardError as e:
+            except Exception as e:  # noqa: BLE001  stretchable would log and swallow it: raise it after the pass
                 self.errors.append(e)
-            except Exception as e:  # noqa: BLE001  Taffy would log and swallow it; report it as the spec's problem
-                self.errors.append(SpecError(f"stack layout failed: {e}", location=self.r.positions.locate(p.path)))
             return self.SizePoints(width=0.0, height=0.0)
 
         return measure

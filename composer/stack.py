@@ -9,12 +9,11 @@ such texts grow into the free space, pass 2 lays everything out at the sizes cho
 
 from __future__ import annotations
 
-import logging
 import math
-import threading
 from dataclasses import replace
 from typing import Any
 
+from composer import flexbox as fb
 from composer.errors import FontError, SpecError, TextFitError
 from composer.layout import Layout, Placed, place_elements
 from composer.yamlload import format_path
@@ -22,19 +21,6 @@ from generator.base import Box
 
 BIG = 1_000_000.0  # "no limit" for a text's height while it is measured
 EPS = 0.5
-_LOCK = threading.Lock()  # stretchable drives one process-wide Taffy tree
-
-
-def _stretchable():
-    """Import stretchable without letting its `logging.basicConfig()` configure the user's root logger."""
-    had = list(logging.root.handlers)
-    import stretchable
-    from stretchable import style
-
-    for h in logging.root.handlers[:]:
-        if h not in had:
-            logging.root.removeHandler(h)
-    return stretchable, style, style.geometry.size.SizePoints
 
 
 def stack_children(r: Any, el: Any, path: tuple) -> list[Placed]:
@@ -67,7 +53,7 @@ def _arrange_in(layout: Layout, nodes: list[Placed], lib: Any) -> None:
         if p.kind == "stack":
             if p.box is None:
                 raise layout.resolver.fail(p.path, "a stack needs a box (x, y, width, height) unless it sits inside another stack")
-            with _LOCK:
+            with fb.LOCK:
                 _Flow(layout, lib).run(p)
             _place_groups(layout, p, lib)
         elif p.kind == "group":
@@ -89,11 +75,11 @@ class _Flow:
 
     def __init__(self, layout: Layout, lib: Any):
         self.layout, self.r, self.lib = layout, layout.resolver, lib
-        self.st, self.sty, self.SizePoints = _stretchable()
-        self.nodes: list[tuple[Placed, Any]] = []
+        self.en = fb.modules()[2]  # stretchable.style: Taffy's enums
         self.max_h: dict[int, float] = {}  # id(Placed) -> the height an auto text was fitted into
         self.sizes: dict[int, float] = {}  # id(Placed) -> the size chosen for an auto text
         self.widths: dict[int, float] = {}  # id(Placed) -> the width an auto text was fitted into
+        self.styles: dict[tuple, Any] = {}
         self.pass1 = True
 
     # ------------------------------------------------------------------ the two passes
@@ -119,118 +105,110 @@ class _Flow:
 
     def _compute(self, root: Placed) -> dict[int, Box]:
         """Lay the tree out once; returns every node's box in canvas px (keyed by id of its Placed)."""
-        self.nodes = []
-        self.content: dict[int, Any] = {}
+        self.nodes: list[tuple[Placed, int]] = []
         self.errors: list[Exception] = []
-        tree = self._container(root, None)
+        tree = fb.Tree()
         try:
-            tree.compute_layout((root.box.width, root.box.height))
+            rid = self._container(tree, None, root, None)
+            tree.compute(rid, root.box.width, root.box.height)
             if self.errors:
                 raise self.errors[0]
-            out = {}
-            for p, node in self.nodes:
-                b = node.get_box(self.st.Edge.BORDER, relative=False)
-                out[id(p)] = Box(root.box.x + b.x, root.box.y + b.y, b.width, b.height)
-            self.content = {id(p): node.get_box(self.st.Edge.CONTENT, relative=False) for p, node in self.nodes
-                            if p.kind == "stack"}
-            return out
+            got = tree.boxes(root.box.x, root.box.y)
+            self.content = {id(p): Box(*got[nid][1]) for p, nid in self.nodes if p.kind == "stack"}
+            return {id(p): Box(*got[nid][0]) for p, nid in self.nodes}
         finally:
-            _drop(tree)
+            tree.drop()
 
     # ------------------------------------------------------------------ tree building
-    def _container(self, p: Placed, parent_dir: str | None) -> Any:
-        el, sty = p.el, self.sty
-        pad = self._padding(el, p.path)
+    def _container(self, tree: fb.Tree, parent: int | None, p: Placed, parent_dir: str | None) -> int:
+        el, en = p.el, self.en
         gap = self._len(el.gap, p.path + ("gap",))
         style = dict(
-            flex_direction=sty.FlexDirection.COLUMN if el.direction == "column" else sty.FlexDirection.ROW,
-            gap=sty.Size(gap, gap), padding=pad,
-            align_items={"start": sty.AlignItems.START, "center": sty.AlignItems.CENTER, "end": sty.AlignItems.END,
-                         "stretch": sty.AlignItems.STRETCH}[el.align],
-            justify_content={"start": sty.JustifyContent.START, "center": sty.JustifyContent.CENTER,
-                             "end": sty.JustifyContent.END, "space-between": sty.JustifyContent.SPACE_BETWEEN,
-                             "space-around": sty.JustifyContent.SPACE_AROUND,
-                             "space-evenly": sty.JustifyContent.SPACE_EVENLY}[el.justify],
+            flex_direction=en.FlexDirection.COLUMN if el.direction == "column" else en.FlexDirection.ROW,
+            gap=fb.size(gap, gap), padding=self._padding(el, p.path),
+            align_items={"start": en.AlignItems.START, "center": en.AlignItems.CENTER, "end": en.AlignItems.END,
+                         "stretch": en.AlignItems.STRETCH}[el.align],
+            justify_content={"start": en.JustifyContent.START, "center": en.JustifyContent.CENTER,
+                             "end": en.JustifyContent.END, "space-between": en.JustifyContent.SPACE_BETWEEN,
+                             "space-around": en.JustifyContent.SPACE_AROUND,
+                             "space-evenly": en.JustifyContent.SPACE_EVENLY}[el.justify],
         )
         if parent_dir is not None:
             style.update(self._item(p, parent_dir))
         else:
-            style["size"] = sty.Size(p.box.width * sty.PT, p.box.height * sty.PT)
-        node = self.st.Node(style=sty.Style(**style))
-        self.nodes.append((p, node))
+            style["size"] = fb.size(fb.pt(p.box.width), fb.pt(p.box.height))
+        nid = tree.node(parent, **style)
+        self.nodes.append((p, nid))
         for c in p.children:
-            node.add(self._container(c, el.direction) if c.kind == "stack" else self._leaf(c, el.direction))
-        return node
+            if c.kind == "stack":
+                self._container(tree, nid, c, el.direction)
+            else:
+                self._leaf(tree, nid, c, el.direction)
+        return nid
 
-    def _leaf(self, p: Placed, parent_dir: str) -> Any:
+    def _leaf(self, tree: fb.Tree, parent: int, p: Placed, parent_dir: str) -> None:
         style = self._item(p, parent_dir)
         measure = None
         if p.kind == "text":
             measure = self._text_measure(p)
             if self.pass1 and p.el.font.size in (None, "auto"):
                 style["flex_grow"] = 1000.0  # pass 1: auto texts share the free space before any spacer grows
-                style["flex_basis"] = 0 * self.sty.PT
+                style["flex_basis"] = fb.pt(0)
             elif id(p) in self.widths and parent_dir == "row":  # pass 2: keep the width it was fitted into
-                style["size"] = self.sty.Size(self.widths[id(p)] * self.sty.PT, style["size"].height)
-        node = self.st.Node(style=self.sty.Style(**style), measure=measure)
-        self.nodes.append((p, node))
-        return node
+                style["size"] = fb.size(fb.pt(self.widths[id(p)]), style["size"]["height"])
+        self.nodes.append((p, tree.node(parent, measure, **style)))
 
     def _item(self, p: Placed, parent_dir: str) -> dict:
         """Flex-item style: sizes from the box, grow/shrink/basis/min/max/align from `flex`."""
-        sty, el = self.sty, p.el
+        el, en = p.el, self.en
         main = "height" if parent_dir == "column" else "width"
         box = getattr(el, "box", None)
-        size = {"width": sty.AUTO, "height": sty.AUTO}
+        sz = {"width": fb.AUTO, "height": fb.AUTO}
         if box is not None:
             for axis in ("width", "height"):
                 v = getattr(box, axis)
                 if v != "auto":
-                    size[axis] = self._dim(v, p.path + ("box", axis))
+                    sz[axis] = self._len(v, p.path + ("box", axis))
         out: dict[str, Any] = {"flex_shrink": 0.0}
-        if p.kind == "text":
-            # a text's height is its set height; a height in its box is the most it may take
-            limit = size["height"]
-            size["height"] = sty.AUTO
-            if limit is not sty.AUTO:
-                out["max_size"] = sty.Size(sty.AUTO, limit)
-        out["size"] = sty.Size(size["width"], size["height"])
+        limits = {"width": fb.AUTO, "height": fb.AUTO}
+        if p.kind == "text":  # a text's height is its set height; a height in its box is the most it may take
+            limits["height"], sz["height"] = sz["height"], fb.AUTO
+        out["size"] = fb.size(sz["width"], sz["height"])
         f = el.flex
         if f is not None:
             out["flex_grow"], out["flex_shrink"] = f.grow, f.shrink
             if f.basis is not None:
-                out["flex_basis"] = self._dim(f.basis, p.path + ("flex", "basis"))
-            lo = self._dim(f.min, p.path + ("flex", "min")) if f.min is not None else sty.AUTO
-            hi = self._dim(f.max, p.path + ("flex", "max")) if f.max is not None else None
-            out["min_size"] = sty.Size(lo, sty.AUTO) if main == "width" else sty.Size(sty.AUTO, lo)
-            if hi is not None:
-                prev = out.get("max_size", sty.Size(sty.AUTO, sty.AUTO))
-                out["max_size"] = sty.Size(hi, prev.height) if main == "width" else sty.Size(prev.width, hi)
+                out["flex_basis"] = self._len(f.basis, p.path + ("flex", "basis"))
+            if f.min is not None:
+                out["min_size"] = fb.size(**{main: self._len(f.min, p.path + ("flex", "min"))})
+            if f.max is not None:
+                limits[main] = self._len(f.max, p.path + ("flex", "max"))
             if f.align != "auto":
-                out["align_self"] = {"start": sty.AlignSelf.START, "center": sty.AlignSelf.CENTER,
-                                     "end": sty.AlignSelf.END, "stretch": sty.AlignSelf.STRETCH}[f.align]
+                out["align_self"] = {"start": en.AlignSelf.START, "center": en.AlignSelf.CENTER,
+                                     "end": en.AlignSelf.END, "stretch": en.AlignSelf.STRETCH}[f.align]
+        out["max_size"] = fb.size(limits["width"], limits["height"])
         return out
 
-    def _padding(self, el: Any, path: tuple) -> Any:
+    def _padding(self, el: Any, path: tuple) -> dict:
         v = el.padding if isinstance(el.padding, list) else [el.padding]
         v = [self._len(x, path + ("padding",)) for x in v]
-        top, right, bottom, left = {1: v * 4, 2: v * 2, 4: v}[len(v)]
-        return self.sty.Rect(top, right, bottom, left)
+        return fb.rect(*{1: v * 4, 2: v * 2, 4: v}[len(v)])
 
-    def _len(self, value: Any, path: tuple) -> Any:
+    def _len(self, value: Any, path: tuple) -> dict:
         if isinstance(value, str) and value.strip().endswith("%"):
-            return self.r.length(value, path, 1.0) * 100 * self.sty.PCT
-        return self.r.length(value, path) * self.sty.PT
-
-    _dim = _len
+            return fb.pct(self.r.length(value, path, 1.0))
+        return fb.pt(self.r.length(value, path))
 
     # ------------------------------------------------------------------ text
     def _style(self, p: Placed, size: Any = None) -> Any:
         from composer.colors import parse_color
         from composer.typeset import text_style
 
-        s = text_style(self.layout, p, parse_color("#000000"))
-        return replace(s, valign="top", **({"size": size} if size is not None else {}))
+        key = (id(p), size)
+        if key not in self.styles:  # Taffy measures a text several times per pass
+            s = text_style(self.layout, p, parse_color("#000000"))
+            self.styles[key] = replace(s, valign="top", **({"size": size} if size is not None else {}))
+        return self.styles[key]
 
     def _set(self, p: Placed, width: float, height: float, style: Any) -> Any:
         from composer.text import set_text
@@ -242,25 +220,23 @@ class _Flow:
                 e.location = self.r.positions.locate(p.path + (("font",) if isinstance(e, FontError) else ("text",)))
             raise
 
-    def _text_measure(self, p: Placed):
+    def _text_measure(self, p: Placed) -> fb.Measure:
         """Taffy's measure callback for a text: its width (given, or hugging its lines) and its set height."""
 
-        def measure(node: Any, known: Any, avail: Any) -> Any:
+        def measure(known_w: float, known_h: float, avail_w: tuple, avail_h: tuple) -> tuple[float, float]:
             try:
-                w = known.width.value
-                if not _finite(w):
-                    aw = avail.width
-                    w = aw.value if aw.scale == 1 and _finite(aw.value) else BIG
+                known = _finite(known_w)
+                w = known_w if known else (avail_w[1] if avail_w[0] == "definite" and _finite(avail_w[1]) else BIG)
                 if self.pass1 and p.el.font.size in (None, "auto"):
-                    return self.SizePoints(width=known.width.value if _finite(known.width.value) else 0.0, height=0.0)
+                    return (known_w if known else 0.0, 0.0)
                 limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
                 block = self._set(p, w, limit, self._style(p, self.sizes.get(id(p))))
-                if not _finite(known.width.value):  # hug the widest line (2 px for ink that overhangs it)
+                if not known:  # hug the widest line (2 px for ink that overhangs it)
                     w = min(w, math.ceil(max((b.width for b in block.line_boxes), default=0.0) + 2.0))
-                return self.SizePoints(width=w, height=set_height(block))
-            except Exception as e:  # noqa: BLE001  stretchable would log and swallow it: raise it after the pass
+                return (w, set_height(block))
+            except Exception as e:  # noqa: BLE001  Taffy's callback cannot raise: report it after the pass
                 self.errors.append(e)
-            return self.SizePoints(width=0.0, height=0.0)
+            return (0.0, 0.0)
 
         return measure
 
@@ -299,7 +275,7 @@ class _Flow:
                 continue
             inner = self.content[id(p)]
             col = p.el.direction == "column"
-            start = root.box.y + inner.y if col else root.box.x + inner.x
+            start = inner.y if col else inner.x
             end = start + (inner.height if col else inner.width)
             used = max((c.box.bottom if col else c.box.right) for c in p.children)
             first = min((c.box.y if col else c.box.x) for c in p.children)
@@ -336,20 +312,6 @@ def set_height(block: Any) -> float:
 
 def _finite(v: Any) -> bool:
     return isinstance(v, (int, float)) and math.isfinite(v)
-
-
-def _drop(node: Any) -> None:
-    """Free the Taffy nodes: stretchable 1.1 never drops them, and a campaign lays out thousands of stacks."""
-    from stretchable import node as st_node
-    from stretchable import taffylib
-    from stretchable.context import taffy
-
-    for child in list(node):
-        _drop(child)
-    nid = node._node_id
-    st_node._node_refs.pop(nid, None)
-    if nid is not None and taffy._ptr:
-        taffylib.node_drop(taffy._ptr, nid)
 
 
 def font_library_for(loaded: Any) -> Any:

@@ -157,6 +157,9 @@ def test_text_that_overflows_a_stack_is_a_text_fit_error():
     ({"type": "stack", "box": {"width": 100, "height": 100}, "elements": [{"type": "line", "points": [[0, 0], [1, 1]]}]},
      "<spec>:1:1: elements[0].elements[0].type: a line cannot sit in a stack (its points are canvas coordinates); "
      "put it outside the stack, or use a thin rect"),
+    ({"type": "stack", "box": {"width": 100, "height": 100}, "elements": [{"type": "image", "id": "pic", "src": "a.png"}]},
+     "<spec>:1:1: elements[0].elements[0]: image 'pic' got no height in its stack; give its box a height, "
+     "or let it grow (flex: {grow: 1})"),
 ])
 def test_stack_mistakes(element, message):
     with pytest.raises(PlacardError) as e:

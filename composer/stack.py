@@ -289,10 +289,10 @@ class _Flow:
                 axis = "height" if col else "width"
                 parts = ", ".join(f"{c.id} {(c.box.height if col else c.box.width):.0f} px" for c in p.children)
                 cls = TextFitError if any(c.kind == "text" for c in p.walk()) else SpecError
-                raise cls(path=format_path(p.path), message=f"stack {p.id!r} does not fit its content: its children need {need:.0f} px but its {axis} "
+                raise cls(f"stack {p.id!r} does not fit its content: its children need {need:.0f} px but its {axis} "
                           f"inside the padding is {end - start:.0f} px; {need - (end - start):.0f} px short ({parts}); "
                           "shorten the text, lower a min_size, or give the stack more room",
-                          location=self.r.positions.locate(p.path))
+                          location=self.r.positions.locate(p.path), path=format_path(p.path))
 
 
 def _panel(p: Placed) -> Placed:

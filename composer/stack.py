@@ -257,10 +257,11 @@ class _Flow:
         self.widths[id(p)] = box.width
 
     def _height_limit(self, p: Placed) -> float | None:
+        """A text's most height in px; a % of its parent is left to Taffy's max-size (the parent is not laid out yet)."""
         box = p.el.box
-        if box is None or box.height == "auto":
+        if box is None or box.height == "auto" or (isinstance(box.height, str) and box.height.strip().endswith("%")):
             return None
-        return self.r.length(box.height, p.path + ("box", "height"), self.layout.canvas.height)
+        return self.r.length(box.height, p.path + ("box", "height"))
 
     def _check_text(self, p: Placed) -> None:
         """Fix an auto text at the size the stack chose, so the final typesetting sets exactly what was measured."""
@@ -270,7 +271,7 @@ class _Flow:
         # Taffy computes in 32-bit floats: give the box back the exact height its lines were measured at
         limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
         h = set_height(self._set(p, p.box.width, limit, self._style(p, size)))
-        if h > p.box.height:
+        if p.box.height < h <= p.box.height + 0.01:  # more than that: a max-size clamped it, typesetting decides
             p.box = Box(p.box.x, p.box.y, p.box.width, h)
 
     def _check_overflow(self, root: Placed) -> None:

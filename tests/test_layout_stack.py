@@ -221,3 +221,15 @@ def test_stack_panel_is_drawn_under_its_children(tmp_path):
     assert im.getpixel((30, 30)) == (255, 0, 0)  # the panel, inside the padding
     assert im.getpixel((100, 50)) == (0, 255, 0)  # the child, over the panel
     assert [e["id"] for e in result.report["elements"]] == ["card", "card-panel", "inner"]
+
+
+@pytest.mark.parametrize("limit", ["50%", 100])
+def test_a_text_height_limit_clamps_and_ellipsis_cuts(tmp_path, limit):
+    spec = {"version": 1, "canvas": {"width": 400, "height": 400}, "background": {"style": "flat"}, "outputs": ["png"],
+            "elements": [{"type": "stack", "box": {"x": 0, "y": 0, "width": 400, "height": 200}, "elements": [
+                {"type": "text", "id": "t", "text": "one two three four five six seven eight nine ten eleven twelve",
+                 "font": {"family": "Inter", "size": 40}, "box": {"height": limit}, "overflow": "ellipsis"},
+                rect("r", box={"height": 10})]}]}
+    rep = {e["id"]: e for e in composer.build(spec, tmp_path, name="limit").report["elements"]}
+    assert rep["t"]["lines"] == ["one two three four", "five six seven eigh…"]
+    assert rep["r"]["box"]["y"] == rep["t"]["box"]["height"] <= 100  # 50% of the stack, or 100 px

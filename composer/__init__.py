@@ -30,10 +30,10 @@ def load_spec(source, **kwargs):
 
 def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
-    from composer.layout.resolve import resolve_layout
+    from composer.text.stack import lay_out
 
     loaded = load_spec(source, **kwargs)
-    resolve_layout(loaded)
+    lay_out(loaded)
     return loaded
 
 

@@ -17,7 +17,7 @@ from composer.charts.stage import draw_charts
 from composer.core.colour import parse_color
 from composer.core.options import BuildOptions
 from composer.core.version import __version__
-from composer.layout.resolve import Layout, resolve_layout
+from composer.layout.resolve import Layout
 from composer.legibility import apply as legibility
 from composer.output import formats as output_formats
 from composer.output import metadata as meta
@@ -29,6 +29,7 @@ from composer.render.svg import Scene, SvgRenderer
 from composer.spec.loader import LoadedSpec, load_spec
 from composer.text import TextBlock
 from composer.text import typeset
+from composer.text.stack import lay_out
 
 if TYPE_CHECKING:
     from composer.charts import Drawing
@@ -72,11 +73,11 @@ class Composition:
 
 def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     """Steps 2-5 of a build: layout, text, charts, rasters and legibility; nothing is written."""
-    # 2. Resolve the layout into canvas pixels
-    layout = resolve_layout(loaded)
+    # 2. Resolve the layout into canvas pixels (stacks flow by the height their text sets at)
     font_dirs = _font_dirs(loaded, opts)
-    # 3. Typeset every text (ink boxes tell the generator where to stay calm), then lay out the charts
     lib = typeset.font_library(font_dirs)
+    layout = lay_out(loaded, lib)
+    # 3. Typeset every text (ink boxes tell the generator where to stay calm), then lay out the charts
     texts = {p.id: typeset.set_element(layout, p, lib) for p in layout.text_elements()}
     charts = draw_charts(layout, font_dirs)
     # 4. Paint the background and illustrations
@@ -163,6 +164,7 @@ def build_report(comp: Composition, fmts: list[str]) -> dict[str, Any]:
         "placard_version": __version__, "spec": loaded.file, "name": loaded.name,
         "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
         "background": comp.rasters.meta, "formats": fmts, "elements": elements,
+        **({"omitted_slots": list(loaded.omitted_slots)} if loaded.omitted_slots else {}),
     }
 
 

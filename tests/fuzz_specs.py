@@ -49,7 +49,7 @@ HOSTILE_STRINGS = [
 ELEMENT_TYPES = [
     "text", "image", "rect", "line", "illustration", "template", "group", "bar_chart", "line_chart", "donut", "graph",
     "icon", "icon_list", "process", "progress", "qr", "stat", "table", "timeline", "Text", "", "unknown", "area_chart",
-    "donut_chart", "pie_chart", "bar_chart", "line_chart",
+    "donut_chart", "pie_chart", "bar_chart", "line_chart", "stack",
 ]
 
 # No sample uses infographics, so one of each kind joins the samples as a starting point.
@@ -83,10 +83,31 @@ INFOGRAPHICS_DOC = {
 }
 
 
+# Stacks (nested, flex, an auto-sized text, a panel) as a starting point too.
+STACK_DOC = {
+    "version": 1,
+    "canvas": {"width": 360, "height": 450},
+    "background": {"style": "flat"},
+    "elements": [
+        {"type": "stack", "id": "card", "box": {"x": 20, "y": 20, "width": 320, "height": 410}, "gap": 8, "padding": [12, 16],
+         "fill": "paper", "radius": 12, "elements": [
+             {"type": "text", "text": "Kicker", "font": {"size": 12}, "color": "primary"},
+             {"type": "text", "id": "headline", "text": "A headline that reflows", "box": {"height": 120},
+              "font": {"size": "auto", "min_size": 14, "max_size": 48}, "color": "ink"},
+             {"type": "stack", "direction": "row", "align": "center", "gap": 8, "elements": [
+                 {"type": "text", "text": "€129", "font": {"size": 24}, "wrap": "none", "color": "primary"},
+                 {"type": "rect", "box": {"width": 60, "height": 24}, "fill": "accent", "radius": 12}]},
+             {"type": "stack", "flex": {"grow": 1}},
+             {"type": "image", "src": "assets/logo-dark.svg", "box": {"width": 80, "height": 32}, "flex": {"align": "end"}},
+         ]},
+    ],
+}
+
+
 @functools.lru_cache(maxsize=None)
 def sample_docs() -> dict[str, dict]:
     """Every sample spec as plain data, keyed by file name, and the infographics spec above."""
-    out = {"<infographics>": INFOGRAPHICS_DOC}
+    out = {"<infographics>": INFOGRAPHICS_DOC, "<stacks>": STACK_DOC}
     for p in sorted(SAMPLES.glob("*.yaml")):
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
         if isinstance(data, dict):
@@ -278,7 +299,7 @@ def make_workspace() -> Path:
 def run_example(doc: dict, root: Path, *, build: bool = True, formats: tuple[str, ...] = ("svg",), via_file: bool = False) -> Outcome:
     """Validate (and build, if the canvas is small) one spec; classify what happened."""
     import composer
-    from composer.layout.resolve import resolve_layout
+    from composer.text.stack import lay_out as resolve_layout
     from composer.pipeline import BuildOptions, build as do_build
 
     specs, out = root / "specs", root / "out"

@@ -113,6 +113,9 @@ class Resolver:
             raise self.fail(path, str(e)) from None
 
     def box(self, spec: S.BoxSpec, path: tuple, parent: Box) -> Box:
+        for k in ("width", "height"):
+            if getattr(spec, k) == "auto":
+                raise self.fail(path + (k,), f"invalid {k} 'auto'; allowed: a length (auto sizes only work inside a stack)")
         x = self.length(spec.x, path + ("x",), parent.width)
         y = self.length(spec.y, path + ("y",), parent.height)
         w = self.length(spec.width, path + ("width",), parent.width)
@@ -193,8 +196,32 @@ def place_elements(r: Resolver, elements: list, parent: Box, prefix: tuple) -> l
         path = prefix + (i,)
         box = r.box(el.box, path + ("box",), parent) if getattr(el, "box", None) is not None else None
         node = Placed(el.type, el, box, path, i)
+        if el.flex is not None:
+            raise r.fail(path + ("flex",), "flex only applies to elements inside a stack; use box here, or put the element in a stack")
         if el.type == "group":
             node.children = place_elements(r, el.elements, box or parent, path + ("elements",))
+        elif el.type == "stack":  # children get their boxes when the text stage arranges stacks (text/stack.py)
+            node.children = stack_children(r, el, path)
+        out.append(node)
+    return out
+
+
+def stack_children(r: Any, el: Any, path: tuple) -> list[Placed]:
+    """Placed nodes (boxes still unknown) for a stack's children; nested stacks recurse."""
+    out = []
+    for i, child in enumerate(el.elements):
+        cpath = path + ("elements", i)
+        if child.type == "line":
+            raise r.fail(cpath + ("type",), "a line cannot sit in a stack (its points are canvas coordinates); "
+                         "put it outside the stack, or use a thin rect")
+        box = getattr(child, "box", None)
+        if box is not None and (box.x not in (0, "0") or box.y not in (0, "0")):
+            bad = "x" if box.x not in (0, "0") else "y"
+            raise r.fail(cpath + ("box", bad), f"{bad} has no effect inside a stack (the stack places its children); "
+                         "remove it, or use gap, padding, justify or a spacer")
+        node = Placed(child.type, child, None, cpath, i)
+        if child.type == "stack":
+            node.children = stack_children(r, child, cpath)
         out.append(node)
     return out
 
@@ -217,7 +244,10 @@ class Layout:
 
 
 def resolve_layout(loaded: LoadedSpec) -> Layout:
-    """Resolve canvas, brand and element boxes; every mistake raises at its spec location."""
+    """Resolve canvas, brand and element boxes; every mistake raises at its spec location.
+
+    Elements inside a stack have no box yet: the text stage arranges stacks (composer.text.stack.lay_out).
+    """
     r = Resolver(loaded)
     spec = loaded.spec
     resolve_brand(r, spec)

@@ -114,7 +114,7 @@ def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
     """
     if leg.under is None:
         return False
-    order = [p for p in layout.walk() if p.kind != "group"]
+    order = [p for p in layout.walk() if p.kind not in ("group", "stack")]
     texts_so_far: list[Box] = []
     for p in order:
         if p.kind == "text":

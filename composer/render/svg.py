@@ -208,7 +208,7 @@ class SvgRenderer:
     # ------------------------------------------------------------------ kinds
     def element(self, p: Placed, ps: Pass = FULL) -> Markup:
         """One element's markup in this pass (a group draws its children in the same pass)."""
-        if p.kind == "group":
+        if p.kind in ("group", "stack"):  # a stack's panel is a rect child (composer.text.stack)
             return self.group(p, ps)
         if p.kind == "text":
             return self.text(p, ps.live) if ps.texts else Markup("")

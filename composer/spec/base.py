@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,17 +42,63 @@ class Model(BaseModel):
 
 
 class BoxSpec(Model):
-    """A box on the canvas (or inside a group): numbers are pixels, strings take units or %."""
+    """A box on the canvas (or inside a group): numbers are pixels, strings take units or %.
+
+    Inside a stack, width and height may be `auto` (the stack sizes the element).
+    """
 
     x: Length = 0
     y: Length = 0
     width: Length
     height: Length
 
-    _v = field_validator("x", "y", "width", "height", mode="before")(_check_length)
+    _v = field_validator("x", "y", mode="before")(_check_length)
+    _size = field_validator("width", "height", mode="before")(lambda v: v if v == "auto" else _check_length(v))
+
+
+class GradientStop(Model):
+    color: Color
+    offset: Annotated[float, Field(ge=0, le=1)] | None = None
+    opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
+
+
+class Gradient(Model):
+    """A linear or radial gradient fill."""
+
+    type: Literal["linear", "radial"] = "linear"
+    angle: Finite = 90.0  # degrees; 90 runs top to bottom
+    stops: list[Union[Color, GradientStop]] = Field(min_length=2)
+    cx: Annotated[float, Field(ge=0, le=1)] = 0.5
+    cy: Annotated[float, Field(ge=0, le=1)] = 0.5
+    r: Annotated[float, Field(gt=0, le=2)] = 0.5
+
+
+class FlexItem(Model):
+    """How an element sits in a stack: grow, shrink, basis, min/max on the stack's axis, own alignment."""
+
+    grow: Annotated[float, Field(ge=0, le=1000)] = 0.0
+    shrink: Annotated[float, Field(ge=0, le=1000)] = 0.0  # unlike CSS: a size you give is kept unless you let it shrink
+    basis: Length | None = None
+    min: Length | None = None
+    max: Length | None = None
+    align: Literal["auto", "start", "center", "end", "stretch"] = "auto"
+
+    @field_validator("basis", "min", "max", mode="before")
+    @classmethod
+    def _sizes(cls, v: Any, info: Any) -> Any:
+        return v if v is None else non_negative(v, info.field_name)
 
 
 class ElementBase(Model):
     id: str | None = None
     slot: str | None = Field(default=None, description="the layout slot this element fills")
     opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
+    flex: FlexItem | None = Field(default=None, description="inside a stack: grow, shrink, basis, min, max, align")
+
+
+def non_negative(v: Any, name: str) -> Any:
+    """A length that may not be negative (gaps, padding, flex sizes)."""
+    v = _check_length(v)
+    if (isinstance(v, (int, float)) and v < 0) or (isinstance(v, str) and v.strip().startswith("-")):
+        raise ValueError(f"invalid {name} {v!r}; allowed: a length of 0 or more")
+    return v

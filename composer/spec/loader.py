@@ -26,6 +26,7 @@ class LoadedSpec:
     name: str
     file: str
     raw: dict[str, Any]
+    omitted_slots: tuple[str, ...] = ()  # slots the spec filled that its layout leaves out by design (`omits:`)
 
     def locate(self, path: tuple) -> str:
         return str(self.positions.locate(path))
@@ -51,9 +52,10 @@ def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: P
             location=positions.locate(()),
         )
     data = _merge_brand(data, positions, base)
-    data = _merge_layout(data, positions, base)
+    omitted: list[str] = []
+    data = _merge_layout(data, positions, base, omitted)
     spec = validate(data, positions)
-    return LoadedSpec(spec, positions, base, name or "spec", file, data)
+    return LoadedSpec(spec, positions, base, name or "spec", file, data, tuple(omitted))
 
 
 def _kind(v: Any) -> str:
@@ -136,7 +138,7 @@ def available_layouts() -> list[str]:
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml"))
 
 
-def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
+def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[str] | None = None) -> dict:
     """Merge a layout preset under the spec: preset first, the spec's own keys win."""
     name = data.get("layout")
     if name is None:
@@ -157,7 +159,7 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
     merged_pos = Positions(positions.file)
     # Keys the spec gives win; mappings (canvas, background, brand) merge one level deep.
     for key, value in ldata.items():
-        if key in ("description", "slots_doc", "name"):
+        if key in ("description", "slots_doc", "name", "aliases", "omits"):
             continue
         if key == "elements":
             continue
@@ -183,9 +185,15 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
     slots = data.get("slots") or {}
     if not isinstance(slots, dict):
         raise SpecError("slots must be a mapping of slot name to content", location=positions.locate(("slots",)), path="slots")
+    slots = _apply_aliases(slots, ldata, positions, name)
     layout_elements = ldata.get("elements") or []
-    declared = [e.get("slot") for e in layout_elements if isinstance(e, dict) and e.get("slot")]
+    declared = list(dict.fromkeys(_declared(layout_elements)))
+    omits = [str(o) for o in ldata.get("omits") or []] if isinstance(ldata.get("omits") or [], list) else []
     for slot in slots:
+        if slot in omits and slot not in declared:
+            if omitted is not None:
+                omitted.append(slot)
+            continue
         if slot not in declared:
             hint = difflib.get_close_matches(str(slot), declared, n=1)
             did = f"did you mean {hint[0]!r}? " if hint else ""
@@ -194,24 +202,9 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
                 location=positions.locate(("slots", slot), key=True),
                 path=f"slots.{slot}",
             )
-    elements: list[Any] = []
-    for i, el in enumerate(layout_elements):
-        if isinstance(el, dict) and el.get("slot"):
-            slot = el["slot"]
-            if slot not in slots:
-                brand = data.get("brand") if isinstance(data.get("brand"), dict) else ldata.get("brand")
-                brand_logo = el.get("type") == "image" and isinstance(brand, dict) and brand.get("logo")
-                if not el.get("keep") and not brand_logo:
-                    continue  # an unfilled slot is left out; image slots fall back to the brand's logo
-            el = _fill_slot(copy.deepcopy(el), slots.get(slot), positions, slot)
-        elif isinstance(el, dict):
-            el = copy.deepcopy(el)
-        el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
-        merged_pos.graft(lpos, ("elements", i), ("elements", len(elements)))
-        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in ("text", "image", "template"):
-            for k in _slot_keys(slots[el["slot"]]):
-                merged_pos.graft(positions, ("slots", el["slot"]) + k, ("elements", len(elements)) + _slot_target(el, k))
-        elements.append(el)
+    brand = data.get("brand") if isinstance(data.get("brand"), dict) else ldata.get("brand")
+    ctx = (slots, brand, positions, lpos, merged_pos)
+    elements = _fill_elements(layout_elements, ctx, ("elements",), ("elements",))
     for j, el in enumerate(data.get("elements") or []):
         merged_pos.graft(positions, ("elements", j), ("elements", len(elements)))
         elements.append(el)
@@ -219,6 +212,69 @@ def _merge_layout(data: dict, positions: Positions, base: Path) -> dict:
     merged.pop("slots", None)
     positions.marks, positions.key_marks = merged_pos.marks, merged_pos.key_marks
     return merged
+
+
+def _declared(items: list) -> list[str]:
+    """Slot names of a layout's elements, stacks' and groups' children included, in order."""
+    out = []
+    for el in items:
+        if isinstance(el, dict):
+            if el.get("slot") and isinstance(el["slot"], str):
+                out.append(el["slot"])
+            if isinstance(el.get("elements"), list):
+                out += _declared(el["elements"])
+    return out
+
+
+def _apply_aliases(slots: dict, ldata: dict, positions: Positions, name: str) -> dict:
+    """Rename alias slots (`aliases: {body: subhead}` in a layout) to the names the layout's elements use."""
+    aliases = ldata.get("aliases") or {}
+    if not isinstance(aliases, dict) or not any(a in slots for a in aliases):
+        return slots
+    out = dict(slots)
+    for alias, target in aliases.items():
+        if alias not in out or not isinstance(target, str):
+            continue
+        if target in slots:
+            raise SpecError(
+                f"slots {alias!r} and {target!r} fill the same slot of layout {name!r}; give only one of them",
+                location=positions.locate(("slots", alias), key=True), path=f"slots.{alias}",
+            )
+        out[target] = out.pop(alias)
+        for table in (positions.marks, positions.key_marks):
+            for k, mark in list(table.items()):
+                if k[:2] == ("slots", alias):
+                    table[("slots", target) + k[2:]] = mark
+    return out
+
+
+def _fill_elements(items: list, ctx: tuple, src: tuple, dst: tuple) -> list:
+    """A layout's elements with slots filled and unfilled slots left out, recursing into stacks and groups."""
+    slots, brand, positions, lpos, merged_pos = ctx
+    out: list[Any] = []
+    for i, el in enumerate(items):
+        slot = el.get("slot") if isinstance(el, dict) and isinstance(el.get("slot"), str) else None
+        if slot:
+            if slot not in slots:
+                brand_logo = el.get("type") == "image" and isinstance(brand, dict) and brand.get("logo")
+                if not el.get("keep") and not brand_logo:
+                    continue  # an unfilled slot is left out; image slots fall back to the brand's logo
+            el = _fill_slot(copy.deepcopy(el), slots.get(slot), positions, slot)
+        elif isinstance(el, dict):
+            el = copy.deepcopy(el)
+        el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
+        here = dst + (len(out),)
+        merged_pos.graft(lpos, src + (i,), here)
+        if isinstance(el, dict) and el.get("type") in ("stack", "group") and isinstance(el.get("elements"), list):
+            kids = el["elements"]
+            el["elements"] = _fill_elements(kids, ctx, src + (i, "elements"), here + ("elements",))
+            if kids and not el["elements"]:
+                continue  # every slot in it was left out: so is the container (and its panel)
+        if slot in slots and isinstance(el, dict) and el.get("type") in ("text", "image", "template"):
+            for k in _slot_keys(slots[slot]):
+                merged_pos.graft(positions, ("slots", slot) + k, here + _slot_target(el, k))
+        out.append(el)
+    return out
 
 
 def _slot_keys(value: Any) -> list[tuple]:

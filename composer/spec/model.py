@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator
 
-from composer.spec.base import BoxSpec, Color, ElementBase, Finite, Length, Model, _check_length, _yaml_off
+from composer.spec.base import BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, _check_length, _yaml_off
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
+from composer.spec.stack import StackElement
 
 MAX_TEXT_CHARS = 20_000
 MAX_ELEMENTS = 2_000
@@ -35,23 +36,6 @@ class FontSpec(Model):
         if isinstance(v, (int, float)) and v <= 0:
             raise ValueError(f"invalid size {v!r}; allowed: a size greater than 0")
         return v
-
-
-class GradientStop(Model):
-    color: Color
-    offset: Annotated[float, Field(ge=0, le=1)] | None = None
-    opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
-
-
-class Gradient(Model):
-    """A linear or radial gradient fill."""
-
-    type: Literal["linear", "radial"] = "linear"
-    angle: Finite = 90.0  # degrees; 90 runs top to bottom
-    stops: list[Union[Color, GradientStop]] = Field(min_length=2)
-    cx: Annotated[float, Field(ge=0, le=1)] = 0.5
-    cy: Annotated[float, Field(ge=0, le=1)] = 0.5
-    r: Annotated[float, Field(gt=0, le=2)] = 0.5
 
 
 class TextElement(ElementBase):
@@ -148,10 +132,11 @@ class GroupElement(ElementBase):
 
 Element = Annotated[
     Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-           *INFOGRAPHIC_ELEMENTS)],
+           StackElement, *INFOGRAPHIC_ELEMENTS)],
     Field(discriminator="type"),
 ]
 GroupElement.model_rebuild()
+StackElement.model_rebuild()
 
 
 class CanvasSpec(Model):

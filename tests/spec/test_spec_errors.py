@@ -70,7 +70,7 @@ def test_unknown_element_type(write_spec):
     p = write_spec(BASE + "  - {type: circle, box: {width: 10, height: 10}}\n")
     assert message(p) == (
         f"{p}:4:12: elements[0].type: unknown element type 'circle'; allowed: "
-        "'text' | 'image' | 'rect' | 'line' | 'illustration' | 'template' | 'group' | 'stat' | 'bar_chart' | "
+        "'text' | 'image' | 'rect' | 'line' | 'illustration' | 'template' | 'group' | 'stack' | 'stat' | 'bar_chart' | "
         "'line_chart' | 'area_chart' | 'donut_chart' | 'pie_chart' | 'progress' | 'icon' | 'icon_list' | 'timeline' | "
         "'process' | 'graph' | 'table' | 'qr'"
     )

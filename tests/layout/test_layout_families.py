@@ -12,7 +12,7 @@ from composer.core.errors import SpecError
 from composer.lint import _bounds, _overlaps
 from composer.spec.loader import load_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SLOTS = {
     "kicker": "Spring collection",
     "headline": "Trail runners built for the long way round",

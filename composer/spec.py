@@ -115,7 +115,11 @@ class TextElement(ElementBase):
     line_height: Annotated[float, Field(gt=0, le=10)] = 1.2
     letter_spacing: Annotated[float, Field(ge=-0.5, le=2)] = 0.0
     transform: Literal["none", "uppercase", "lowercase", "capitalize"] = "none"
-    wrap: Literal["normal", "balance", "none"] = "normal"
+    wrap: Literal["normal", "optimal", "greedy", "balance", "none"] = Field(
+        default="normal", description="normal: optimal for 3+ lines, else greedy; balance: even headline lines")
+    hyphenate: Union[Literal["auto"], bool] = Field(
+        default="auto", description="auto: on for body text at 48 px or less, off for headlines")
+    glyph_scaling: bool = Field(default=False, description="justify may also scale glyphs 98-102%")
     max_lines: Annotated[int, Field(ge=1)] | None = None
     overflow: Literal["error", "ellipsis"] = "error"
     markup: bool = True
@@ -283,6 +287,7 @@ class Spec(Model):
     background: BackgroundSpec = Field(default_factory=BackgroundSpec)
     templates: str | None = Field(default=None, description="a folder of your own Jinja2 SVG templates")
     text_mode: Literal["outline", "live"] = "outline"
+    lang: str | None = Field(default=None, description="the language of every text (BCP 47: en, de, fr-CA)")
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
     outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: ["png", "pdf", "svg"])

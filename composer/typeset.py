@@ -45,6 +45,7 @@ def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[
 def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
     """The TextStyle for a text element, with sizes converted to pixels."""
     from composer.text import TextStyle
+    from composer.text.hyphenate import has_dictionary
 
     el = p.el
     r = layout.resolver
@@ -60,12 +61,18 @@ def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
     spans = {k: v.css() for k, v in layout.brand.colors.items()}
     lo = r.length(f.min_size, p.path + ("font", "min_size")) if f.min_size is not None else None
     hi = r.length(f.max_size, p.path + ("font", "max_size")) if f.max_size is not None else None
+    lang = el.lang or r.loaded.spec.lang
+    if el.hyphenate is True and not has_dictionary(lang):
+        raise r.fail(p.path + ("hyphenate",), f"hyphenate: true but there is no hyphenation dictionary for lang "
+                     f"{lang!r}; allowed: a language pyphen knows (en, de, fr, es, it, nl, ...) or hyphenate: false")
     return TextStyle(
         family=family, weight=weight, italic=italic, size=size, min_size=lo, max_size=hi,
         color=color.css(), features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
         line_height=el.line_height, align=el.align, valign=el.valign, wrap=el.wrap, max_lines=el.max_lines,
-        overflow=el.overflow, lang=el.lang, direction=None if el.direction == "auto" else el.direction,
-        markup=el.markup, span_colors=spans,
+        overflow=el.overflow, lang=lang,
+        direction=None if el.direction == "auto" else el.direction,
+        markup=el.markup, span_colors=spans, hyphenate=el.hyphenate, headline=heading,
+        glyph_scaling=el.glyph_scaling,
     )
 
 

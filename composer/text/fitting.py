@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from generator.base import Box
 
+from composer.text import hyphenate, knuth_plass
+from composer.text.scripts import CJK_SCRIPTS, script_of
 from composer.text.shaping import Paragraph
 
 EPS = 1e-6
@@ -29,10 +31,17 @@ class Line:
     baseline: float = 0.0  # relative to the block top
     ink_top: float = 0.0   # highest ink, relative to the block top
     ink_bottom: float = 0.0
+    justified: bool = False    # set flush to both edges (once placed)
+    space_ratio: float = 1.0   # word spaces as set over their natural width (once placed)
 
     @property
     def text(self) -> str:
         return self.para.text[self.start:self.end]
+
+    @property
+    def hyphen(self) -> bool:
+        """Whether the line ends at a hyphenation point (and shows a hyphen)."""
+        return not self.last and self.end in self.para.hyph_points
 
 
 @dataclass
@@ -58,8 +67,14 @@ class Layout:
     placed: tuple | None = None  # (glyphs, line boxes) once positioned
 
 
-def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False):
-    """Lines of one paragraph, or an Overflow naming a word wider than the box."""
+def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False,
+                    style=None):
+    """Lines of one paragraph, or an Overflow naming a word wider than the box.
+
+    wrap: normal (the default) is optimal for paragraphs that set 3 or more lines and greedy
+    otherwise; optimal is total-fit (knuth_plass.py); greedy is first-fit; balance evens out a
+    headline's lines; none never breaks. `style` brings hyphenation and justification.
+    """
     n = len(para.text)
     if n == 0:
         return [Line(para, 0, 0, True)]
@@ -68,34 +83,62 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
         if w > width + EPS and not force:
             return Overflow("width", w, width, word=para.text.strip())
         return [Line(para, 0, para.trim(0, n), True, w)]
-    lines = _greedy(para, size, width, force)
+    hyph = tuple(para.hyph_points) if style is not None and style.hyphenates(size) else ()
+    lines = _greedy(para, size, width, force, hyph)
+    if wrap in ("normal", "optimal") and not isinstance(lines, Overflow) and _total_fit_applies(para):
+        if wrap == "optimal" or len(lines) >= 3:
+            ends = knuth_plass.optimal_breaks(
+                para, size, width, justify=style is not None and style.align == "justify", hyphens=hyph,
+                max_consecutive=hyphenate.MAX_CONSECUTIVE,
+                glyph_scaling=style is not None and style.glyph_scaling)
+            if ends is not None:
+                return _lines_at(para, ends, size)
     if isinstance(lines, Overflow) or wrap != "balance" or len(lines) < 2:
         return lines
     lo, hi = max(ln.width for ln in lines) * 0.5, width
     for _ in range(14):  # the narrowest width that still gives the same number of lines
         mid = (lo + hi) / 2
-        trial = _greedy(para, size, mid, False)
+        trial = _greedy(para, size, mid, False, hyph)
         if isinstance(trial, Overflow) or len(trial) > len(lines):
             lo = mid
         else:
             hi = mid
-    best = _greedy(para, size, hi, False)
+    best = _greedy(para, size, hi, False, hyph)
     return best if not isinstance(best, Overflow) and len(best) == len(lines) else lines
 
 
-def _greedy(para: Paragraph, size: float, width: float, force: bool):
-    """First-fit line breaking at the paragraph's break opportunities."""
+def _total_fit_applies(para: Paragraph) -> bool:
+    """Whether total-fit suits the paragraph: its stretch lives in word spaces, which Chinese
+    and Japanese lines do not have (they break between characters); those keep first-fit."""
+    return not any(script_of(c) in CJK_SCRIPTS for c in para.text if ord(c) >= 0x2E80)
+
+
+def _lines_at(para: Paragraph, ends: list[int], size: float) -> list[Line]:
+    """Lines for a list of break positions."""
+    lines, start = [], 0
+    for j in ends:
+        e = para.trim(start, j)
+        lines.append(Line(para, start, e, j == len(para.text), para.width(start, e, size)))
+        start = j
+    return lines
+
+
+def _greedy(para: Paragraph, size: float, width: float, force: bool, hyph: tuple[int, ...] = ()):
+    """First-fit line breaking at the paragraph's break opportunities (and hyphenation points)."""
     n = len(para.text)
     lines: list[Line] = []
     start, fit_end = 0, None
-    opps = para.breaks + [n]
+    hyset = set(hyph)
+    opps = (sorted(set(para.breaks) | hyset) if hyset else para.breaks) + [n]
+    in_row = 0  # hyphenated lines in a row so far
     i = 0
     while i < len(opps):
         o = opps[i]
         end = para.trim(start, o)
         w = para.width(start, end, size)
         if w <= width + EPS:
-            fit_end = o
+            if o not in hyset or in_row < hyphenate.MAX_CONSECUTIVE:
+                fit_end = o
             i += 1
             continue
         if fit_end is None:
@@ -105,6 +148,7 @@ def _greedy(para: Paragraph, size: float, width: float, force: bool):
             i += 1
         e = para.trim(start, fit_end)
         lines.append(Line(para, start, e, False, para.width(start, e, size)))
+        in_row = in_row + 1 if fit_end in hyset or para.text[fit_end - 1] == "\u00ad" else 0
         start, fit_end = fit_end, None
     if start < n or not lines:
         e = para.trim(start, n)
@@ -138,11 +182,11 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
 
 
 def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wrap: str,
-           max_lines: int | None, force: bool = False) -> Layout:
+           max_lines: int | None, force: bool = False, style=None) -> Layout:
     """Break and stack all paragraphs at one size and say whether they fit the box."""
     lines: list[Line] = []
     for para in paras:
-        got = break_paragraph(para, size, box.width, wrap, force)
+        got = break_paragraph(para, size, box.width, wrap, force, style)
         if isinstance(got, Overflow):
             return Layout(size, lines, 0.0, 0.0, got)
         lines.extend(got)

@@ -117,7 +117,12 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
     def attempt(size: float) -> Layout:
         return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style)
 
-    if auto:
+    if auto and style.wrap in ("normal", "optimal"):
+        def quick(size: float) -> Layout:
+            return fitting.layout(paras, size, box, style.line_height, "estimate", style.max_lines, style=style)
+
+        lay = fitting.fit_size_guided(attempt, quick, min(lo, hi), hi)
+    elif auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
         lay = attempt(float(style.size))
@@ -202,7 +207,7 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
                 right = b if right is None or b > right else right
         extent = max(x, right if right is not None else x) - min(0.0, left if left is not None else 0.0)
         glyph_width = x - space_width
-        how = justify.plan(box_width - extent - 1e-7, spaces, space_width, gaps, glyph_width,
+        how = justify.plan(box_width - extent - 1e-7, spaces, space_width, gaps, size, glyph_width,
                            style.glyph_scaling)
         if how is not None:
             out, x, _ = _glyphs(p, pieces, order, ln, size, how)

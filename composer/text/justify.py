@@ -2,8 +2,10 @@
 
 Order of adjustment for a line that must grow (or shrink) by `slack` px:
 1. word spaces, up to +33% / -20% of their natural width (knuth_plass.SPACE_STRETCH/SHRINK);
-2. letter-spacing, up to ±2% of the mean word space per letter gap (InDesign's unit);
-3. glyph scaling 98-102%, only where the text enables it (`glyph_scaling: true`).
+2. letter-spacing, up to ±2% of the em per letter gap (tracking of ±20/1000 em; InDesign's
+   "letter spacing" counts in % of a word space instead, 14 times less room at body sizes);
+3. glyph scaling 98-102%, only where the text enables it (`glyph_scaling: true`);
+4. as a last resort, word spaces up to 150% (the breaker avoids this at a high cost).
 A line that still cannot be justified is set ragged, and so is a line with no word space
 (one word is never spread letter by letter) and the last line of a paragraph.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from composer.text.knuth_plass import LETTER, SCALE, SPACE_SHRINK, SPACE_STRETCH
+from composer.text.knuth_plass import LAST_RESORT, LETTER, SCALE, SPACE_SHRINK, SPACE_STRETCH
 
 # shaping the line ends anew (reshape.py) can move a line's width by a fraction of a pixel from
 # the width the breaker planned with; absorb that much past the limits rather than overflow
@@ -32,8 +34,8 @@ class Plan:
         return 1.0 + self.space * spaces / space_width if space_width > 0 else 1.0
 
 
-def plan(slack: float, spaces: int, space_width: float, letter_gaps: int, glyph_width: float = 0.0,
-         glyph_scaling: bool = False) -> Plan | None:
+def plan(slack: float, spaces: int, space_width: float, letter_gaps: int, em: float,
+         glyph_width: float = 0.0, glyph_scaling: bool = False) -> Plan | None:
     """How to absorb `slack` px (negative: shrink) over a line, or None to set it ragged."""
     if spaces == 0 or space_width <= 0:
         return None
@@ -44,15 +46,18 @@ def plan(slack: float, spaces: int, space_width: float, letter_gaps: int, glyph_
     need -= sp
     letter = 0.0
     if need > 1e-9 and letter_gaps:
-        letter = min(need, LETTER * space_width / spaces * letter_gaps)
+        letter = min(need, LETTER * em * letter_gaps)
         need -= letter
     scale = 1.0
     if need > 1e-9 and glyph_scaling and glyph_width > 0:
         s = min(need, SCALE * glyph_width)
         need -= s
         scale = 1.0 + (s if grow else -s) / glyph_width
+    if need > 1e-9 and grow and need <= (LAST_RESORT - 1 - SPACE_STRETCH) * space_width:
+        sp += need  # the last resort before ragged: word spaces up to 150%
+        need = 0.0
     if need > 1e-9:
-        if grow or need > TOLERANCE_PX:
+        if need > TOLERANCE_PX:
             return None
         sp += need  # a hair more shrink than planned (see TOLERANCE_PX)
     sign = 1.0 if grow else -1.0

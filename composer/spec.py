@@ -131,6 +131,17 @@ class TextElement(ElementBase):
 
     _off = field_validator("legibility", mode="before")(_yaml_off)
 
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, v: Any, info: Any) -> Any:
+        if v is not None and info.data.get("hyphenate") is True:
+            from composer.text.hyphenate import has_dictionary
+
+            if not has_dictionary(v):
+                raise ValueError(f"no hyphenation dictionary for {v!r} (hyphenate: true); allowed: a language "
+                                 "pyphen knows (en, de, fr, es, it, nl, ...), or hyphenate: false")
+        return v
+
 
 class ImageElement(ElementBase):
     """A PNG, JPEG, WebP or SVG file inside the spec's folder."""

@@ -63,8 +63,8 @@ def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
     hi = r.length(f.max_size, p.path + ("font", "max_size")) if f.max_size is not None else None
     lang = el.lang or r.loaded.spec.lang
     if el.hyphenate is True and not has_dictionary(lang):
-        raise r.fail(p.path + ("hyphenate",), f"hyphenate: true but there is no hyphenation dictionary for lang "
-                     f"{lang!r}; allowed: a language pyphen knows (en, de, fr, es, it, nl, ...) or hyphenate: false")
+        raise r.fail(p.path + ("hyphenate",), f"true, but there is no hyphenation dictionary for lang {lang!r}; "
+                     "allowed: a lang pyphen knows (en, de, fr, es, it, nl, ...), or hyphenate: false")
     return TextStyle(
         family=family, weight=weight, italic=italic, size=size, min_size=lo, max_size=hi,
         color=color.css(), features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,

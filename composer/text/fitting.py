@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from generator.base import Box
 
-from composer.text import hyphenate, knuth_plass
+from composer.text import hyphenate, knuth_plass, reshape
 from composer.text.scripts import CJK_SCRIPTS, script_of
 from composer.text.shaping import Paragraph
 
@@ -84,6 +84,33 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
             return Overflow("width", w, width, word=para.text.strip())
         return [Line(para, 0, para.trim(0, n), True, w)]
     hyph = tuple(para.hyph_points) if style is not None and style.hyphenates(size) else ()
+    box_width = width
+    got = _break(para, size, width, wrap, force, style, n, hyph)
+    # a line whose ends are shaped again (reshape.py) can come out wider than measured; where
+    # that line is not justified (which absorbs it), break again a little narrower
+    for _ in range(3):
+        if isinstance(got, Overflow):
+            got.available = box_width
+            return got
+        if style is None or force:
+            return got
+        over = 0.0
+        for ln in got:
+            if style.align == "justify" and not ln.last and any(c in " \u00a0" for c in ln.text):
+                continue
+            d = reshape.width_change(para, ln.start, ln.end, ln.hyphen, size, style.hb_features(), style.lang)
+            if d:
+                ln.width += d
+                over = max(over, ln.width - width)
+        if over <= EPS:
+            return got
+        width -= over
+        got = _break(para, size, width, wrap, force, style, n, hyph)
+    return got
+
+
+def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, style, n: int, hyph):
+    """break_paragraph for one width."""
     total_fit = wrap in ("normal", "optimal") and _total_fit_applies(para)
     # text wider than two measures sets 3+ lines whatever the breaks: no need to count them first
     long = total_fit and para.width(0, para.trim(0, n), size) > 2 * width + EPS

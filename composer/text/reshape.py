@@ -29,6 +29,7 @@ class Piece:
     x_off: list[float]
     y_off: list[float]
     hyphen: bool = False  # the piece's glyphs end with the line's hyphen (cluster b - 1)
+    reshaped: bool = False
 
 
 def line_pieces(para: Paragraph, start: int, end: int, hyphen: bool, features: dict,
@@ -71,4 +72,22 @@ def _reshape(para: Paragraph, run: Run, a: int, b: int, start: int, end: int, hy
     clusters = [min(g.cluster + start, b - 1) for g in buf.glyph_infos]
     return Piece(run, a, b, [g.codepoint for g in buf.glyph_infos], clusters,
                  [p.x_advance / u for p in pos], [p.x_offset / u for p in pos],
-                 [p.y_offset / u for p in pos], hyphen)
+                 [p.y_offset / u for p in pos], hyphen, True)
+
+
+def width_change(para: Paragraph, start: int, end: int, hyphen: bool, size: float, features: dict,
+                 lang: str | None) -> float:
+    """How much wider (px) line [start, end) is once reshaped than the paragraph's measure of it."""
+    if not (hyphen or start in para.unsafe or end in para.unsafe):
+        return 0.0
+    delta = 0.0
+    for pc in line_pieces(para, start, end, hyphen, features, lang):
+        run = pc.run
+        if not pc.reshaped:
+            continue
+        sz = run.size_px or run.size_em * size
+        before = sum(adv for adv, c in zip(run.x_adv, run.clusters) if pc.a <= c < pc.b)
+        if pc.hyphen:
+            before += para.hyph_points[end][2] if end in para.hyph_points else 0.0
+        delta += (sum(pc.x_adv) - before) * sz
+    return delta

@@ -72,7 +72,7 @@ def text_style(layout: Layout, p: Placed, color: RGBA) -> Any:
         overflow=el.overflow, lang=lang,
         direction=None if el.direction == "auto" else el.direction,
         markup=el.markup, span_colors=spans, hyphenate=el.hyphenate, headline=heading,
-        glyph_scaling=el.glyph_scaling,
+        glyph_scaling=el.glyph_scaling, hyphenate_max=48.0 * r.dpi / 96.0,
     )
 
 

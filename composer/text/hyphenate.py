@@ -9,7 +9,8 @@ last word of a paragraph. "At most 2 hyphenated lines in a row" is the breakers'
 (MAX_CONSECUTIVE).
 
 "Body text", for `hyphenate: auto`: text that is not a headline (not a heading/title slot,
-not `wrap: balance`, not `wrap: none`) and is set at 48 px or less.
+not `wrap: balance`, not `wrap: none`) and is set at 48 px or less at 96 dpi (36 pt: a print
+canvas at 300 dpi moves the limit to 150 px).
 """
 
 from __future__ import annotations

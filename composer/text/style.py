@@ -42,6 +42,7 @@ class TextStyle:
     markup: bool = True
     hyphenate: bool | str = "auto"  # auto: on for body text at 48 px or less (text/hyphenate.py)
     headline: bool = False          # a headline or title: auto hyphenation stays off
+    hyphenate_max: float = 48.0     # auto hyphenation stops above this size: 48 px at 96 dpi
     glyph_scaling: bool = False     # justification may scale glyphs 98-102%
     span_colors: dict[str, str] = field(default_factory=dict, hash=False)
 
@@ -75,7 +76,7 @@ class TextStyle:
     def hyphenates(self, size_px: float) -> bool:
         """Whether text set at this size is hyphenated (resolves `hyphenate: auto`)."""
         if self.hyphenate == "auto":
-            return hyphenate.auto_enabled(size_px, self.wrap, self.headline)
+            return hyphenate.auto_enabled(size_px * 48.0 / self.hyphenate_max, self.wrap, self.headline)
         return bool(self.hyphenate)
 
     def hb_features(self) -> dict[str, Any]:

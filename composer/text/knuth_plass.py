@@ -25,16 +25,17 @@ SPACE_SHRINK = 0.2         # ... and shrink to 80%
 LETTER = 0.02              # letter-spacing: ±2% of the em per letter gap (tracking ±20/1000 em)
 SCALE = 0.02               # glyph scaling 98-102%, only where enabled
 LINE_PENALTY = 10
-HYPHEN_PENALTY = 300
+HYPHEN_PENALTY = 250       # Typst's is 135; ours must also outweigh a line past 133% (below)
 RUNT_PENALTY = 100
-RUNT_WEIGHT = 15_000       # Typst's 100, weighted: a runt costs about as much as a line set ragged
+RUNT_WEIGHT = 40_000       # Typst's 100, weighted: a runt costs more than a line set ragged
 DOUBLE_HYPHEN = 3000
 FITNESS_JUMP = 3000
 MAX_BADNESS = 10_000
 UNJUSTIFIABLE = 10_000     # extra badness of a justified line that must be set ragged
 LAST_RESORT = 1.5          # before a line is set ragged, its word spaces may grow to 150% ...
-LAST_RESORT_COST = 50   # ... at this extra badness (more than a hyphen, far less than ragged)
-MIN_FILL = 0.7            # shorter lines cannot be justified unless 2/5 of them is spaces
+LAST_RESORT_COST = 50      # ... at this extra badness (tuned with HYPHEN_PENALTY on the corpus of
+                           # bench/typography_quality.py: fewer hyphens and rivers than Typst)
+MIN_FILL = 0.7             # shorter lines cannot be justified unless 2/5 of them is spaces
 RAGGED = 0.25              # ragged text: a line a quarter of the measure short has ratio 1
 SPACES = " \u00a0\u3000"
 

@@ -78,8 +78,8 @@ def optimal_breaks(para: Paragraph, size: float, width: float, *, justify: bool,
     """Line ends (break positions, the last is len(text)) of least total demerits, or None.
 
     From each break, only lines at least MIN_FILL of the measure long are tried (no shorter
-    line can be justified within the limits), plus the longest line that fits, so first-fit's
-    breaks are always among the choices. None means no line fits at all (a word wider than
+    line can be justified within the limits), or where none of those fits, the longest line
+    that does, so a way through the paragraph always exists. None means no line fits at all (a word wider than
     the measure): the caller falls back to first-fit, which reports the overflow.
     """
     ctx = _Context(para, size, width, justify, hyphens, glyph_scaling)
@@ -134,7 +134,9 @@ def _search(ctx: _Context, max_consecutive: int) -> list[int] | None:
         a = cands[ka]
         sw, sc, ss, scl = start_w[ka], s_cnt[ka], s_sp[ka], s_cl[ka]
         lo = bisect.bisect_left(start_w, sw + MIN_FILL * width, ka + 1)
-        for kj in itertools.chain((lo - 1,) if lo - 1 > ka else (), range(lo, k_last + 1)):
+        # the longest line short of MIN_FILL only matters when no longer line fits at all
+        short = lo - 1 > ka and (lo > k_last or end_w[lo] - sw > width)
+        for kj in itertools.chain((lo - 1,) if short else (), range(lo, k_last + 1)):
             e = ends[kj]
             last = kj == k_last
             if e > a:

@@ -264,3 +264,29 @@ def test_arabic_word_broken_at_a_soft_hyphen_takes_final_and_initial_forms():
         whole = [gid for run in para.runs for gid, c in zip(run.gids, run.clusters)
                  if ln.start <= c < ln.end and para.text[c] != "\u00ad"]
         assert whole != alone
+
+
+def test_glyph_scaling_justifies_lines_that_spacing_alone_cannot():
+    text = ("Every year our households throw away tonnes of things that could have been fixed in half an "
+            "hour. The Repair Café brings people together who know how to repair with people who have "
+            "something to repair.")
+    box = Box(0, 0, 1004, 2000)
+    plain = set_text(text, box, TextStyle(size=52, align="justify"), LIB)
+    scaled = set_text(text, box, TextStyle(size=52, align="justify", glyph_scaling=True), LIB)
+    ragged = lambda b: sum(not ln.last and not ln.justified for ln in b._layout_lines)  # noqa: E731
+    assert ragged(scaled) < ragged(plain)
+    face = LIB.face("Inter", 400, False)
+    widened = 0
+    for i, ln in enumerate(scaled._layout_lines):
+        buf = hb.Buffer()
+        buf.add_str(ln.text + ("\u2010" if ln.hyphen else ""))
+        buf.guess_segment_properties()
+        hb.shape(face.hb_font, buf, {})
+        natural = sum(p.x_advance for g, p in zip(buf.glyph_infos, buf.glyph_positions)
+                      if (ln.text + "-")[g.cluster] != " ") / face.upem * 52
+        got = sum(g.advance for g in scaled.glyphs if g.line == i and text[g.cluster] != " ")
+        assert 0.98 - 1e-9 <= got / natural <= 1.02 + 1e-9
+        widened += got / natural > 1.0001
+        left, right, end = _ink(scaled, i)
+        assert right <= 1004 + 1e-6
+    assert widened

@@ -118,7 +118,7 @@ class TextElement(ElementBase):
     wrap: Literal["normal", "optimal", "greedy", "balance", "none"] = Field(
         default="normal", description="normal: optimal for 3+ lines, else greedy; balance: even headline lines")
     hyphenate: Union[Literal["auto"], bool] = Field(
-        default="auto", description="auto: on for body text at 48 px or less, off for headlines")
+        default="auto", description="auto: on for body text up to 48 px at 96 dpi (36 pt), off for headlines")
     glyph_scaling: bool = Field(default=False, description="justify may also scale glyphs 98-102%")
     max_lines: Annotated[int, Field(ge=1)] | None = None
     overflow: Literal["error", "ellipsis"] = "error"

@@ -51,7 +51,11 @@ class TextElement(ElementBase):
     line_height: Annotated[float, Field(gt=0, le=10)] = 1.2
     letter_spacing: Annotated[float, Field(ge=-0.5, le=2)] = 0.0
     transform: Literal["none", "uppercase", "lowercase", "capitalize"] = "none"
-    wrap: Literal["normal", "balance", "none"] = "normal"
+    wrap: Literal["normal", "optimal", "greedy", "balance", "none"] = Field(
+        default="normal", description="normal: optimal for 3+ lines, else greedy; balance: even headline lines")
+    hyphenate: Union[Literal["auto"], bool] = Field(
+        default="auto", description="auto: on for body text up to 48 px at 96 dpi (36 pt), off for headlines")
+    glyph_scaling: bool = Field(default=False, description="justify may also scale glyphs 98-102%")
     max_lines: Annotated[int, Field(ge=1)] | None = None
     overflow: Literal["error", "ellipsis"] = "error"
     markup: bool = True
@@ -64,6 +68,17 @@ class TextElement(ElementBase):
     contrast_target: Annotated[float, Field(ge=1, le=21)] | None = None
 
     _off = field_validator("legibility", mode="before")(_yaml_off)
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, v: Any, info: Any) -> Any:
+        if v is not None and info.data.get("hyphenate") is True:
+            import pyphen  # the same lookup as composer.text.hyphenate.dictionary (the spec cannot import text)
+
+            if pyphen.language_fallback(v.replace("-", "_")) is None:
+                raise ValueError(f"no hyphenation dictionary for {v!r} (hyphenate: true); allowed: a language "
+                                 "pyphen knows (en, de, fr, es, it, nl, ...), or hyphenate: false")
+        return v
 
 
 class ImageElement(ElementBase):
@@ -221,6 +236,7 @@ class Spec(Model):
     background: BackgroundSpec = Field(default_factory=BackgroundSpec)
     templates: str | None = Field(default=None, description="a folder of your own Jinja2 SVG templates")
     text_mode: Literal["outline", "live"] = "outline"
+    lang: str | None = Field(default=None, description="the language of every text (BCP 47: en, de, fr-CA)")
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
     outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: ["png", "pdf", "svg"])

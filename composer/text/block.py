@@ -9,7 +9,7 @@ from composer.core.geometry import Box
 
 from composer.core.errors import TextFitError
 from composer.core.lru import LRU
-from composer.text import coloremoji, fitting, optical
+from composer.text import coloremoji, fitting, justify, optical, reshape
 from composer.text.fitting import Layout, Line, Overflow
 from composer.text.fonts import FontFace, FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
@@ -112,9 +112,14 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
     hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
 
     def attempt(size: float) -> Layout:
-        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines)
+        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style)
 
-    if auto:
+    if auto and style.wrap in ("normal", "optimal"):
+        def quick(size: float) -> Layout:
+            return fitting.layout(paras, size, box, style.line_height, "estimate", style.max_lines, style=style)
+
+        lay = fitting.fit_size_guided(attempt, quick, min(lo, hi), hi)
+    elif auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
         lay = attempt(float(style.size))
@@ -157,10 +162,10 @@ def _place(lay: Layout, box: Box, style: TextStyle):
         x0 += hang_shift
         # keep overhanging ink (italics, bearings) inside the box by nudging the line
         left = right = None
-        for face, gid, cl, x, y, adv, sz in placed:
+        for face, gid, cl, x, y, adv, sz, sx in placed:
             e = face.extents(gid)
             if e[2] > e[0]:
-                a, b = x + e[0] * sz, x + e[2] * sz
+                a, b = x + e[0] * sz * sx, x + e[2] * sz * sx
                 left = a if left is None or a < left else left
                 right = b if right is None or b > right else right
         if left is not None:
@@ -169,8 +174,8 @@ def _place(lay: Layout, box: Box, style: TextStyle):
                 return Overflow("width", right - left, box.width, word=ln.text)
             x0 += max(0.0, box.x - left) - max(0.0, right - box.right)
         baseline = y0 + ln.baseline
-        for face, gid, cl, x, y, adv, sz in placed:
-            glyphs.append((face, gid, cl, x0 + x, baseline - y, adv, sz, p.colors[cl], li))
+        for face, gid, cl, x, y, adv, sz, sx in placed:
+            glyphs.append((face, gid, cl, x0 + x, baseline - y, adv, sz, p.colors[cl], li, sx))
         line_boxes.append(Box(x0, y0 + ln.top, width, ln.height))
     return glyphs, line_boxes
 
@@ -187,55 +192,85 @@ def _line_align(ln: Line, width: float, box_width: float, style: TextStyle) -> s
 
 
 def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
-    """Glyphs of one line in visual order with x from the line start; and the line width."""
+    """Glyphs of one line in visual order with x from the line start; and the line width.
+
+    A justified line is stretched (or shrunk) so that its extent, the advance width widened by
+    any ink that overhangs either end, is exactly the box width: the fit check measures ink,
+    so a line justified to its box always passes it (justify.py says how slack is absorbed).
+    """
     p = ln.para
-    pieces = [(r, max(ln.start, r.start), min(ln.end, r.end)) for r in p.runs
-              if r.start < ln.end and r.end > ln.start]
-    order = visual_order([r.level for r, _, _ in pieces])
-    gap, gap_on_spaces = 0.0, True
+    pieces = reshape.line_pieces(p, ln.start, ln.end, ln.hyphen, style.hb_features(), style.lang)
+    order = visual_order([pc.run.level for pc in pieces])
+    out, x, stats = _glyphs(p, pieces, order, ln, size, None)
+    ln.space_ratio, ln.justified = 1.0, False
     if style.align == "justify" and not ln.last and ln.end > ln.start:
-        spaces = sum(1 for c in ln.text if c in _SPACES)
-        clusters = len({p.cluster_end[i] for i in range(ln.start, ln.end)})
-        slack = box_width - ln.width
-        if spaces:
-            gap = slack / spaces
-        elif clusters > 1:
-            gap, gap_on_spaces = slack / (clusters - 1), False
+        spaces, space_width, gaps = stats
+        left = right = None
+        for face, gid, cl, gx, gy, adv, sz, _ in out:
+            e = face.extents(gid)
+            if e[2] > e[0]:
+                a, b = gx + e[0] * sz, gx + e[2] * sz
+                left = a if left is None or a < left else left
+                right = b if right is None or b > right else right
+        extent = max(x, right if right is not None else x) - min(0.0, left if left is not None else 0.0)
+        glyph_width = x - space_width
+        how = justify.plan(box_width - extent - 1e-7, spaces, space_width, gaps, size, glyph_width,
+                           style.glyph_scaling)
+        if how is not None:
+            out, x, _ = _glyphs(p, pieces, order, ln, size, how)
+            ln.space_ratio, ln.justified = how.space_ratio(space_width, spaces), True
+    return out, x
+
+
+def _glyphs(p, pieces, order, ln: Line, size: float, how):
+    """Place a line's glyphs (justified by `how`, or natural); return them, the width and
+    (word spaces, their natural width, letter gaps) for justification."""
     out = []
     x = 0.0
     last_cluster = None
+    spaces = letter_gaps = 0
+    space_width = 0.0
+    sx = how.scale if how is not None else 1.0
     for k in order:
-        run, a, b = pieces[k]
-        sz = run.size_px or run.size_em * size
-        for gid, cl, adv, xo, yo in zip(run.gids, run.clusters, run.x_adv, run.x_off, run.y_off):
-            if not a <= cl < b:
-                continue
+        pc = pieces[k]
+        sz = pc.run.size_px or pc.run.size_em * size
+        for gid, cl, adv, xo, yo in zip(pc.gids, pc.clusters, pc.x_adv, pc.x_off, pc.y_off):
             if last_cluster is not None and cl != last_cluster:
-                x += _between(p, last_cluster, size, gap, gap_on_spaces)
-            out.append((run.face, gid, cl, x + xo * sz, yo * sz, adv * sz, sz))
-            x += adv * sz
+                extra = _between(p, last_cluster, size)
+                if p.text[last_cluster] in _SPACES:
+                    spaces += 1
+                    if how is not None:
+                        extra += how.space
+                elif p.text[cl] not in _SPACES:
+                    letter_gaps += 1
+                    if how is not None:
+                        extra += how.letter
+                x += extra
+            space = p.text[cl] in _SPACES
+            a = adv * sz * (1.0 if space else sx)
+            if space:
+                space_width += a
+            out.append((pc.run.face, gid, cl, x + xo * sz * sx, yo * sz, a, sz, 1.0 if space else sx))
+            x += a
             last_cluster = cl
     shy = ln.end - 1
     if not ln.last and shy in p.hyphens:
         face, gid, adv = p.hyphens[shy]
         sz = p.rel[shy] * size + p.abs[shy]
-        out.append((face, gid, shy, x, 0.0, adv * sz, sz))
+        out.append((face, gid, shy, x, 0.0, adv * sz, sz, 1.0))
         x += adv * sz
-    return out, x
+    return out, x, (spaces, space_width, letter_gaps)
 
 
-def _between(p: Paragraph, cluster: int, size: float, gap: float, on_spaces: bool) -> float:
-    """Space added after a cluster that is not the line's last: tracking and justification."""
+def _between(p: Paragraph, cluster: int, size: float) -> float:
+    """Tracking added after a cluster that is not the line's last."""
     end = p.cluster_end[cluster] - 1
-    extra = p.tracking[end] * (p.rel[end] * size + p.abs[end]) if p.tracking[end] else 0.0
-    if gap and (not on_spaces or p.text[cluster] in _SPACES):
-        extra += gap
-    return float(extra)
+    return float(p.tracking[end] * (p.rel[end] * size + p.abs[end])) if p.tracking[end] else 0.0
 
 
 def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layout:
     """Keep the lines that fit and end the last one with an ellipsis."""
-    lay = fitting.layout(paras, size, box, style.line_height, style.wrap, None, force=True)
+    lay = fitting.layout(paras, size, box, style.line_height, style.wrap, None, force=True, style=style)
     lines = lay.lines
     keep = min(len(lines), style.max_lines or len(lines))
     while keep > 0 and fitting.stack(lines[:keep], size, style.line_height)[0] > box.height + fitting.EPS:
@@ -303,19 +338,19 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     fonts: dict[str, None] = {}
     x0 = y0 = float("inf")
     x1 = y1 = float("-inf")
-    for face, gid, cl, x, y, adv, sz, color, li in glyphs:
+    for face, gid, cl, x, y, adv, sz, color, li, sx in glyphs:
         face: FontFace
         fonts[face.key] = None
         placed.append(PlacedGlyph(face.key, gid, cl, x, y, adv, sz, color, li))
         ex0, ey0, ex1, ey1 = face.extents(gid)
         if ex1 <= ex0:
             continue
-        x0, x1 = min(x0, x + ex0 * sz), max(x1, x + ex1 * sz)
+        x0, x1 = min(x0, x + ex0 * sz * sx), max(x1, x + ex1 * sz * sx)
         y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
         if face.__dict__.get("_is_color", True) and coloremoji.has_color_glyph(face, gid):
             color_svg.append(coloremoji.glyph_svg(face, gid, x, y, sz, f"{element_id}|{li}|{cl}|{x:.2f}|{y:.2f}"))
             continue
-        rel, fx, fy = face.local_path(gid, sz)
+        rel, fx, fy = face.local_path(gid, sz) if sx == 1.0 else justify.scaled_path(face, gid, sz, sx)
         by_color.setdefault(color, []).append(
             f"M{_fmt(round(x * 100) + fx)} {_fmt(round(y * 100) + fy)}{rel}")
     ink = Box(x0, y0, x1 - x0, y1 - y0) if x1 > x0 else Box(box.x, box.y, 0.0, 0.0)
@@ -328,6 +363,8 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
 def _as_set(ln: Line) -> str:
     """A line's text as it reads: soft hyphens hidden, or shown as "-" where the line breaks."""
     text = ln.text
+    if ln.hyphen:
+        return text.replace("\u00ad", "") + "-"
     if "\u00ad" not in text:
         return text
     hyphen = "-" if text.endswith("\u00ad") and not ln.last else ""

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from composer.core.geometry import Box
 
+from composer.text import hyphenate, knuth_plass, reshape
+from composer.text.scripts import CJK_SCRIPTS, script_of
 from composer.text.shaping import Paragraph
 
 EPS = 1e-6
@@ -29,10 +31,17 @@ class Line:
     baseline: float = 0.0  # relative to the block top
     ink_top: float = 0.0   # highest ink, relative to the block top
     ink_bottom: float = 0.0
+    justified: bool = False    # set flush to both edges (once placed)
+    space_ratio: float = 1.0   # word spaces as set over their natural width (once placed)
 
     @property
     def text(self) -> str:
         return self.para.text[self.start:self.end]
+
+    @property
+    def hyphen(self) -> bool:
+        """Whether the line ends at a hyphenation point (and shows a hyphen)."""
+        return not self.last and self.end in self.para.hyph_points
 
 
 @dataclass
@@ -58,8 +67,14 @@ class Layout:
     placed: tuple | None = None  # (glyphs, line boxes) once positioned
 
 
-def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False):
-    """Lines of one paragraph, or an Overflow naming a word wider than the box."""
+def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False,
+                    style=None):
+    """Lines of one paragraph, or an Overflow naming a word wider than the box.
+
+    wrap: normal (the default) is optimal for paragraphs that set 3 or more lines and greedy
+    otherwise; optimal is total-fit (knuth_plass.py); greedy is first-fit; balance evens out a
+    headline's lines; none never breaks. `style` brings hyphenation and justification.
+    """
     n = len(para.text)
     if n == 0:
         return [Line(para, 0, 0, True)]
@@ -68,34 +83,103 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
         if w > width + EPS and not force:
             return Overflow("width", w, width, word=para.text.strip())
         return [Line(para, 0, para.trim(0, n), True, w)]
-    lines = _greedy(para, size, width, force)
+    hyph = tuple(para.hyph_points) if style is not None and style.hyphenates(size) else ()
+    box_width = width
+    got = _break(para, size, width, wrap, force, style, n, hyph)
+    # a line whose ends are shaped again (reshape.py) can come out wider than measured; where
+    # that line is not justified (which absorbs it), break again a little narrower
+    for _ in range(3):
+        if isinstance(got, Overflow):
+            got.available = box_width
+            return got
+        if style is None or force or wrap == "estimate":
+            return got
+        over = 0.0
+        for ln in got:
+            if style.align == "justify" and not ln.last and any(c in " \u00a0" for c in ln.text):
+                continue
+            d = reshape.width_change(para, ln.start, ln.end, ln.hyphen, size, style.hb_features(), style.lang)
+            if d:
+                ln.width += d
+                over = max(over, ln.width - width)
+        if over <= EPS:
+            return got
+        width -= over
+        got = _break(para, size, width, wrap, force, style, n, hyph)
+    return got
+
+
+def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, style, n: int, hyph):
+    """break_paragraph for one width."""
+    total_fit = wrap in ("normal", "optimal") and _total_fit_applies(para)
+    # text wider than two measures sets 3+ lines whatever the breaks: no need to count them first
+    long = total_fit and para.width(0, para.trim(0, n), size) > 2 * width + EPS
+    shrink = wrap == "estimate" and style is not None and style.align == "justify"
+    lines = None if long else _greedy(para, size, width, force, hyph, shrink)
+    if total_fit and not isinstance(lines, Overflow):
+        if wrap == "optimal" or long or len(lines) >= 3:
+            ends = knuth_plass.optimal_breaks(
+                para, size, width, justify=style is not None and style.align == "justify", hyphens=hyph,
+                max_consecutive=hyphenate.MAX_CONSECUTIVE,
+                glyph_scaling=style is not None and style.glyph_scaling)
+            if ends is not None:
+                return _lines_at(para, ends, size)
+    if lines is None:
+        lines = _greedy(para, size, width, force, hyph)
     if isinstance(lines, Overflow) or wrap != "balance" or len(lines) < 2:
         return lines
     lo, hi = max(ln.width for ln in lines) * 0.5, width
     for _ in range(14):  # the narrowest width that still gives the same number of lines
         mid = (lo + hi) / 2
-        trial = _greedy(para, size, mid, False)
+        trial = _greedy(para, size, mid, False, hyph)
         if isinstance(trial, Overflow) or len(trial) > len(lines):
             lo = mid
         else:
             hi = mid
-    best = _greedy(para, size, hi, False)
+    best = _greedy(para, size, hi, False, hyph)
     return best if not isinstance(best, Overflow) and len(best) == len(lines) else lines
 
 
-def _greedy(para: Paragraph, size: float, width: float, force: bool):
-    """First-fit line breaking at the paragraph's break opportunities."""
+def _total_fit_applies(para: Paragraph) -> bool:
+    """Whether total-fit suits the paragraph: its stretch lives in word spaces, which Chinese
+    and Japanese lines do not have (they break between characters); those keep first-fit."""
+    return not any(script_of(c) in CJK_SCRIPTS for c in para.text if ord(c) >= 0x2E80)
+
+
+def _lines_at(para: Paragraph, ends: list[int], size: float) -> list[Line]:
+    """Lines for a list of break positions."""
+    lines, start = [], 0
+    for j in ends:
+        e = para.trim(start, j)
+        lines.append(Line(para, start, e, j == len(para.text), para.width(start, e, size)))
+        start = j
+    return lines
+
+
+def _greedy(para: Paragraph, size: float, width: float, force: bool, hyph: tuple[int, ...] = (),
+            shrink: bool = False):
+    """First-fit line breaking at the paragraph's break opportunities (and hyphenation points).
+
+    shrink: let word spaces shrink to their limit, a cheap stand-in for total-fit
+    when the auto-size search brackets the size (fit_size_guided).
+    """
+    sp = knuth_plass.measures(para)[0:2] if shrink else None
     n = len(para.text)
     lines: list[Line] = []
     start, fit_end = 0, None
-    opps = para.breaks + [n]
+    hyset = set(hyph)
+    opps = (sorted(set(para.breaks) | hyset) if hyset else para.breaks) + [n]
+    in_row = 0  # hyphenated lines in a row so far
     i = 0
     while i < len(opps):
         o = opps[i]
         end = para.trim(start, o)
         w = para.width(start, end, size)
+        if sp is not None:
+            w -= knuth_plass.SPACE_SHRINK * (size * (sp[0][end] - sp[0][start]) + sp[1][end] - sp[1][start])
         if w <= width + EPS:
-            fit_end = o
+            if o not in hyset or in_row < hyphenate.MAX_CONSECUTIVE:
+                fit_end = o
             i += 1
             continue
         if fit_end is None:
@@ -109,6 +193,7 @@ def _greedy(para: Paragraph, size: float, width: float, force: bool):
             i += 1
         e = para.trim(start, fit_end)
         lines.append(Line(para, start, e, False, para.width(start, e, size)))
+        in_row = in_row + 1 if fit_end in hyset or para.text[fit_end - 1] == "\u00ad" else 0
         start, fit_end = fit_end, None
     if start < n or not lines:
         e = para.trim(start, n)
@@ -142,11 +227,11 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
 
 
 def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wrap: str,
-           max_lines: int | None, force: bool = False) -> Layout:
+           max_lines: int | None, force: bool = False, style=None) -> Layout:
     """Break and stack all paragraphs at one size and say whether they fit the box."""
     lines: list[Line] = []
     for para in paras:
-        got = break_paragraph(para, size, box.width, wrap, force)
+        got = break_paragraph(para, size, box.width, wrap, force, style)
         if isinstance(got, Overflow):
             return Layout(size, lines, 0.0, 0.0, got)
         lines.extend(got)
@@ -175,6 +260,35 @@ def fit_size(try_size, lo: float, hi: float):
         else:
             hi = mid
     return best
+
+
+def fit_size_guided(try_size, quick, lo: float, hi: float):
+    """fit_size for total-fit layouts: bracket the size with the cheap first-fit layout `quick`,
+    then probe with the real one from half a px above its answer (total fit usually fits a
+    little larger), stepping 0.25, 0.5, 1 px ... up or down, and bisect: 2-3 total-fit runs
+    instead of ~12."""
+    g = fit_size(quick, lo, hi).size
+    start = min(hi, g + 0.5)
+    first = try_size(start)
+    up = first.overflow is None
+    good, bad = (first, None) if up else (None, first)
+    step = 0.25
+    while (bad if up else good) is None:
+        s = min(hi, start + step) if up else max(lo, start - step)
+        trial = try_size(s)
+        if trial.overflow is None:
+            good = trial
+        else:
+            bad = trial
+        if s in (lo, hi) and (bad if up else good) is None:
+            return good if good is not None else trial
+        step *= 2
+    if up and good.size >= hi:
+        return good
+    while bad.size - good.size > 0.25 + 1e-9:
+        mid = try_size((good.size + bad.size) / 2)
+        good, bad = (mid, bad) if mid.overflow is None else (good, mid)
+    return good
 
 
 def overflow_message(element_id: str, box: Box, size: float, over: Overflow, auto: bool) -> str:

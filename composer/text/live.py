@@ -75,7 +75,8 @@ def live_svg(block, embed: bool = False) -> str:
             for lo, hi in (reversed(parts) if rtl else parts):
                 gl = [g for g in line_glyphs if lo <= g.cluster < hi]
                 if gl:
-                    spans.append(_tspan(block, run.face, p.text[lo:hi], p.colors[lo], gl, rtl))
+                    shown = p.text[lo:hi] + ("-" if ln.hyphen and hi == ln.end else "")
+                    spans.append(_tspan(block, run.face, shown, p.colors[lo], gl, rtl))
         texts.append(f'<text xml:space="preserve">{"".join(spans)}</text>')
     style = "".join(_font_face(f, embed) for f in faces.values())
     return (f'<g id="{escape(block.element_id)}" class="live-text"><style>{style}</style>'

@@ -70,7 +70,7 @@ def plan(lines: list, size: float, box_width: float, style, place_line: Callable
     # line may also shrink its word spaces to 80%, as justification allows
     slack = min(box_width - ((ln.width if j else w) - hl - hr) + (_shrink(p, ln.para.text) if j else 0.0)
                 for ln, (p, w), (hl, hr), j in zip(lines, natural, hangs, justified))
-    if left + right > slack:
+    if left + right > max(0.0, slack) and left + right > 0:
         k = max(0.0, slack) / (left + right)
         left, right = left * k, right * k
     out = []

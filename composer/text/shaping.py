@@ -18,7 +18,7 @@ import uharfbuzz as hb
 
 from composer.core.errors import FontError
 from composer.core.lru import LRU
-from composer.text import coloremoji
+from composer.text import coloremoji, hyphenate
 from composer.text.bidi import has_explicit
 from composer.text.breaking import break_opportunities
 from composer.text.fonts import CJK_INSTALL_HINT, FontFace, FontLibrary, load_face
@@ -51,6 +51,7 @@ class Run:
     x_adv: list[float] = field(default_factory=list)  # em of the run's size
     x_off: list[float] = field(default_factory=list)
     y_off: list[float] = field(default_factory=list)
+    unsafe: list[int] = field(default_factory=list)  # clusters flagged UNSAFE_TO_BREAK
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Paragraph:
     descender: np.ndarray      # per char: its face's descender (em, positive)
     cluster_end: list[int]     # per char: the end of the HarfBuzz cluster it belongs to
     hyphens: dict = field(default_factory=dict)  # soft hyphen index -> (face, glyph, advance em)
+    hyph_points: dict = field(default_factory=dict)  # break index i (inside a word) -> hyphen glyph
+    unsafe: frozenset = frozenset()  # cluster starts HarfBuzz flags UNSAFE_TO_BREAK (reshape there)
     emergency_breaks: list[int] = field(default_factory=list)  # inside CJK phrases (see phrases.py)
     cum_rel: np.ndarray = None
     cum_abs: np.ndarray = None
@@ -116,6 +119,8 @@ class Paragraph:
             w -= t * (self.rel[b - 1] * size + self.abs[b - 1])
         if b - 1 in self.hyphens:  # a line broken at a soft hyphen shows a hyphen
             w += self.hyphens[b - 1][2] * (self.rel[b - 1] * size + self.abs[b - 1])
+        elif b in self.hyph_points:  # so does one broken at a hyphenation point
+            w += self.hyph_points[b][2] * (self.rel[b - 1] * size + self.abs[b - 1])
         return w
 
     def trim(self, a: int, b: int) -> int:
@@ -239,18 +244,25 @@ def _shape(spans: list[Span], style: TextStyle, lib: FontLibrary, element_id: st
     desc = np.array([f.descender for f in faces])
     breaks = [b for b in break_opportunities(text) if b in starts]
     breaks, emergency = split_breaks(text, breaks, style.lang)
-    hyphens = {}
-    for i, ch in enumerate(text):
-        if ch == "\u00ad":
-            f = faces[i]
-            gid = f.hb_font.get_nominal_glyph(0x2010) or f.hb_font.get_nominal_glyph(0x2D) or 0
-            hyphens[i] = (f, gid, f.hb_font.get_glyph_h_advance(gid) / f.upem)
+    hyphens = {i: _hyphen_glyph(faces[i]) for i, ch in enumerate(text) if ch == "\u00ad"}
+    hyph_points = {}
+    if style.hyphenate is not False:
+        hyph_points = {i: _hyphen_glyph(faces[i - 1]) for i in hyphenate.points(text, style.lang)
+                       if i in starts}
+    unsafe = frozenset(c for run in runs for c in run.unsafe)
     cluster_end = [0] * n
     ordered = sorted(starts) + [n]
     for a, b in zip(ordered, ordered[1:]):
         cluster_end[a:b] = [b] * (b - a)
     return Paragraph(text, spans, base, levels, runs, colors, breaks, size_em, size_px, width,
-                     tracking, top, bottom, asc, desc, cluster_end, hyphens, emergency_breaks=emergency)
+                     tracking, top, bottom, asc, desc, cluster_end, hyphens, hyph_points, unsafe,
+                     emergency_breaks=emergency)
+
+
+def _hyphen_glyph(f: FontFace) -> tuple:
+    """The face's hyphen (U+2010, else "-"): face, glyph id, advance in em."""
+    gid = f.hb_font.get_nominal_glyph(0x2010) or f.hb_font.get_nominal_glyph(0x2D) or 0
+    return f, gid, f.hb_font.get_glyph_h_advance(gid) / f.upem
 
 
 def _has_rtl(text: str) -> bool:
@@ -273,6 +285,7 @@ def _shape_run(run: Run, codepoints: list[int], features: dict, lang: str | None
     run.x_adv = [p.x_advance / u for p in pos]
     run.x_off = [p.x_offset / u for p in pos]
     run.y_off = [p.y_offset / u for p in pos]
+    run.unsafe = [g.cluster for g in buf.glyph_infos if g.flags & hb.GlyphFlags.UNSAFE_TO_BREAK]
 
 
 def _choose_faces(text: str, char_span: list[SpanStyle], style: TextStyle, lib: FontLibrary,

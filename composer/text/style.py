@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from composer.core.errors import SpecError
+from composer.text import hyphenate
 
 _CHOICES = {
     "transform": ("none", "uppercase", "lowercase", "capitalize"),
     "align": ("left", "center", "right", "justify", "start", "end"),
     "valign": ("top", "middle", "bottom"),
-    "wrap": ("normal", "balance", "none"),
+    "wrap": ("normal", "optimal", "greedy", "balance", "none"),
     "overflow": ("error", "ellipsis"),
 }
 
@@ -42,6 +43,10 @@ class TextStyle:
     lang: str | None = None
     direction: str | None = None  # None: from the first strong character
     markup: bool = True
+    hyphenate: bool | str = "auto"  # auto: on for body text at 48 px or less (text/hyphenate.py)
+    headline: bool = False          # a headline or title: auto hyphenation stays off
+    hyphenate_max: float = 48.0     # auto hyphenation stops above this size: 48 px at 96 dpi
+    glyph_scaling: bool = False     # justification may scale glyphs 98-102%
     span_colors: dict[str, str] = field(default_factory=dict, hash=False)
     smart_quotes: bool = False  # straight quotes to the language's own, -- and --- to dashes
     optical_margin: bool | None = None  # hanging punctuation; None: on at 32 px and above
@@ -65,8 +70,19 @@ class TextStyle:
             raise SpecError(f"min_size {self.min_size:g} px is larger than max_size {self.max_size:g} px")
         if self.line_height <= 0:
             raise SpecError(f"line_height: {self.line_height!r} must be positive")
+        if self.hyphenate not in (True, False, "auto"):
+            raise SpecError(f"hyphenate: {self.hyphenate!r} is not one of auto | true | false")
+        if self.hyphenate is True and not hyphenate.has_dictionary(self.lang):
+            raise SpecError(f"hyphenate: no hyphenation dictionary for lang {self.lang!r}; "
+                            "use a language pyphen knows (en, de, fr, ...) or hyphenate: false")
         if self.max_lines is not None and self.max_lines < 1:
             raise SpecError(f"max_lines: {self.max_lines!r} must be 1 or more")
+
+    def hyphenates(self, size_px: float) -> bool:
+        """Whether text set at this size is hyphenated (resolves `hyphenate: auto`)."""
+        if self.hyphenate == "auto":
+            return hyphenate.auto_enabled(size_px * 48.0 / self.hyphenate_max, self.wrap, self.headline)
+        return bool(self.hyphenate)
 
     def hb_features(self) -> dict[str, Any]:
         """OpenType features for HarfBuzz; tracking turns off optional ligatures, as in CSS."""
@@ -83,4 +99,5 @@ class TextStyle:
         """The fields that change shaping (not size, colour or layout), for caches."""
         return (self.family, self.weight, self.italic, tuple(sorted(self.hb_features().items())),
                 self.letter_spacing, self.transform, self.lang, self.direction, self.markup,
+                self.hyphenate is not False,
                 tuple(sorted(self.span_colors.items())), self.color, self.smart_quotes)

@@ -36,6 +36,7 @@ def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[
 def text_style(layout: Layout, p: Placed) -> Any:
     """The TextStyle for a text element, with sizes in pixels; its colour is attached after legibility."""
     from composer.text import TextStyle
+    from composer.text.hyphenate import has_dictionary
     from composer.text.style import ELEMENT_COLOR
 
     el = p.el
@@ -52,12 +53,17 @@ def text_style(layout: Layout, p: Placed) -> Any:
     spans = {k: v.css() for k, v in layout.brand.colors.items()}
     lo = r.length(f.min_size, p.path + ("font", "min_size")) if f.min_size is not None else None
     hi = r.length(f.max_size, p.path + ("font", "max_size")) if f.max_size is not None else None
+    lang = el.lang or r.loaded.spec.lang
+    if el.hyphenate is True and not has_dictionary(lang):
+        raise r.fail(p.path + ("hyphenate",), f"true, but there is no hyphenation dictionary for lang {lang!r}; "
+                     "allowed: a lang pyphen knows (en, de, fr, es, it, nl, ...), or hyphenate: false")
     return TextStyle(
         family=family, weight=weight, italic=italic, size=size, min_size=lo, max_size=hi,
         color=ELEMENT_COLOR, features=dict(f.features), letter_spacing=el.letter_spacing, transform=el.transform,
         line_height=el.line_height, align=el.align, valign=el.valign, wrap=el.wrap, max_lines=el.max_lines,
-        overflow=el.overflow, lang=el.lang, direction=None if el.direction == "auto" else el.direction,
+        overflow=el.overflow, lang=lang, direction=None if el.direction == "auto" else el.direction,
         markup=el.markup, span_colors=spans, smart_quotes=el.smart_quotes, optical_margin=el.optical_margin,
+        hyphenate=el.hyphenate, headline=heading, glyph_scaling=el.glyph_scaling, hyphenate_max=48.0 * r.dpi / 96.0,
     )
 
 

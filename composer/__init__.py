@@ -33,8 +33,11 @@ def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
     from composer.layout import resolve_layout
 
+    from composer.diffusion_check import check_diffusion
+
     loaded = load_spec(source, **kwargs)
     resolve_layout(loaded)
+    check_diffusion(loaded)
     return loaded
 
 

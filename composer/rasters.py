@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from composer.errors import AssetError, SpecError
+from composer.errors import AssetError, GeneratorError, SpecError
 from composer.layout import Layout, Placed
 from composer.loader import LoadedSpec
 from generator.base import Box, GenerateRequest, get_backend
@@ -49,7 +49,21 @@ def _options(loaded: LoadedSpec, opts: Any, extra: dict) -> dict:
     return {k: v for k, v in o.items() if v is not None}
 
 
-def _generate(backend_name: str, request: GenerateRequest, opts: Any):
+def _generate(backend_name: str, request: GenerateRequest, opts: Any, loaded: LoadedSpec | None = None):
+    try:
+        return _run_backend(backend_name, request, opts)
+    except GeneratorError as e:
+        if loaded is not None and e.location is None and e.path in _SPEC_FIELDS:
+            where = _SPEC_FIELDS[e.path]  # the backend names its option; point at the spec line
+            e.location, e.path = loaded.positions.locate(where), ".".join(where)
+        raise
+
+
+# Backend options that come straight from one spec field (illustrations use the background's).
+_SPEC_FIELDS = {"scheduler": ("background", "scheduler")}
+
+
+def _run_backend(backend_name: str, request: GenerateRequest, opts: Any):
     backend = get_backend(backend_name)
     if backend_name == "diffusion":
         from generator.cache import cached_generate
@@ -89,7 +103,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         kind="background", options=_options(loaded, opts, extra) if generator == "diffusion" else {},
     )
     try:
-        result = _generate(generator, request, opts)
+        result = _generate(generator, request, opts, loaded)
     except SpecError as e:
         if e.location is None:
             e.location = loaded.positions.locate(("background", "style"))
@@ -124,7 +138,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
         options=_options(loaded, opts, extra) if generator == "diffusion" else {"shape": "rounded" if el.blend == "rounded" else "none"},
     )
     try:
-        result = _generate(generator, request, opts)
+        result = _generate(generator, request, opts, loaded)
     except SpecError as e:
         if e.location is None:
             e.location, e.path = loaded.positions.locate(p.path + ("style",)), None

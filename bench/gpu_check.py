@@ -109,11 +109,16 @@ class Checker:
 
     def schedulers(self) -> None:
         family = model_family(resolve_model(self.c.model).folder)
+        if family is None:
+            self.row("schedulers", None, "model family unknown (no model_index.json)")
+            return
         for name in SCHEDULERS:
             if SCHEDULERS[name].flow != family.flow:
                 self.run(f"scheduler {name} refused", lambda n=name: self._refused(n))
                 continue
-            for aware in (False, True):
+            # --quick: both text-aware settings for the model's own scheduler, text-aware on elsewhere
+            own = SCHEDULERS[name].cls == type(self.loaded().default_scheduler).__name__
+            for aware in (False, True) if own or not self.quick else (True,):
                 self.run(f"scheduler {name} text-aware {'on' if aware else 'off'}",
                          lambda n=name, a=aware: self._scheduler(n, a))
 
@@ -275,11 +280,16 @@ def interleaved(fns: list, runs: int, cuda: bool) -> list[float]:
 
 def tiny_cases(args: argparse.Namespace, device: str) -> list[Case]:
     """The tiny SD, SDXL and SD3 models, built into a temporary folder, in each dtype to test."""
-    from tiny_models import build_all
+    import tiny_models as tm
 
+    root = Path(tempfile.mkdtemp(prefix="placard-gpu-check-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        models = build_all(Path(tempfile.mkdtemp(prefix="placard-gpu-check-")))
+        models = {"sd": tm.build_sd(root / "tiny-sd"), "sdxl": tm.build_sdxl(root / "tiny-sdxl"),
+                  "inpaint": tm.build_inpaint(root / "tiny-inpaint"),
+                  # 16 latent channels like the real SD3: its inpainting pipeline accepts no other
+                  "sd3": tm.build_sd3(root / "tiny-sd3", latent_channels=16)}
+        models["lora"] = tm.build_lora(root / "tiny-lora", models["sd"])
     dtypes = ["float32", "float16"] if device == "cuda" else ["float32"]
     cases = []
     for dtype in dtypes:
@@ -300,17 +310,19 @@ def main() -> int:
     ap.add_argument("--guidance", type=float, default=5.0)
     ap.add_argument("--size", type=int, help="with --model: square side in pixels (default: native)")
     ap.add_argument("--runs", type=int, help="timed runs per path (default 20, --quick 5)")
-    ap.add_argument("--quick", action="store_true", help="fewer seeds and runs (a CPU smoke run)")
+    ap.add_argument("--quick", action="store_true", help="fewer seeds, runs and scheduler rows (a CPU smoke run)")
+    ap.add_argument("--threads", type=int, help="torch CPU threads (default 1 with --device cpu)")
     args = ap.parse_args()
     device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
         print("--device cuda: no CUDA device here", file=sys.stderr)
         return 2
-    if device == "cpu":
-        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    if device == "cpu" or args.threads:
+        # One thread by default: on a shared CPU, idle worker threads spin and multiply CPU time.
+        torch.set_num_threads(args.threads or 1)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("placard").setLevel(logging.INFO)  # let library warnings through to be counted
-    runs = args.runs or (5 if args.quick else 20)
+    runs = args.runs or (3 if args.quick else 20)
     started = time.perf_counter()
     if args.model:
         dtypes = args.dtype or (["float16"] if device == "cuda" else ["float32"])
@@ -322,6 +334,7 @@ def main() -> int:
         cases = tiny_cases(args, device)
     rows: list[Row] = []
     for case in cases:
+        print(f"checking {case.family} {case.dtype} on {case.device} ...", file=sys.stderr, flush=True)
         rows += Checker(case, runs, args.quick).all()
         dp.clear_models()  # one model resident at a time keeps GPU memory flat
     print(f"device {device}" + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else "")

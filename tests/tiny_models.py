@@ -206,20 +206,25 @@ def build_sd3(folder: Path, seed: int = 0, latent_channels: int = 4) -> Path:
 
 
 def build_lora(folder: Path, base: Path, seed: int = 0) -> Path:
-    """Train-free LoRA: a randomly initialised peft adapter on the tiny UNet, saved for diffusers."""
+    """Train-free LoRA: a randomly initialised peft adapter on the tiny UNet (or SD3 transformer)."""
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
     torch.manual_seed(seed)
-    unet = UNet2DConditionModel.from_pretrained(base, subfolder="unet")
+    sd3 = (Path(base) / "transformer").is_dir()
+    model_cls = SD3Transformer2DModel if sd3 else UNet2DConditionModel
+    model = model_cls.from_pretrained(base, subfolder="transformer" if sd3 else "unet")
     config = LoraConfig(
         r=4, lora_alpha=4, init_lora_weights=False, target_modules=["to_q", "to_k", "to_v", "to_out.0"]
     )
-    unet.add_adapter(config)
-    layers = get_peft_model_state_dict(unet)
+    model.add_adapter(config)
+    layers = get_peft_model_state_dict(model)
     # Random B matrices are small; scale them up so the adapter visibly changes the image.
     layers = {k: v * 4.0 if "lora_B" in k else v for k, v in layers.items()}
-    StableDiffusionPipeline.save_lora_weights(folder, unet_lora_layers=layers, safe_serialization=True)
+    if sd3:
+        StableDiffusion3Pipeline.save_lora_weights(folder, transformer_lora_layers=layers, safe_serialization=True)
+    else:  # SD 1.x and SDXL adapters on the UNet share one file layout
+        StableDiffusionPipeline.save_lora_weights(folder, unet_lora_layers=layers, safe_serialization=True)
     return folder / "pytorch_lora_weights.safetensors"
 
 

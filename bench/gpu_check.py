@@ -81,7 +81,9 @@ class Checker:
         result = "INFO" if info else "SKIP" if ok is None else "PASS" if ok else "FAIL"
         self.rows.append((self.c.family, self.c.dtype, check, result, detail))
 
-    def request(self, *, seed: int = 1, text_aware: bool = False, kind: str = "background", **options) -> GenerateRequest:
+    def request(
+        self, *, seed: int = 1, text_aware: bool = False, kind: str = "background", **options
+    ) -> GenerateRequest:
         o = {"model": self.c.model, "steps": self.c.steps, "guidance": self.c.guidance,
              "device": self.c.device, "dtype": self.c.dtype, **options}
         return GenerateRequest(self.c.size, self.c.size, seed=seed, prompt=PROMPT, text_boxes=(self.box,),

@@ -31,9 +31,8 @@ def load_spec(source, **kwargs):
 
 def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
-    from composer.layout import resolve_layout
-
     from composer.diffusion_check import check_diffusion
+    from composer.layout import resolve_layout
 
     loaded = load_spec(source, **kwargs)
     resolve_layout(loaded)

@@ -39,7 +39,8 @@ FAMILIES = {
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
-    return {"sd": build_sd(root / "tiny-sd"), "sdxl": build_sdxl(root / "tiny-sdxl"), "sd3": build_sd3(root / "tiny-sd3")}
+    builders = {"sd": build_sd, "sdxl": build_sdxl, "sd3": build_sd3}
+    return {name: build(root / f"tiny-{name}") for name, build in builders.items()}
 
 
 def generate(model, scheduler, **options):
@@ -162,7 +163,8 @@ def _cpu_float16_works() -> bool:
     import torch
 
     try:
-        torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3, dtype=torch.float16), torch.ones(1, 1, 1, 1, dtype=torch.float16))
+        half = torch.ones(1, 1, 3, 3, dtype=torch.float16)
+        torch.nn.functional.conv2d(half, half[..., :1, :1])
     except RuntimeError:
         return False
     return True
@@ -197,7 +199,8 @@ def test_sd_float32_keeps_its_vae_untouched(models):
     generate(models["sdxl"], None)
     loaded = next(m for k, m in dp._MODELS.items() if k[0] == str(models["sdxl"]) and k[2] == "torch.float32")
     assert not needs_float32_vae(loaded.pipe, torch.float32, "cpu")
-    assert needs_float32_vae(loaded.pipe, torch.float16, "cuda") and not needs_float32_vae(loaded.pipe, torch.float16, "mps")
+    assert needs_float32_vae(loaded.pipe, torch.float16, "cuda")
+    assert not needs_float32_vae(loaded.pipe, torch.float16, "mps")
 
 
 def test_library_warnings_are_quiet_unless_verbose(caplog):
@@ -205,9 +208,9 @@ def test_library_warnings_are_quiet_unless_verbose(caplog):
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         with library_warnings():
-            warnings.warn("diffusers says something", FutureWarning)
+            warnings.warn("diffusers says something", FutureWarning, stacklevel=1)
         assert seen == []
         caplog.set_level(logging.INFO, logger="placard")
         with library_warnings():
-            warnings.warn("diffusers says something", FutureWarning)
+            warnings.warn("diffusers says something", FutureWarning, stacklevel=1)
         assert [str(w.message) for w in seen] == ["diffusers says something"]

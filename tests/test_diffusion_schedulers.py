@@ -214,3 +214,20 @@ def test_library_warnings_are_quiet_unless_verbose(caplog):
         with library_warnings():
             warnings.warn("diffusers says something", FutureWarning, stacklevel=1)
         assert [str(w.message) for w in seen] == ["diffusers says something"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _cpu_float16_works(), reason="this torch build has no float16 convolution on the CPU")
+def test_cli_sdxl_float16_build_under_future_warning_as_error(bad_spec, tmp_path):
+    import subprocess
+
+    spec = bad_spec.with_name("ok.yaml")
+    spec.write_text(bad_spec.read_text().replace("scheduler: flow_euler", "scheduler: euler"))
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-W", "error::FutureWarning", "-m", "composer", "-v", "build", str(spec),
+         "--dtype", "float16", "--device", "cpu", "--no-cache", "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "FutureWarning" not in run.stderr and (tmp_path / "out" / "ok.png").is_file()

@@ -30,10 +30,12 @@ def load_spec(source, **kwargs):
 
 def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
+    from composer.rasters.diffusion_check import check_diffusion
     from composer.text.stack import lay_out
 
     loaded = load_spec(source, **kwargs)
     lay_out(loaded)
+    check_diffusion(loaded)
     return loaded
 
 

@@ -19,7 +19,10 @@ cached rebuild (see generator.cache) never loads them at all. request.options ke
 from __future__ import annotations
 
 import inspect
+import logging
 import math
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,7 @@ from generator.diffusion_models import (
     parse_loras,
     resolve_model,
 )
+from generator.diffusion_schedulers import check_scheduler
 from generator.masks import scale_boxes, text_mask
 from generator.metrics import rea
 
@@ -167,6 +171,15 @@ def illustration_alpha(size: tuple[int, int], blend: str) -> Image.Image:
     return mask.filter(ImageFilter.GaussianBlur(inset / 2))
 
 
+@contextmanager
+def library_warnings():
+    """diffusers' and torch's own Python warnings stay quiet unless logging is verbose (-v)."""
+    with warnings.catch_warnings():
+        if not logging.getLogger("placard").isEnabledFor(logging.INFO):
+            warnings.simplefilter("ignore")
+        yield
+
+
 class DiffusionBackend:
     """Paints backgrounds and illustrations with a diffusers model; keeps text areas calm."""
 
@@ -199,6 +212,9 @@ class DiffusionBackend:
         opts = read_options(request)
         ref = resolve_model(opts.model, allow_download=opts.allow_download, revision=opts.revision)
         inpaint_ref = resolve_model(opts.inpaint_model) if opts.inpaint_model else None
+        check_scheduler(opts.scheduler, ref.folder)  # before loading: a wrong pair costs no load
+        if inpaint_ref is not None and opts.blend == "inpaint" and request.kind == "illustration":
+            check_scheduler(opts.scheduler, inpaint_ref.folder)
 
         # 2. Load the pipeline (once per process) and switch adapters
         from generator import diffusion_pipes as dp
@@ -315,7 +331,7 @@ class DiffusionBackend:
         params = inspect.signature(pipe.__call__).parameters
         if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
             kwargs = {k: v for k, v in kwargs.items() if k in params}  # e.g. FLUX: no negative_prompt
-        with hooks as attention:
+        with hooks as attention, library_warnings():
             self.pipeline_calls += 1
             image = pipe(**kwargs).images[0]
         if info["enabled"]:

@@ -24,22 +24,13 @@ from diffusers import (  # noqa: E402
 
 from generator.errors import GeneratorError
 from generator.diffusion_models import LoraRef, ModelRef, _first_line, unet_in_channels
+from generator.diffusion_schedulers import SCHEDULERS as SCHEDULER_TABLE
+from generator.diffusion_schedulers import check_scheduler
+from generator.diffusion_vae import keep_vae_float32, needs_float32_vae
 
 DEVICES = ("auto", "cuda", "mps", "cpu")
 DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
-SCHEDULERS = {
-    "ddim": "DDIMScheduler",
-    "dpm++": "DPMSolverMultistepScheduler",
-    "dpm++_sde": "DPMSolverSDEScheduler",
-    "euler": "EulerDiscreteScheduler",
-    "euler_a": "EulerAncestralDiscreteScheduler",
-    "flow_euler": "FlowMatchEulerDiscreteScheduler",
-    "heun": "HeunDiscreteScheduler",
-    "lcm": "LCMScheduler",
-    "lms": "LMSDiscreteScheduler",
-    "pndm": "PNDMScheduler",
-    "unipc": "UniPCMultistepScheduler",
-}
+SCHEDULERS = {name: s.cls for name, s in SCHEDULER_TABLE.items()}  # name -> diffusers class
 
 
 def pick_device(name: str) -> str:
@@ -125,6 +116,8 @@ def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, all
         pipe.enable_model_cpu_offload()
     else:
         pipe.to(dev)
+    if needs_float32_vae(pipe, torch_dtype, dev):
+        keep_vae_float32(pipe)
     loaded = LoadedModel(ref, pipe, dev, torch_dtype, default_scheduler=pipe.scheduler)
     _MODELS[key] = loaded
     _evict(max(1, int(os.environ.get(MAX_MODELS_ENV, "2"))))
@@ -161,13 +154,25 @@ def _quiet_loading() -> None:
     tlog.set_verbosity_error()
 
 
+def _dtype_kwarg() -> str:
+    """Newer diffusers renamed from_pretrained's `torch_dtype` to `dtype` (the old name warns)."""
+    try:
+        from diffusers.utils.deprecation_utils import _resolve_dtype  # noqa: F401  (only in the new API)
+    except ImportError:
+        return "torch_dtype"
+    return "dtype"
+
+
+_DTYPE_KWARG = _dtype_kwarg()
+
+
 def _from_pretrained(auto_cls: Any, ref: ModelRef, torch_dtype: torch.dtype, allow_download: bool) -> Any:
     _quiet_loading()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return auto_cls.from_pretrained(
-                str(ref.folder), torch_dtype=torch_dtype, local_files_only=not allow_download,
+                str(ref.folder), **{_DTYPE_KWARG: torch_dtype}, local_files_only=not allow_download,
                 **_absent_components(ref),
             )
     except Exception as exc:  # diffusers raises many kinds; the user needs one readable message
@@ -206,13 +211,14 @@ def use_scheduler(loaded: LoadedModel, pipe: Any, name: str | None) -> str:
     if not name:
         pipe.scheduler = loaded.default_scheduler
         return type(pipe.scheduler).__name__
-    if name not in SCHEDULERS:
-        raise GeneratorError(f"scheduler must be one of {' | '.join(SCHEDULERS)}, got {name!r}")
+    check_scheduler(name, loaded.ref.folder)
     if name not in loaded.schedulers:
         import diffusers
 
-        cls = getattr(diffusers, SCHEDULERS[name])
-        loaded.schedulers[name] = cls.from_config(loaded.default_scheduler.config)
+        entry = SCHEDULER_TABLE[name]
+        config = loaded.default_scheduler.config
+        overrides = {k: v for k, v in entry.overrides if type(loaded.default_scheduler).__name__ != entry.cls}
+        loaded.schedulers[name] = getattr(diffusers, entry.cls).from_config(config, **overrides)
     pipe.scheduler = loaded.schedulers[name]
     return SCHEDULERS[name]
 

@@ -13,9 +13,13 @@ __all__ = ["GeneratorError", "InputError", "RequestError"]
 class GeneratorError(Exception):
     """A raster backend could not produce an image (missing model, wrong model kind, ...)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, option: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.option = option  # the request option the message is about ("scheduler"), when there is one
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.message}" if self.option else self.message
 
 
 class RequestError(GeneratorError):

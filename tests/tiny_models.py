@@ -79,14 +79,14 @@ def _text_config(projection: int | None = None) -> CLIPTextConfig:
     )
 
 
-def _vae(**extra) -> AutoencoderKL:
+def _vae(latent_channels: int = 4, **extra) -> AutoencoderKL:
     return AutoencoderKL(
         block_out_channels=(8, 16, 16, 16),
         in_channels=3,
         out_channels=3,
         down_block_types=("DownEncoderBlock2D",) * 4,
         up_block_types=("UpDecoderBlock2D",) * 4,
-        latent_channels=4,
+        latent_channels=latent_channels,
         layers_per_block=1,
         norm_num_groups=8,
         sample_size=SAMPLE_SIZE * 8,
@@ -170,26 +170,30 @@ def build_sdxl(folder: Path, seed: int = 0) -> Path:
     return folder
 
 
-def build_sd3(folder: Path, seed: int = 0) -> Path:
-    """Save a tiny SD3-style pipeline (MMDiT transformer, two CLIP encoders, no T5) to `folder`."""
+def build_sd3(folder: Path, seed: int = 0, latent_channels: int = 4) -> Path:
+    """Save a tiny SD3-style pipeline (MMDiT transformer, two CLIP encoders, no T5) to `folder`.
+
+    Real SD3 has 16 latent channels, and diffusers' SD3 inpainting pipeline accepts only 16 (or
+    33); pass latent_channels=16 to exercise it.
+    """
     torch.manual_seed(seed)
     transformer = SD3Transformer2DModel(
         sample_size=SAMPLE_SIZE,
         patch_size=1,
-        in_channels=4,
+        in_channels=latent_channels,
         num_layers=2,
         attention_head_dim=8,
         num_attention_heads=4,
         caption_projection_dim=32,
         joint_attention_dim=2 * HIDDEN,  # both CLIP encoders' features, side by side
         pooled_projection_dim=2 * HIDDEN,
-        out_channels=4,
+        out_channels=latent_channels,
     )
     tok = write_tokenizer()
     pipe = StableDiffusion3Pipeline(
         transformer=transformer,
         scheduler=FlowMatchEulerDiscreteScheduler(),
-        vae=_vae(shift_factor=0.0609, scaling_factor=1.5035),
+        vae=_vae(latent_channels, shift_factor=0.0609, scaling_factor=1.5035),
         text_encoder=CLIPTextModelWithProjection(_text_config(projection=HIDDEN)),
         tokenizer=tok,
         text_encoder_2=CLIPTextModelWithProjection(_text_config(projection=HIDDEN)),
@@ -202,20 +206,25 @@ def build_sd3(folder: Path, seed: int = 0) -> Path:
 
 
 def build_lora(folder: Path, base: Path, seed: int = 0) -> Path:
-    """Train-free LoRA: a randomly initialised peft adapter on the tiny UNet, saved for diffusers."""
+    """Train-free LoRA: a randomly initialised peft adapter on the tiny UNet (or SD3 transformer)."""
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
     torch.manual_seed(seed)
-    unet = UNet2DConditionModel.from_pretrained(base, subfolder="unet")
+    sd3 = (Path(base) / "transformer").is_dir()
+    model_cls = SD3Transformer2DModel if sd3 else UNet2DConditionModel
+    model = model_cls.from_pretrained(base, subfolder="transformer" if sd3 else "unet")
     config = LoraConfig(
         r=4, lora_alpha=4, init_lora_weights=False, target_modules=["to_q", "to_k", "to_v", "to_out.0"]
     )
-    unet.add_adapter(config)
-    layers = get_peft_model_state_dict(unet)
+    model.add_adapter(config)
+    layers = get_peft_model_state_dict(model)
     # Random B matrices are small; scale them up so the adapter visibly changes the image.
     layers = {k: v * 4.0 if "lora_B" in k else v for k, v in layers.items()}
-    StableDiffusionPipeline.save_lora_weights(folder, unet_lora_layers=layers, safe_serialization=True)
+    if sd3:
+        StableDiffusion3Pipeline.save_lora_weights(folder, transformer_lora_layers=layers, safe_serialization=True)
+    else:  # SD 1.x and SDXL adapters on the UNet share one file layout
+        StableDiffusionPipeline.save_lora_weights(folder, unet_lora_layers=layers, safe_serialization=True)
     return folder / "pytorch_lora_weights.safetensors"
 
 

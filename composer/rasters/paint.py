@@ -91,21 +91,31 @@ def generator_errors() -> Iterator[None]:
     try:
         yield
     except RequestError as e:
-        raise SpecError(e.message) from None
+        raise SpecError(e.message, path=e.option) from None
     except InputError as e:
-        raise AssetError(e.message) from None
+        raise AssetError(e.message, path=e.option) from None
     except BackendError as e:
-        raise GeneratorError(e.message) from None
+        raise GeneratorError(e.message, path=e.option) from None
 
 
-def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions):
-    with generator_errors():
-        backend = get_backend(backend_name)
-        if backend_info(backend_name).cacheable:
-            from generator.cache import cached_generate
+# Backend options that come straight from one spec field (illustrations use the background's).
+_SPEC_FIELDS = {"scheduler": ("background", "scheduler")}
 
-            return cached_generate(backend, request, enabled=opts.use_cache)
-        return backend.generate(request)
+
+def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, loaded: LoadedSpec | None = None):
+    try:
+        with generator_errors():
+            backend = get_backend(backend_name)
+            if backend_info(backend_name).cacheable:
+                from generator.cache import cached_generate
+
+                return cached_generate(backend, request, enabled=opts.use_cache)
+            return backend.generate(request)
+    except GeneratorError as e:
+        if loaded is not None and e.location is None and e.path in _SPEC_FIELDS:
+            where = _SPEC_FIELDS[e.path]  # the backend names its option; point at the spec line
+            e.location, e.path = loaded.positions.locate(where), ".".join(where)
+        raise
 
 
 def _takes_options(backend_name: str) -> bool:
@@ -144,7 +154,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         kind="background", options=_options(loaded, opts, extra) if _takes_options(generator) else {},
     )
     try:
-        result = _generate(generator, request, opts)
+        result = _generate(generator, request, opts, loaded)
     except SpecError as e:
         if e.location is None:
             e.location = loaded.positions.locate(("background", "style"))
@@ -179,7 +189,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
         options=_options(loaded, opts, extra) if _takes_options(generator) else {"shape": "rounded" if el.blend == "rounded" else "none"},
     )
     try:
-        result = _generate(generator, request, opts)
+        result = _generate(generator, request, opts, loaded)
     except SpecError as e:
         if e.location is None:
             e.location, e.path = loaded.positions.locate(p.path + ("style",)), None

@@ -159,7 +159,7 @@ def test_unlistable_folder(tmp_path, monkeypatch):
         ),
         (
             {"scheduler": "fast"},
-            "scheduler must be one of ddim | dpm++ | dpm++_sde | euler | euler_a | flow_euler | heun "
+            "scheduler: must be one of ddim | dpm++ | dpm++_sde | euler | euler_a | flow_euler | heun "
             "| lcm | lms | pndm | unipc, got 'fast'",
         ),
     ],

@@ -50,6 +50,12 @@ PROMPT = "a lighthouse on a rocky coast at sunset"
 REA_MAX = 0.6  # text-aware Rea under the headline box, as a fraction of plain (README: 0.12-0.35)
 OVERHEAD_PLAIN_MAX, OVERHEAD_AWARE_MAX = 1.25, 1.6
 CPU_CUDA_MAX = {"float32": 2.0, "float16": 6.0}  # mean |diff| on the 0-255 scale
+# The tiny models' float16 against the CPU's float32 is shown, not judged: their random weights amplify
+# half-precision rounding (measured on an H200: mean |diff| 37-38 for tiny SD, SDXL and SD3 alike, while
+# float32 on CUDA matched the CPU within 0.01). With --model, a trained model's float16 is judged at 6.0.
+# LoRA off again on CUDA: cuDNN may choose another convolution algorithm once adapter layers wrap the
+# model, so "the same pixels" means within one level there; on the CPU (and in the test suite) it is exact.
+LORA_OFF_MAX = 1
 Row = tuple[str, str, str, str, str]  # family, dtype, check, result, detail
 
 
@@ -66,6 +72,7 @@ class Case:
     guidance: float
     lora: str | None = None
     inpaint_model: str | None = None
+    tiny: bool = True  # the random-weight test models (False with --model)
 
 
 class Checker:
@@ -199,6 +206,9 @@ class Checker:
         cpu, _, _ = self.generate(self.request(device="cpu", dtype="float32"))
         diff = float(np.abs(gpu - cpu).mean())
         limit = CPU_CUDA_MAX.get(self.c.dtype, 6.0)
+        if self.c.tiny and self.c.dtype != "float32":
+            self.row("CPU float32 vs CUDA", None, f"mean |diff| {diff:.2f} (random tiny weights: shown, not judged)", True)
+            return
         self.row("CPU float32 vs CUDA", diff < limit, f"mean |diff| {diff:.2f} (pass < {limit})")
 
     def features(self) -> None:
@@ -226,8 +236,11 @@ class Checker:
         with_lora, _, problems = self.generate(self.request(lora=[{"path": self.c.lora, "scale": 1.0}]))
         again, _, _ = self.generate(self.request())
         diff = float(np.abs(base - with_lora).mean())
-        ok = diff > 0.5 and np.array_equal(base, again) and not problems
-        self.row("LoRA changes the image", ok, "; ".join(problems) or f"mean |diff| {diff:.1f}, off again: same pixels")
+        off = float(np.abs(base - again).max())
+        allowed = LORA_OFF_MAX if self.c.device == "cuda" else 0
+        ok = diff > 0.5 and off <= allowed and not problems
+        self.row("LoRA changes the image", ok,
+                 "; ".join(problems) or f"mean |diff| {diff:.1f}; off again: max |diff| {off:.0f} (pass <= {allowed})")
 
     def _offload(self) -> None:
         if self.c.device != "cuda":
@@ -331,7 +344,7 @@ def main() -> int:
         dtypes = args.dtype or (["float16"] if device == "cuda" else ["float32"])
         folder = resolve_model(args.model).folder
         label = model_family(folder).label if model_family(folder) else "model"
-        cases = [Case(label, args.model, device, d, args.size or 1024, args.steps or 4, args.guidance, lora=args.lora)
+        cases = [Case(label, args.model, device, d, args.size or 1024, args.steps or 4, args.guidance, lora=args.lora, tiny=False)
                  for d in dtypes]
     else:
         cases = tiny_cases(args, device)

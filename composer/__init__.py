@@ -29,12 +29,13 @@ def load_spec(source, **kwargs):
 
 
 def validate(source, **kwargs):
-    """Validate a spec fully (layout, canvas, colours) without rendering."""
-    from composer.layout.resolve import resolve_layout
+    """Find every mistake `build` would stop at, without rendering; returns the loaded spec (`.warnings` too).
 
-    loaded = load_spec(source, **kwargs)
-    resolve_layout(loaded)
-    return loaded
+    Keywords: allow_dirs, strict, options, and load_spec's name and base_dir.
+    """
+    from composer.validation import validate as _validate
+
+    return _validate(source, **kwargs)
 
 
 def __getattr__(name):

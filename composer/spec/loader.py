@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class LoadedSpec:
     name: str
     file: str
     raw: dict[str, Any]
+    warnings: list = field(default_factory=list)  # what `composer.validate` found to warn about (core.warnings.Warning)
 
     def locate(self, path: tuple) -> str:
         return str(self.positions.locate(path))

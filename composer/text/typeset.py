@@ -67,8 +67,34 @@ def set_element(layout: Layout, p: Placed, lib: Any) -> Any:
 
     style = text_style(layout, p)
     try:
-        return set_text(p.el.text, p.box, style, lib, element_id=p.id)
+        block = set_text(p.el.text, p.box, style, lib, element_id=p.id)
     except (FontError, TextFitError, SpecError) as e:
         if e.location is None:
             e.location = layout.resolver.positions.locate(p.path + (("font",) if isinstance(e, FontError) else ("text",)))
         raise
+    _warn_substitutions(layout, p, style, lib, block)
+    return block
+
+
+def _warn_substitutions(layout: Layout, p: Placed, style: Any, lib: FontLibrary, block: Any) -> None:
+    """Say what setting changed: text cut to "…", or a weight or italic the family does not have."""
+    from composer.core.warnings import warn
+    from composer.spec.yamlload import format_path
+
+    where = layout.resolver.positions.locate
+    if block.truncated:
+        b = p.box
+        warn("text-truncated", f"the text does not fit its {b.width:.0f}×{b.height:.0f} px box at {block.size:.4g} px and was "
+             f"cut to {len(block.lines)} line{'s' if len(block.lines) != 1 else ''} ending in \"…\"",
+             location=where(p.path + ("text",)), path=format_path(p.path + ("text",)))
+    try:
+        entry = lib.entry(style.family, style.weight, style.italic)
+    except FontError:
+        return
+    font_path = p.path + ("font",)
+    if not entry.covers_weight(style.weight) and entry.weight != style.weight:
+        warn("font-weight-substituted", f"{style.family} has no weight {style.weight}; set in weight {entry.weight} instead",
+             location=where(font_path + ("weight",)), path=format_path(font_path + ("weight",)))
+    if style.italic and not entry.italic:
+        warn("font-style-substituted", f"{style.family} has no italic face; set upright instead",
+             location=where(font_path + ("style",)), path=format_path(font_path + ("style",)))

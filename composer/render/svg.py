@@ -201,6 +201,10 @@ class SvgRenderer:
         finally:
             _BUDGET.reset(token)
 
+    def _radius(self, p: Placed) -> float:
+        """An element's corner radius in pixels (units like every length; % of the box's shorter side)."""
+        return self.r.length(p.el.radius, p.path + ("radius",), min(p.box.width, p.box.height))
+
     def _uid(self, prefix: str) -> str:
         self._ids += 1
         return f"{prefix}{self._ids}"
@@ -245,7 +249,7 @@ class SvgRenderer:
             fill = self.r.color(el.fill, p.path + ("fill",))
         stroke = self.r.color(el.stroke, p.path + ("stroke",)) if el.stroke else None
         return self._render(
-            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(el.radius), fill=fill,
+            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(self._radius(p)), fill=fill,
             gradient=gradient, gid=self._uid("g"), stroke=stroke, stroke_width=fmt(el.stroke_width), opacity=el.opacity,
         )
 
@@ -282,12 +286,12 @@ class SvgRenderer:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
             "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.scene.image_hrefs[p.id],
-            aspect=aspect, radius=fmt(p.el.radius), cid=self._uid("c"), opacity=p.el.opacity,
+            aspect=aspect, radius=fmt(self._radius(p)), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
     def illustration(self, p: Placed) -> Markup:
         href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
-        radius = p.el.radius if p.el.blend == "rounded" else 0
+        radius = self._radius(p) if p.el.blend == "rounded" else 0
         return self._render(
             "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
             radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,

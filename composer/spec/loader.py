@@ -386,6 +386,8 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
         msg = str(ctx.get("error", err["msg"]))
         return SpecError(msg, location=positions.locate(path), path=where)
     kind = _expected(etype, err["msg"], ctx)
+    if etype == "string_type" and isinstance(given, (bool, int, float)):
+        kind += ' (YAML read it as a number or true/false: put it in quotes, e.g. "249")'
     return SpecError(f"invalid value {given!r}; {kind}", location=positions.locate(path), path=where)
 
 

@@ -31,7 +31,6 @@ CODES: dict[str, str] = {
     "option-ignored": "a diffusion-only background option was given but the procedural generator drew the image",
     "outside-canvas": "an element or a text's ink reaches outside the canvas and its bleed",
     "percent-of-fractions": "format: percent takes percentage points, but every value is below 1",
-    "text-coerced": "a YAML number or boolean was taken as the text it was written as",
 }
 
 LIBRARY_LOGGERS = ("fontTools", "PIL", "diffusers", "transformers", "huggingface_hub", "torch", "cairosvg", "peft")

@@ -316,3 +316,18 @@ def test_radius_takes_units(write_spec):
     with pytest.raises(composer.SpecError) as e:
         composer.validate(bad)
     assert str(e.value) == f"{bad}:5:57: elements[0].radius: invalid radius '-2mm'; allowed: 0 or more"
+
+
+def test_value_labels_left_out_are_reported():
+    spec = {"version": 1, "canvas": {"width": 400, "height": 300}, "outputs": ["svg"], "elements": [{
+        "type": "bar_chart", "categories": list("abcdefgh"), "value_labels": True, "text_size": 24,
+        "series": [{"name": "s", "values": [1e6, 2e6, 3e6, 2.5e6, 1.5e6, 1.2e6, 3e6, 1e6]}],
+        "box": {"width": 200, "height": 150}}]}
+    r = composer.build(spec)
+    assert [(w.code, w.path) for w in r.warnings] == [("label-dropped", "elements[0].value_labels")]
+    shown = [lab for lab in r.composition.charts["bar_chart-0"].labels if lab.role == "value"]
+    assert r.warnings[0].message.startswith(f"{8 - len(shown)} of 8 value labels did not fit")
+    spec["elements"][0]["series"][0]["values"] = [1, 2, 3, 2.5, 1.5, 1.2, 3, 1]
+    spec["elements"][0]["box"] = {"width": 390, "height": 290}
+    spec["elements"][0]["text_size"] = 12
+    assert composer.build(spec).warnings == []

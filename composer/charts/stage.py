@@ -68,9 +68,10 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
     from composer.charts.numbers import observing
+    from composer.core.warnings import located
 
     try:
-        with observing() as seen:
+        with observing() as seen, located(layout.resolver.positions.locate(p.path), format_path(p.path)):
             drawing = draw(KIND_OF[el.type], p.box, config, palette_from_brand(brand_hex), measure,
                            theme_from_brand(brand_hex), base_dir=layout.resolver.loaded.base_dir)
     except PlacardError as e:

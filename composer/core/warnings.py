@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from composer.core.errors import Location, PlacardError
 
-__all__ = ["CODES", "LIBRARY_LOGGERS", "StrictError", "Warning", "collecting", "quiet_libraries", "warn"]
+__all__ = ["CODES", "LIBRARY_LOGGERS", "StrictError", "Warning", "collecting", "located", "quiet_libraries", "warn"]
 
 # code -> what it means (docs/warnings.md explains each one and how to fix it)
 CODES: dict[str, str] = {
@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
     "prompt-ignored": "a prompt was given but the procedural generator (no model) drew the image",
     "option-ignored": "a diffusion-only background option was given but the procedural generator drew the image",
     "outside-canvas": "an element or a text's ink reaches outside the canvas and its bleed",
+    "label-dropped": "chart value or edge labels overlapped other labels and were left out",
     "percent-of-fractions": "format: percent takes percentage points, but every value is below 1",
 }
 
@@ -86,6 +87,19 @@ def collecting() -> Iterator[list[Warning]]:
         _CURRENT.reset(token)
 
 
+_WHERE: ContextVar[tuple[Location | None, str | None]] = ContextVar("placard_warnings_where", default=(None, None))
+
+
+@contextmanager
+def located(location: Location | None, path: str | None) -> Iterator[None]:
+    """Warnings raised inside without a location get this one; their path is relative to `path`."""
+    token = _WHERE.set((location, path))
+    try:
+        yield
+    finally:
+        _WHERE.reset(token)
+
+
 def warn(code: str, message: str, *, location: Location | None = None, path: str | None = None) -> None:
     """Record a warning in the running build; the same warning twice is kept once."""
     if code not in CODES:
@@ -93,6 +107,9 @@ def warn(code: str, message: str, *, location: Location | None = None, path: str
     found = _CURRENT.get()
     if found is None:
         return
+    if location is None:
+        location, base = _WHERE.get()
+        path = ".".join(p for p in (base, path) if p) or None
     w = Warning(code, message, location.file if location else None, location.line if location else None,
                 location.column if location else None, path)
     if w not in found:

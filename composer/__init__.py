@@ -7,10 +7,12 @@ from composer.core.errors import (
     TextFitError,
 )
 from composer.core.version import __version__
+from composer.core.warnings import StrictError
 
 __all__ = [
     "AssetError", "BuildOptions", "BuildResult", "DataError", "FontError", "GeneratorError", "LegibilityError",
-    "PlacardError", "RenderError", "SpecError", "TextFitError", "__version__", "build", "load_spec", "validate",
+    "PlacardError", "RenderError", "SpecError", "StrictError", "TextFitError", "__version__", "build", "load_spec",
+    "validate",
 ]
 
 

@@ -61,10 +61,26 @@ def test_missing_weight_and_italic_are_substituted(write_spec):
                    "font: {family: Bebas Neue, style: italic}}\n")
     r = composer.build(p)
     assert [(w.code, w.path, w.message) for w in r.warnings] == [
-        ("font-weight-substituted", "elements[0].font.weight", "Inter has no weight 300; set in weight 400 instead"),
-        ("font-style-substituted", "elements[1].font.style", "Bebas Neue has no italic face; set upright instead"),
+        ("font-weight-substituted", "elements[0].font.weight",
+         "weight 300 was asked for, which Inter lacks; set in weight 400 instead"),
+        ("font-style-substituted", "elements[1].font.style",
+         "italic was asked for, but Bebas Neue has no italic face; set upright instead"),
     ]
     assert r.warnings[0].line == 5
+
+
+def test_markup_bold_and_italic_missing_from_the_family(write_spec):
+    p = write_spec(BASE + '  - {type: text, text: "Big **bold** and *slanted*", box: {width: 380, height: 60}, '
+                   "font: {family: Bebas Neue, size: 30}}\n"
+                   '  - {type: text, text: "Inter **bold** and *slanted*", box: {y: 100, width: 380, height: 60}, '
+                   "font: {family: Inter, size: 30}}\n")
+    r = composer.build(p)
+    assert [(w.code, w.path, w.message) for w in r.warnings] == [
+        ("font-weight-substituted", "elements[0].text",
+         "bold text asks for weight 700, which Bebas Neue lacks; set in weight 400 instead"),
+        ("font-style-substituted", "elements[0].text",
+         "italic text asks for italic, but Bebas Neue has no italic face; set upright instead"),
+    ]
 
 
 def test_available_weight_does_not_warn(write_spec):

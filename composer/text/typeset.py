@@ -87,14 +87,34 @@ def _warn_substitutions(layout: Layout, p: Placed, style: Any, lib: FontLibrary,
         warn("text-truncated", f"the text does not fit its {b.width:.0f}×{b.height:.0f} px box at {block.size:.4g} px and was "
              f"cut to {len(block.lines)} line{'s' if len(block.lines) != 1 else ''} ending in \"…\"",
              location=where(p.path + ("text",)), path=format_path(p.path + ("text",)))
-    try:
-        entry = lib.entry(style.family, style.weight, style.italic)
-    except FontError:
-        return
-    font_path = p.path + ("font",)
-    if not entry.covers_weight(style.weight) and entry.weight != style.weight:
-        warn("font-weight-substituted", f"{style.family} has no weight {style.weight}; set in weight {entry.weight} instead",
-             location=where(font_path + ("weight",)), path=format_path(font_path + ("weight",)))
-    if style.italic and not entry.italic:
-        warn("font-style-substituted", f"{style.family} has no italic face; set upright instead",
-             location=where(font_path + ("style",)), path=format_path(font_path + ("style",)))
+    for weight, italic, markup in _faces_asked(p.el.text, style):
+        try:
+            entry = lib.entry(style.family, weight, italic)
+        except FontError:
+            return
+        if not entry.covers_weight(weight) and entry.weight != weight:
+            field = ("text",) if markup else ("font", "weight")
+            what = f"{markup} text asks for weight {weight}" if markup else f"weight {weight} was asked for"
+            warn("font-weight-substituted", f"{what}, which {style.family} lacks; set in weight {entry.weight} instead",
+                 location=where(p.path + field), path=format_path(p.path + field))
+        if italic and not entry.italic:
+            field = ("text",) if markup else ("font", "style")
+            what = f"{markup} text asks for italic" if markup else "italic was asked for"
+            warn("font-style-substituted", f"{what}, but {style.family} has no italic face; set upright instead",
+                 location=where(p.path + field), path=format_path(p.path + field))
+
+
+def _faces_asked(text: str, style: Any) -> list[tuple[int, bool, str]]:
+    """(weight, italic, why) of every face a text asks for: its own, then its markup spans' (why: the span kind)."""
+    from composer.text.markup import parse
+    from composer.text.shaping import _span_weight
+
+    asked = [(style.weight, style.italic, "")]
+    if style.markup and any(ch in text for ch in "*["):
+        for span in parse(text, style.span_colors):
+            sp = span.style
+            why = "bold" if sp.bold else "italic" if sp.italic else f"[weight={sp.weight}]" if sp.weight else ""
+            face = (_span_weight(sp, style), style.italic or sp.italic, why)
+            if why and face[:2] not in [a[:2] for a in asked]:
+                asked.append(face)
+    return asked

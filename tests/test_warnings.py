@@ -115,11 +115,11 @@ def test_scrim_and_halo_are_reported(write_spec, spec_dir):
 def test_prompts_without_a_model_are_ignored_out_loud(write_spec):
     p = write_spec("version: 1\ncanvas: {width: 400, height: 300}\noutputs: [svg]\n"
                    "background: {prompt: 'a calm bay', steps: 4}\nelements:\n"
-                   "  - {type: illustration, prompt: 'a rocket', box: {width: 100, height: 100}}\n")
+                   "  - {type: illustration, prompt: 'a rocket', style: watercolour, box: {width: 100, height: 100}}\n")
     r = composer.build(p)
     assert [(w.code, w.path, w.line) for w in r.warnings] == [
         ("prompt-ignored", "background.prompt", 4), ("option-ignored", "background.steps", 4),
-        ("prompt-ignored", "elements[0].prompt", 6),
+        ("prompt-ignored", "elements[0].prompt", 6), ("option-ignored", "elements[0].style", 6),
     ]
     assert "procedural generator" in r.warnings[0].message and "--model" in r.warnings[0].message
 

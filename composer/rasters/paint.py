@@ -84,12 +84,18 @@ def warn_ignored(loaded: LoadedSpec, layout: Layout, opts: BuildOptions) -> None
             if getattr(bg, key) not in (None, "", []) and key in bg.model_fields_set:
                 warn("option-ignored", f"{key} is a diffusion option; the procedural generator drew the background without it",
                      location=where(("background", key)), path=f"background.{key}")
-    for p in layout.walk():
-        if p.kind == "illustration" and p.el.prompt and illustration_generator(p.el, loaded, opts) == "procedural":
-            from composer.spec.yamlload import format_path
+    from composer.spec.yamlload import format_path
 
+    for p in layout.walk():
+        if p.kind != "illustration" or illustration_generator(p.el, loaded, opts) != "procedural":
+            continue
+        if p.el.prompt:
             warn("prompt-ignored", f"illustration {p.id!r} is drawn by the procedural generator (a motif in brand colours), "
                  f"which does not read prompts; {hint}", location=where(p.path + ("prompt",)), path=format_path(p.path + ("prompt",)))
+        for key in ("negative_prompt", "style"):
+            if getattr(p.el, key):
+                warn("option-ignored", f"{key} is a diffusion option; the procedural generator drew illustration {p.id!r} "
+                     "without it", location=where(p.path + (key,)), path=format_path(p.path + (key,)))
 
 
 def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import composer
@@ -33,6 +35,11 @@ MISTAKES = {
                                {"tpl/swatch.svg.j2": b'<rect width="10" height="10" fill="{{ color(params.c) }}"/>\n'}),
     "template-invalid-svg": ("  - {type: template, template: broken, box: {width: 100, height: 50}}\ntemplates: tpl\n",
                              {"tpl/broken.svg.j2": b'<rect width="10" height="10"\n'}),
+    "diffusion-without-model": ("  - {type: text, text: hi, box: {width: 100, height: 50}}\n"
+                                "background: {generator: diffusion, prompt: a bay}\n", {}),
+    "model-not-a-pipeline": ("  - {type: text, text: hi, box: {width: 100, height: 50}}\n"
+                             "background: {generator: diffusion, prompt: a bay, model: ./notamodel}\n",
+                             {"notamodel/config.json": b"{}"}),
     "text-does-not-fit": ("  - {type: text, text: 'a very long text that cannot fit', box: {width: 50, height: 20}, "
                           "font: {size: 40}}\n", {}),
 }
@@ -55,7 +62,8 @@ def _run(capsys, *argv: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
-def test_validate_reports_what_build_stops_at(spec_dir, tmp_path, capsys, name):
+def test_validate_reports_what_build_stops_at(spec_dir, tmp_path, capsys, monkeypatch, name):
+    monkeypatch.delenv("PLACARD_MODEL", raising=False)
     spec = _write(spec_dir, name)
     out = tmp_path / "out"
     build_code, build_err = _run(capsys, "build", str(spec), "-o", str(out))
@@ -121,3 +129,18 @@ def _png() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 10, 10)).save(buf, "PNG")
     return buf.getvalue()
+
+
+def test_validate_never_imports_torch(spec_dir):
+    import os
+    import subprocess
+    import sys
+
+    spec = spec_dir / "plain.yaml"
+    spec.write_text(BASE + "  - {type: text, text: hi, box: {width: 100, height: 50}}\n"
+                    "  - {type: illustration, box: {x: 200, width: 100, height: 100}}\n", encoding="utf-8")
+    code = f"import composer, sys; composer.validate({str(spec)!r}); print('torch' in sys.modules, 'diffusers' in sys.modules)"
+    root = str(Path(composer.__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": root})
+    assert out.stdout.strip() == "False False"

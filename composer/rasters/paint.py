@@ -335,7 +335,18 @@ def _check_generator(loaded: LoadedSpec, name: str, style: str | None, path: tup
             raise SpecError(f"unknown procedural style {style!r}; allowed: {' | '.join(STYLES)}",
                             location=loaded.positions.locate(path), path=format_path(path))
     if info.takes_options:
-        _options(loaded, opts, {})
+        _check_model(_options(loaded, opts, {}), opts)
+
+
+def _check_model(options: dict, opts: BuildOptions) -> None:
+    """The diffusion model is named, found (folder or local hub cache) and a text-to-image pipeline; no torch."""
+    from generator.diffusion_models import is_hub_id, model_name, resolve_model
+
+    with generator_errors():
+        name = model_name(options)
+        if opts.allow_download and is_hub_id(name):
+            return  # build may fetch it; validate never touches the network
+        resolve_model(name, revision=options.get("revision"))
 
 
 def _check_image(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> None:

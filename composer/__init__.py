@@ -7,10 +7,12 @@ from composer.core.errors import (
     TextFitError,
 )
 from composer.core.version import __version__
+from composer.core.warnings import StrictError
 
 __all__ = [
     "AssetError", "BuildOptions", "BuildResult", "DataError", "FontError", "GeneratorError", "LegibilityError",
-    "PlacardError", "RenderError", "SpecError", "TextFitError", "__version__", "build", "load_spec", "validate",
+    "PlacardError", "RenderError", "SpecError", "StrictError", "TextFitError", "__version__", "build", "load_spec",
+    "validate",
 ]
 
 
@@ -29,14 +31,13 @@ def load_spec(source, **kwargs):
 
 
 def validate(source, **kwargs):
-    """Validate a spec fully (layout, canvas, colours) without rendering."""
-    from composer.rasters.diffusion_check import check_diffusion
-    from composer.text.stack import lay_out
+    """Find every mistake `build` would stop at, without rendering; returns the loaded spec (`.warnings` too).
 
-    loaded = load_spec(source, **kwargs)
-    lay_out(loaded)
-    check_diffusion(loaded)
-    return loaded
+    Keywords: allow_dirs, strict, options, and load_spec's name and base_dir.
+    """
+    from composer.validation import validate as _validate
+
+    return _validate(source, **kwargs)
 
 
 def __getattr__(name):

@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--out", default="out", metavar="OUT_DIR", help="output folder (default: out)")
     b.add_argument("--format", metavar="LIST", help="comma-separated formats: png,pdf,svg,jpeg,webp (default: the spec's outputs)")
     b.add_argument("--layers", action="store_true", help="also write each generated raster layer as PNG")
+    b.add_argument("--strict", action="store_true", help="treat every warning as an error: exit 2 and write nothing")
     _common(b)
     g = b.add_argument_group("diffusion")
     g.add_argument("--model", help="diffusers model folder or cached model id (or env PLACARD_MODEL)")
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check specs without rendering")
     v.add_argument("specs", nargs="+", metavar="SPEC")
+    v.add_argument("--strict", action="store_true", help="treat every warning found without rendering as an error")
     _common(v)
 
     sub.add_parser("schema", help="print the JSON Schema of the spec")
@@ -112,10 +114,29 @@ def _error(e: BaseException) -> None:
     print(f"error: {e}", file=sys.stderr)
 
 
+def _warnings(found) -> None:
+    """Each warning as one line on stderr: `warning: FILE:LINE:COL: field.path: message`."""
+    for w in found:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def _check_names(specs: list[str]) -> None:
+    """Refuse several specs whose outputs would overwrite each other in one folder (before building any)."""
+    seen: dict[str, str] = {}
+    for spec in specs:
+        name = Path(spec).name.split(".")[0]
+        if name in seen and os.path.realpath(seen[name]) != os.path.realpath(spec):
+            raise PlacardError(f"{seen[name]} and {spec} both build {name}.* into the same folder and would overwrite "
+                               "each other; rename one, or build them into different folders (-o)")
+        seen.setdefault(name, spec)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from composer.core.warnings import StrictError
     from composer.pipeline import BuildOptions, build
 
     specs = _expand(args.specs)
+    _check_names(specs)
     formats = None
     if args.format:
         formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
@@ -134,11 +155,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     def one(spec: str) -> None:
         nonlocal failures
         try:
-            result = build(spec, args.out, options=opts)
+            result = build(spec, args.out, options=opts, strict=args.strict)
+        except StrictError as e:
+            failures += 1
+            _warnings(e.warnings)
+            _error(e)
+            return
         except PlacardError as e:
             failures += 1
             _error(e)
             return
+        _warnings(result.warnings)
         logging.getLogger("placard").info("built %s: %s", spec, ", ".join(p.name for p in result.files))
         if len(specs) == 1:
             for f in result.files:
@@ -162,14 +189,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     import composer
 
+    from composer.core.warnings import StrictError
+
     failures = 0
+    allow = tuple(Path(d).resolve() for d in args.allow_dir)
     for spec in _expand(args.specs):
         try:
-            composer.validate(spec)
-            print(f"{spec}: ok")
+            result = composer.validate(spec, allow_dirs=allow, strict=args.strict)
+        except StrictError as e:
+            failures += 1
+            _warnings(e.warnings)
+            _error(e)
+            continue
         except PlacardError as e:
             failures += 1
             _error(e)
+            continue
+        _warnings(result.warnings)
+        print(f"{spec}: ok")
     return EXIT_USER if failures else EXIT_OK
 
 
@@ -237,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from composer.core.warnings import quiet_libraries
+
+    quiet_libraries(args.verbose)
     if not args.command:
         parser.print_help()
         return EXIT_USER

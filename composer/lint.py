@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from composer.core.errors import PlacardError
+from composer.layout.bounds import content_box, outside
 from composer.layout.resolve import Layout
 from composer.core.geometry import Box, intersection_area
 from composer.text import TextBlock
@@ -94,12 +95,12 @@ def _bounds(layout: Layout, blocks: dict[str, TextBlock]) -> list[Problem]:
     c = layout.canvas
     out = []
     safe = SAFE_MARGIN_MM / 25.4 * c.dpi if c.bleed > 0 else 0.0
+    ink = {p.id: blocks[p.id].ink_box for p in layout.text_elements() if blocks[p.id].lines}
     for p in layout.walk():
-        if p.box is None or p.kind == "group":
+        box = content_box(p, ink)
+        if box is None:
             continue
-        box = blocks[p.id].ink_box if p.kind == "text" and blocks[p.id].lines else p.box
-        outside = box.x < -c.bleed - 1.5 or box.y < -c.bleed - 1.5 or box.right > c.width + c.bleed + 1.5 or box.bottom > c.height + c.bleed + 1.5
-        if outside:
+        if outside(box, layout):
             sev = "error" if p.kind == "text" else "warning"
             out.append(Problem(sev, p.id, "outside-canvas", f"{p.kind} box {_fmt(box)} reaches outside the canvas{' and bleed' if c.bleed else ''}",
                                "move it inside the canvas"))

@@ -15,7 +15,9 @@ from PIL import Image
 
 from composer.charts.stage import draw_charts
 from composer.core.colour import parse_color
+from composer.core.errors import SpecError
 from composer.core.options import BuildOptions
+from composer.core.warnings import StrictError, Warning, collecting
 from composer.core.version import __version__
 from composer.layout.resolve import Layout
 from composer.legibility import apply as legibility
@@ -34,7 +36,7 @@ from composer.text.stack import lay_out
 if TYPE_CHECKING:
     from composer.charts import Drawing
 
-__all__ = ["BuildOptions", "BuildResult", "Composition", "build", "compose"]
+__all__ = ["BuildOptions", "BuildResult", "Composition", "build", "check_name", "compose"]
 
 
 @dataclass
@@ -47,6 +49,7 @@ class BuildResult:
     svg: str | None = None
     pixels: Pixels | None = field(default=None, repr=False)  # the raster as cairo drew it
     composition: Composition | None = field(default=None, repr=False)  # every stage's result (tools, tests)
+    warnings: list[Warning] = field(default_factory=list)  # what Placard changed or dropped (docs/warnings.md)
 
     @property
     def image(self) -> Image.Image | None:
@@ -80,6 +83,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 3. Typeset every text (ink boxes tell the generator where to stay calm), then lay out the charts
     texts = {p.id: typeset.set_element(layout, p, lib) for p in layout.text_elements()}
     charts = draw_charts(layout, font_dirs)
+    warn_outside_canvas(layout, texts)
     # 4. Paint the background and illustrations
     text_boxes = tuple(b.ink_box for b in texts.values() if b.lines)
     rasters = paint(loaded, layout, text_boxes, opts)
@@ -93,22 +97,31 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
 
 
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
-          *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
-    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
+          *, options: BuildOptions | None = None, name: str | None = None, strict: bool = False) -> BuildResult:
+    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files, report and warnings.
+
+    With `strict`, any warning is an error (StrictError) and nothing is written.
+    """
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))
-    # 1. Load and validate the spec (layout presets and brand files merged in)
-    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
-    fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
-    # 2-5. Layout, text, charts, rasters, legibility
-    comp = compose(loaded, opts)
-    # 6. Draw the design once, for every output that needs it
-    art = artwork(comp)
-    # 7. Encode every format (nothing is written if anything above failed)
-    files = output_formats.encode(art, fmts)
-    # 8. The report, then every file, each written atomically
-    report = build_report(comp, fmts)
+    if name is not None:
+        check_name(name)
+    with collecting() as found:
+        # 1. Load and validate the spec (layout presets and brand files merged in)
+        loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
+        check_name(loaded.name)
+        fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
+        # 2-5. Layout, text, charts, rasters, legibility
+        comp = compose(loaded, opts)
+        # 6. Draw the design once, for every output that needs it
+        art = artwork(comp)
+        # 7. Encode every format (nothing is written if anything above failed)
+        files = output_formats.encode(art, fmts)
+    # 8. The report, then every file, each written atomically (under strict, none if anything warned)
+    if strict and found:
+        raise StrictError(found)
+    report = build_report(comp, fmts, found)
     written = write_files(comp, files, out_dir, opts) if out_dir is not None else []
     if out_dir is not None:
         report["outputs"] = [p.name for p in written]
@@ -117,7 +130,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
     pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
-    return BuildResult(loaded.name, written, report, svg_text, pixels, comp)
+    return BuildResult(loaded.name, written, report, svg_text, pixels, comp, found)
 
 
 def artwork(comp: Composition) -> Artwork:
@@ -145,7 +158,29 @@ def write_files(comp: Composition, files: dict[str, Any], out_dir: str | Path, o
     return written
 
 
-def build_report(comp: Composition, fmts: list[str]) -> dict[str, Any]:
+def check_name(name: str) -> None:
+    """An output name is one file name: no folder separators, not `.` or `..` (it must stay inside out_dir)."""
+    if not isinstance(name, str) or not name.strip() or name in (".", "..") or any(ch in name for ch in "/\\\0"):
+        raise SpecError(f"invalid name {name!r}; allowed: one file name, without '/' or '\\' and not '.' or '..' "
+                        "(the files are written inside the output folder)", path="name")
+
+
+def warn_outside_canvas(layout: Layout, texts: dict[str, TextBlock]) -> None:
+    """Warn for every element (texts by their ink) that reaches outside the canvas and its bleed."""
+    from composer.core.warnings import warn
+    from composer.layout.bounds import outside_canvas
+    from composer.spec.yamlload import format_path
+
+    ink = {tid: b.ink_box for tid, b in texts.items() if b.lines}
+    c = layout.canvas
+    for p, box in outside_canvas(layout, ink):
+        what = "its text" if p.kind == "text" else f"the {p.kind}"
+        warn("outside-canvas", f"{what} ({box.x:.0f}, {box.y:.0f}, {box.width:.0f}×{box.height:.0f} px) reaches outside "
+             f"the {c.width}×{c.height} px canvas{' and its bleed' if c.bleed else ''}; that part is not drawn",
+             location=layout.resolver.positions.locate(p.path + ("box",)), path=format_path(p.path + ("box",)))
+
+
+def build_report(comp: Composition, fmts: list[str], warnings: list[Warning] = ()) -> dict[str, Any]:
     """The build report: canvas, background, formats, and every element's box (texts: font, size, lines, legibility)."""
     loaded, layout, leg = comp.loaded, comp.layout, comp.legibility
     c = layout.canvas
@@ -165,6 +200,7 @@ def build_report(comp: Composition, fmts: list[str]) -> dict[str, Any]:
         "canvas": {"width": c.width, "height": c.height, "dpi": c.dpi, "bleed": c.bleed},
         "background": comp.rasters.meta, "formats": fmts, "elements": elements,
         **({"omitted_slots": list(loaded.omitted_slots)} if loaded.omitted_slots else {}),
+        "warnings": [w.as_dict() for w in warnings],
     }
 
 

@@ -131,7 +131,7 @@ def build_frame(
     max_ticks = int(max(2, min(8, axis_len // (small * 3.5))))
     ticks = nice_ticks(lo, hi, max_ticks)
     tfmt = _tick_format(fmt, ticks)
-    tick_text = [format_number(t, tfmt) for t in ticks] if axis else []
+    tick_text = [format_number(t, tfmt, observe=False) for t in ticks] if axis else []
     tick_sizes = [measure(t, small, 400) for t in tick_text]
     tick_w = max((w for w, _ in tick_sizes), default=0.0)
     tick_h = max((h for _, h in tick_sizes), default=0.0)

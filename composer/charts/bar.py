@@ -66,7 +66,7 @@ def draw_bar(box: Box, config: Mapping[str, Any], palette: Sequence[str], measur
     group = frame.band * (1 - gap)
     thickness = group if stacked else group / len(series)
     zero = frame.scale(0.0)
-    bars, value_labels = [], []
+    bars, value_labels, wanted = [], [], 0
     for j in range(len(categories)):
         start = frame.center(j) - group / 2
         up = down = 0.0
@@ -95,10 +95,17 @@ def draw_bar(box: Box, config: Mapping[str, Any], palette: Sequence[str], measur
             bars.append(rect)
             if show_values:
                 label = _value_label(rect, v, fmt, vsize, measure, theme, stacked, horizontal, (i, j))
+                wanted += label is not None or not stacked  # a stacked segment too thin for its label is by design
                 if label is not None:
                     value_labels.append(label)
     out.primitives.extend(bars)
-    out.labels.extend(drop_colliding(value_labels, out.labels))
+    kept = drop_colliding(value_labels, out.labels)
+    if len(kept) < wanted:
+        from composer.core.warnings import warn
+
+        warn("label-dropped", f"{wanted - len(kept)} of {wanted} value labels did not fit beside their bars or would "
+             "overlap other labels, and were left out; give the chart more room or a smaller text_size", path="value_labels")
+    out.labels.extend(kept)
     return out
 
 

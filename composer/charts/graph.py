@@ -255,7 +255,13 @@ def _draw_at(spec: GraphSpec, size: float, lr: bool, measure: Measure, theme: Th
         out.labels.append(make_label(texts[n], r.x + r.w / 2, r.y + r.h / 2, measure, size=size, weight=600,
                                      role="node", color=text_color or readable_on(r.fill, theme), anchor="middle", valign="middle", key=(n,)))
     blockers = [Label("", Box(r.x, r.y, r.w, r.h)) for r in node_rects.values()]
-    out.labels.extend(drop_colliding(edge_labels, [*blockers, *out.labels]))
+    kept = drop_colliding(edge_labels, [*blockers, *out.labels])
+    if len(kept) < len(edge_labels):
+        from composer.core.warnings import warn
+
+        warn("label-dropped", f"{len(edge_labels) - len(kept)} of {len(edge_labels)} edge labels would overlap nodes or "
+             "other labels and were left out; give the graph more room or shorter labels", path="edges")
+    out.labels.extend(kept)
     ext = extent(out) or Box(0, 0, 0, 0)
     return translate(out, -ext.x, -ext.y), (ext.width, ext.height)
 

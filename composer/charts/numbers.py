@@ -7,6 +7,9 @@ forms ("12.3K") come from one well-kept source instead of hand-written tables.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -15,7 +18,7 @@ from babel import numbers as babel_numbers
 
 from composer.core.errors import SpecError
 
-__all__ = ["NumberFormat", "format_number", "format_delta"]
+__all__ = ["NumberFormat", "format_delta", "format_number", "observing"]
 
 STYLES = ("plain", "percent", "currency", "compact")
 DEFAULT_LOCALE = "en_US"
@@ -75,8 +78,28 @@ def _pattern(decimals: int | None, separators: bool, default_max: int = 2) -> st
     return head + ("." + "0" * decimals if decimals else "")
 
 
-def format_number(value: float, fmt: NumberFormat | str | Mapping | None = None) -> str:
-    """Format `value`; percent takes percentage points (42 -> "42%"), as people write them in YAML."""
+_SEEN: ContextVar[list[tuple[float, str]] | None] = ContextVar("placard_numbers_seen", default=None)
+
+
+@contextmanager
+def observing() -> Iterator[list[tuple[float, str]]]:
+    """Record (value, style) of every spec value formatted inside the block (the percent-of-fractions check)."""
+    seen: list[tuple[float, str]] = []
+    token = _SEEN.set(seen)
+    try:
+        yield seen
+    finally:
+        _SEEN.reset(token)
+
+
+def format_number(value: float, fmt: NumberFormat | str | Mapping | None = None, *, observe: bool = True) -> str:
+    """Format `value`; percent takes percentage points (42 -> "42%"), as people write them in YAML.
+
+    `observe=False` for numbers Placard computed itself (ticks, shares), which the spec's values check skips.
+    """
+    seen = _SEEN.get()
+    if seen is not None and observe:
+        seen.append((float(value), NumberFormat.parse(fmt).style))
     with decimal.localcontext() as ctx:
         ctx.prec = 400  # babel quantizes in the current context; 28 digits fail past 1e28 (floats reach 1.8e308)
         return _format_number(value, fmt)

@@ -173,7 +173,7 @@ def _fit_labels(texts: list[str], values: list[float], total: float, size: float
 def _slice_text(name: str, v: float, total: float, mode: str, fmt: NumberFormat) -> str:
     if mode == "none" or v <= 0:
         return ""
-    pct = format_number(100 * v / total if total else 0, NumberFormat("percent", 0, locale=fmt.locale))
+    pct = format_number(100 * v / total if total else 0, NumberFormat("percent", 0, locale=fmt.locale), observe=False)
     value = format_number(v, fmt)
     return {"name_percent": f"{name} {pct}", "name_value": f"{name} {value}", "name": name,
             "percent": pct, "value": value}[mode]

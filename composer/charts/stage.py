@@ -67,14 +67,32 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     brand_hex = {k: v.hex for k, v in layout.brand.colors.items()}
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
+    from composer.charts.numbers import observing
+    from composer.core.warnings import located
+
     try:
-        return draw(KIND_OF[el.type], p.box, config, palette_from_brand(brand_hex), measure, theme_from_brand(brand_hex),
-                    base_dir=layout.resolver.loaded.base_dir)
+        with observing() as seen, located(layout.resolver.positions.locate(p.path), format_path(p.path)):
+            drawing = draw(KIND_OF[el.type], p.box, config, palette_from_brand(brand_hex), measure,
+                           theme_from_brand(brand_hex), base_dir=layout.resolver.loaded.base_dir)
     except PlacardError as e:
         if e.location is None:
             e.location = layout.resolver.positions.locate(p.path)
             e.path = format_path(p.path) + ("." + e.path if e.path else "")
         raise
+    _warn_percent_of_fractions(layout, p, seen)
+    return drawing
+
+
+def _warn_percent_of_fractions(layout: Layout, p: Placed, seen: list[tuple[float, str]]) -> None:
+    """`format: percent` takes points (42 -> 42%): values that are all fractions (0.82 -> "1%") were surely meant as 82%."""
+    from composer.core.warnings import warn
+
+    pct = list(dict.fromkeys(v for v, style in seen if style == "percent"))
+    if pct and all(abs(v) < 1 for v in pct) and any(v for v in pct):
+        shown = ", ".join(f"{v:g}" for v in pct[:3]) + (", ..." if len(pct) > 3 else "")
+        warn("percent-of-fractions", f"format: percent takes percentage points (42 means 42%), but every value is "
+             f"below 1 ({shown}); write 82 for 82%, or multiply the data by 100",
+             location=layout.resolver.positions.locate(p.path + ("format",)), path=format_path(p.path + ("format",)))
 
 
 def draw_charts(layout: Layout, font_dirs: tuple[Path, ...]) -> dict[str, Drawing]:

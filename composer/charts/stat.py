@@ -123,7 +123,7 @@ def draw_progress(box: Box, config: Mapping[str, Any], palette: Sequence[str], m
     color = config.get("color") or color_for(0, None, palette)
     track = config.get("track") or theme.grid
     fmt = config.get("format") or {"style": "percent", "decimals": 0}
-    text = format_number(100 * value / top, fmt) if config.get("format") is None else format_number(value, fmt)
+    text = format_number(100 * value / top, fmt, observe=False) if config.get("format") is None else format_number(value, fmt)
     caption = config.get("label")
     size = float(config.get("text_size") or theme.text_size)
     out = Drawing()

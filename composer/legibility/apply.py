@@ -101,6 +101,7 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
             underlays[p.id] = (Markup(scrim.svg(f"{p.id}-scrim")),)
         if result.halo is not None:
             halos[p.id] = (RGBA(*parse_color(result.halo.color).rgb, result.halo.opacity), result.halo.width)
+        _warn_fix(result, el.color, format_path(p.path), location)
         colors[p.id] = color
         blocks[p.id] = recolor(block, color)
         report = result.as_dict()
@@ -110,6 +111,26 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
                        "size_pt": round(block.size * 72 / dpi, 2), "rea": report["before"].get("rea")})
         results[p.id] = report
     return Legibility(blocks, colors, underlays, halos, results, pixels)
+
+
+def _warn_fix(result: L.FixResult, asked: str, path: str, location: Any) -> None:
+    """legibility: auto changed what the spec asked for: say what, and the contrast before and after."""
+    from composer.core.warnings import warn
+
+    ratios = f"contrast {L._floor2(result.before.contrast_p5):.2f}:1 -> {L._floor2(result.after.contrast_p5):.2f}:1, target {result.target:g}:1"
+    if result.action == "color":
+        name = f" ({result.color_name})" if result.color_name else ""
+        warn("colour-adjusted", f"text colour {asked!r} changed to {result.color}{name} for legibility ({ratios})",
+             location=location, path=path + ".color")
+    elif result.action == "scrim" and result.scrim is not None:
+        warn("scrim-added", f"a {result.scrim.kind} scrim ({result.scrim.color}, opacity {result.scrim.opacity:g}) was "
+             f"drawn under the text for legibility ({ratios})", location=location, path=path + ".color")
+    elif result.action == "halo" and result.halo is not None:
+        warn("halo-added", f"a {result.halo.width:g} px halo ({result.halo.color}) was drawn around the glyphs for "
+             f"legibility ({ratios})", location=location, path=path + ".color")
+    elif result.action == "unmet":
+        warn("contrast-unmet", f"the text stays below its contrast target even with a halo ({ratios})",
+             location=location, path=path + ".color")
 
 
 def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:

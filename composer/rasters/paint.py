@@ -42,6 +42,7 @@ class Rasters:
 
 def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: BuildOptions) -> Rasters:
     """Step 4 of a build: paint the background (told where the text is) and every illustration; embed images."""
+    warn_ignored(loaded, layout, opts)
     bg, meta = background(loaded, layout, text_boxes, opts)
     illustrations, hrefs = {}, {}
     for p in layout.walk():
@@ -50,6 +51,51 @@ def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts:
         elif p.kind == "image":
             hrefs[p.id] = image_href(loaded, layout, p, opts)
     return Rasters(bg, meta, illustrations, hrefs)
+
+
+def background_generator(loaded: LoadedSpec, opts: BuildOptions) -> str:
+    """The backend that paints the background: a prompt with --model given means diffusion."""
+    bg = loaded.spec.background
+    return "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
+
+
+def illustration_generator(el: Any, loaded: LoadedSpec, opts: BuildOptions) -> str:
+    """The backend that paints an illustration: its own `generator`, else diffusion when a model is at hand."""
+    bg = loaded.spec.background
+    return el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
+
+
+DIFFUSION_ONLY = ("negative_prompt", "steps", "guidance", "scheduler", "lora", "init_image", "calm_strength", "calm_until",
+                  "attention_scale", "revision")
+
+
+def warn_ignored(loaded: LoadedSpec, layout: Layout, opts: BuildOptions) -> None:
+    """Warn for prompts and diffusion options that the procedural generator (no model) does not use."""
+    from composer.core.warnings import warn
+
+    bg = loaded.spec.background
+    where = loaded.positions.locate
+    hint = "set background.generator: diffusion and a model (background.model, --model or PLACARD_MODEL)"
+    if background_generator(loaded, opts) == "procedural" and not bg.image:
+        if bg.prompt:
+            warn("prompt-ignored", f"the background is drawn by the procedural generator, which does not read prompts; {hint}",
+                 location=where(("background", "prompt")), path="background.prompt")
+        for key in DIFFUSION_ONLY:
+            if getattr(bg, key) not in (None, "", []) and key in bg.model_fields_set:
+                warn("option-ignored", f"{key} is a diffusion option; the procedural generator drew the background without it",
+                     location=where(("background", key)), path=f"background.{key}")
+    from composer.spec.yamlload import format_path
+
+    for p in layout.walk():
+        if p.kind != "illustration" or illustration_generator(p.el, loaded, opts) != "procedural":
+            continue
+        if p.el.prompt:
+            warn("prompt-ignored", f"illustration {p.id!r} is drawn by the procedural generator (a motif in brand colours), "
+                 f"which does not read prompts; {hint}", location=where(p.path + ("prompt",)), path=format_path(p.path + ("prompt",)))
+        for key in ("negative_prompt", "style"):
+            if getattr(p.el, key):
+                warn("option-ignored", f"{key} is a diffusion option; the procedural generator drew illustration {p.id!r} "
+                     "without it", location=where(p.path + (key,)), path=format_path(p.path + (key,)))
 
 
 def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) -> Path:
@@ -147,7 +193,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         except AssetError as e:
             raise _at(e, loaded, ("background", "init_image")) from None
         extra["strength"] = bg.strength
-    generator = "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
+    generator = background_generator(loaded, opts)
     request = GenerateRequest(
         width=w, height=h, seed=bg.seed, prompt=bg.prompt, negative_prompt=bg.negative_prompt, style=bg.style,
         palette=layout.brand.palette(c.background if bg.style == "flat" else None), text_boxes=shifted, text_aware=bg.text_aware,
@@ -176,7 +222,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     el = p.el
     bg = loaded.spec.background
     w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
-    generator = el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
+    generator = illustration_generator(el, loaded, opts)
     extra: dict[str, Any] = {"blend": el.blend}
     if el.blend == "inpaint" and background is not None:
         c = layout.canvas
@@ -228,12 +274,17 @@ def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
     return e
 
 
-def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
+def _image_path(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> tuple[Path, str]:
+    """An image element's file (its `src`, else the brand's logo) and the name to show in messages."""
     el = p.el
     src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
     if src is None:
         raise SpecError("missing required key 'src'", location=loaded.positions.locate(p.path), path=f"elements[{p.index}].src")
-    path = _resolve(loaded, src, p.path + ("src",), opts) if el.src else layout.brand.logo
+    return (_resolve(loaded, src, p.path + ("src",), opts) if el.src else layout.brand.logo), src
+
+
+def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
+    path, src = _image_path(loaded, layout, p, opts)
     if path.suffix.lower() == ".svg":
         from composer.rasters import assets
         data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
@@ -248,3 +299,72 @@ def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOption
     if img.mode not in ("RGB", "RGBA"):
         img = img.convert("RGBA")
     return png_data_uri(img)
+
+
+_PLACEHOLDER = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+def check(loaded: LoadedSpec, layout: Layout, opts: BuildOptions) -> dict[str, str]:
+    """What painting would refuse, found without painting: files (read and decoded), styles, model paths.
+
+    Returns a placeholder data URI for every image element, so the SVG can be drawn as text (validate).
+    """
+    bg = loaded.spec.background
+    warn_ignored(loaded, layout, opts)
+    for key in ("image", "init_image"):
+        if getattr(bg, key) and (key == "image" or not bg.image):
+            try:
+                _load_raster(_resolve(loaded, getattr(bg, key), ("background", key), opts))
+            except AssetError as e:
+                raise _at(e, loaded, ("background", key)) from None
+    if not bg.image and not (bg.generator == "procedural" and bg.style == "flat" and not bg.prompt):
+        _check_generator(loaded, background_generator(loaded, opts), bg.style, ("background", "style"), opts)
+    hrefs = {}
+    for p in layout.walk():
+        if p.kind == "illustration":
+            _check_generator(loaded, illustration_generator(p.el, loaded, opts), None, p.path + ("style",), opts)
+        elif p.kind == "image":
+            try:
+                _check_image(loaded, layout, p, opts)
+            except AssetError as e:
+                raise _at(e, loaded, p.path + ("src",) if p.el.src else ("brand", "logo")) from None
+            hrefs[p.id] = _PLACEHOLDER
+    return hrefs
+
+
+def _check_generator(loaded: LoadedSpec, name: str, style: str | None, path: tuple, opts: BuildOptions) -> None:
+    """The backend exists; the procedural one knows the style; a diffusion model's and adapters' paths resolve."""
+    from composer.spec.yamlload import format_path
+
+    with generator_errors():
+        info = backend_info(name)
+    if name == "procedural" and style is not None:
+        from generator.procedural import STYLES
+
+        if style not in STYLES:
+            raise SpecError(f"unknown procedural style {style!r}; allowed: {' | '.join(STYLES)}",
+                            location=loaded.positions.locate(path), path=format_path(path))
+    if info.takes_options:
+        _check_model(_options(loaded, opts, {}), opts)
+
+
+def _check_model(options: dict, opts: BuildOptions) -> None:
+    """The diffusion model is named, found (folder or local hub cache) and a text-to-image pipeline; no torch."""
+    from generator.diffusion_models import is_hub_id, model_name, resolve_model
+
+    with generator_errors():
+        name = model_name(options)
+        if opts.allow_download and is_hub_id(name):
+            return  # build may fetch it; validate never touches the network
+        resolve_model(name, revision=options.get("revision"))
+
+
+def _check_image(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> None:
+    """An image element's file: found, inside the allowed folders, and decodable (SVG: sanitised)."""
+    path, src = _image_path(loaded, layout, p, opts)
+    from composer.rasters import assets
+
+    if path.suffix.lower() == ".svg":
+        assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
+    else:
+        _load_raster(path)

@@ -201,6 +201,10 @@ class SvgRenderer:
         finally:
             _BUDGET.reset(token)
 
+    def _radius(self, p: Placed) -> float:
+        """An element's corner radius in pixels (units like every length; % of the box's shorter side)."""
+        return self.r.length(p.el.radius, p.path + ("radius",), min(p.box.width, p.box.height))
+
     def _uid(self, prefix: str) -> str:
         self._ids += 1
         return f"{prefix}{self._ids}"
@@ -245,7 +249,7 @@ class SvgRenderer:
             fill = self.r.color(el.fill, p.path + ("fill",))
         stroke = self.r.color(el.stroke, p.path + ("stroke",)) if el.stroke else None
         return self._render(
-            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(el.radius), fill=fill,
+            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(self._radius(p)), fill=fill,
             gradient=gradient, gid=self._uid("g"), stroke=stroke, stroke_width=fmt(el.stroke_width), opacity=el.opacity,
         )
 
@@ -282,12 +286,12 @@ class SvgRenderer:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
             "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.scene.image_hrefs[p.id],
-            aspect=aspect, radius=fmt(p.el.radius), cid=self._uid("c"), opacity=p.el.opacity,
+            aspect=aspect, radius=fmt(self._radius(p)), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
     def illustration(self, p: Placed) -> Markup:
         href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
-        radius = p.el.radius if p.el.blend == "rounded" else 0
+        radius = self._radius(p) if p.el.blend == "rounded" else 0
         return self._render(
             "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
             radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,
@@ -302,11 +306,13 @@ class SvgRenderer:
         if "/" in name or "\\" in name or name.startswith("."):
             raise SpecError(f"invalid template name {name!r}; allowed: a file name in the templates folder", location=self.r.positions.locate(p.path + ("template",)))
         box = SvgBox.of(p.box)
-        return self._render(
+        out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
             color=lambda v: self.r.color(v, p.path + ("params",)), text=self._text_helper(p),
             brand={k: v.hex for k, v in self.layout.brand.colors.items()}, canvas=self.layout.canvas,
         )
+        _check_markup(out, name, self.r.positions.locate(p.path + ("template",)), p.path + ("template",))
+        return out
 
     def _text_helper(self, p: Placed) -> Callable[..., Markup]:
         """`text(...)` inside templates: set a label with Placard's typography engine."""
@@ -341,6 +347,28 @@ class SvgRenderer:
             bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
             body=body, overlay=overlay,
         )
+
+
+def _check_markup(markup: str, name: str, location: Any, path: tuple) -> None:
+    """A user template's output must be well-formed SVG: say so at the element, not at a line of the whole document."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    from defusedxml import ElementTree as DET
+
+    from composer.spec.yamlload import format_path
+
+    head = '<g xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+    try:
+        DET.fromstring(f"{head}{markup}</g>", forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except ParseError as e:
+        line, col = e.position
+        col = col - len(head) if line == 1 else col
+        what = str(e).split(": line")[0]
+        raise SpecError(f"template {name!r} emits invalid SVG ({what} at line {line}, column {col + 1} of its output); "
+                        "its output must be well-formed XML", location=location, path=format_path(path)) from None
+    except defusedxml.DefusedXmlException as e:
+        raise SpecError(f"template {name!r} emits invalid SVG ({e})", location=location, path=format_path(path)) from None
 
 
 def _chart(renderer: SvgRenderer, p: Placed) -> Markup:

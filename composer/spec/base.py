@@ -30,6 +30,28 @@ def _check_length(v: Any) -> Any:
     return v
 
 
+# CSS font-weight keywords (and the usual names of the other weights), for `weight: bold`
+WEIGHT_NAMES = {
+    "thin": 100, "hairline": 100, "extralight": 200, "ultralight": 200, "light": 300, "normal": 400, "regular": 400,
+    "book": 400, "medium": 500, "semibold": 600, "demibold": 600, "bold": 700, "extrabold": 800, "ultrabold": 800,
+    "black": 900, "heavy": 900,
+}
+WeightName = Literal[tuple(WEIGHT_NAMES)]  # type: ignore[valid-type]
+
+
+def weight_value(v: Any) -> Any:
+    """`bold` -> 700 (CSS names, case, spaces and hyphens ignored); numbers pass through to the range check."""
+    if isinstance(v, str):
+        key = v.strip().lower().replace("-", "").replace(" ", "").replace("_", "")
+        if key in WEIGHT_NAMES:
+            return WEIGHT_NAMES[key]
+        if key.isdigit():
+            return int(key)
+        raise ValueError(f"invalid weight {v!r}; allowed: a number from 1 to 1000, or a name: "
+                         + ", ".join(f"{n} ({w})" for n, w in WEIGHT_NAMES.items()))
+    return v
+
+
 Length = Annotated[Union[float, str], Field(json_schema_extra={"examples": [120, "12mm", "50%"]})]
 Color = Annotated[str, Field(json_schema_extra={"examples": ["#0B5FFF", "rgba(255,255,255,0.5)", "primary", "auto"]})]
 Finite = Annotated[float, Field(allow_inf_nan=False)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class LoadedSpec:
     file: str
     raw: dict[str, Any]
     omitted_slots: tuple[str, ...] = ()  # slots the spec filled that its layout leaves out by design (`omits:`)
+    warnings: list = field(default_factory=list)  # what `composer.validate` found to warn about (core.warnings.Warning)
 
     def locate(self, path: tuple) -> str:
         return str(self.positions.locate(path))
@@ -441,6 +442,8 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
         msg = str(ctx.get("error", err["msg"]))
         return SpecError(msg, location=positions.locate(path), path=where)
     kind = _expected(etype, err["msg"], ctx)
+    if etype == "string_type" and isinstance(given, (bool, int, float)):
+        kind += ' (YAML read it as a number or true/false: put it in quotes, e.g. "249")'
     return SpecError(f"invalid value {given!r}; {kind}", location=positions.locate(path), path=where)
 
 

@@ -6,7 +6,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator
 
-from composer.spec.base import BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, _check_length, _yaml_off
+from composer.spec.base import (
+    BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
+    weight_value,
+)
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
 from composer.spec.stack import StackElement
 
@@ -18,9 +21,12 @@ class FontSpec(Model):
     """Font of a text element. family may be a brand role: heading or body."""
 
     family: str | None = None
-    weight: Annotated[int, Field(ge=1, le=1000)] | None = None
+    weight: Union[Annotated[int, Field(ge=1, le=1000)], WeightName, None] = Field(
+        default=None, description="100-900 (variable fonts: 1-1000), or a CSS name: thin, light, normal, medium, semibold, bold, black")
     style: Literal["normal", "italic"] = "normal"
     size: Union[Finite, str, None] = None
+
+    _weight = field_validator("weight", mode="before")(weight_value)
     min_size: Union[Finite, str, None] = None
     max_size: Union[Finite, str, None] = None
     features: dict[str, Union[bool, int]] = Field(default_factory=dict)
@@ -36,6 +42,16 @@ class FontSpec(Model):
         if isinstance(v, (int, float)) and v <= 0:
             raise ValueError(f"invalid size {v!r}; allowed: a size greater than 0")
         return v
+
+
+def _check_radius(v: Any) -> Any:
+    """A corner radius: a length (px, units, or % of the box's shorter side) that is not negative."""
+    v = _check_length(v)
+    if isinstance(v, (int, float)) and v < 0:
+        raise ValueError(f"invalid radius {v!r}; allowed: 0 or more")
+    if isinstance(v, str) and v.strip().startswith("-"):
+        raise ValueError(f"invalid radius {v!r}; allowed: 0 or more")
+    return v
 
 
 class TextElement(ElementBase):
@@ -88,7 +104,9 @@ class ImageElement(ElementBase):
     src: str | None = None
     box: BoxSpec
     fit: Literal["contain", "cover", "fill"] = "contain"
-    radius: Annotated[float, Field(ge=0)] = 0
+    radius: Length = Field(default=0, description="corner radius: pixels, or a length such as \"4mm\" (% of the shorter side)")
+
+    _radius = field_validator("radius", mode="before")(_check_radius)
     alt: str | None = None
 
 
@@ -100,7 +118,9 @@ class RectElement(ElementBase):
     fill: Union[Color, Gradient, None] = None
     stroke: Color | None = None
     stroke_width: Annotated[float, Field(ge=0)] = 0
-    radius: Annotated[float, Field(ge=0)] = 0
+    radius: Length = Field(default=0, description="corner radius: pixels, or a length such as \"4mm\" (% of the shorter side)")
+
+    _radius = field_validator("radius", mode="before")(_check_radius)
 
 
 class LineElement(ElementBase):
@@ -125,7 +145,9 @@ class IllustrationElement(ElementBase):
     seed: int | None = None
     generator: Literal["procedural", "diffusion"] | None = None
     blend: Literal["none", "feather", "rounded", "inpaint"] = "feather"
-    radius: Annotated[float, Field(ge=0)] = 24
+    radius: Length = Field(default=24, description="corner radius with blend: rounded: pixels, or a length such as \"4mm\"")
+
+    _radius = field_validator("radius", mode="before")(_check_radius)
 
 
 class TemplateElement(ElementBase):
@@ -172,8 +194,10 @@ class CanvasSpec(Model):
 
 class BrandFont(Model):
     family: str
-    weight: Annotated[int, Field(ge=1, le=1000)] = 400
+    weight: Union[Annotated[int, Field(ge=1, le=1000)], WeightName] = 400
     style: Literal["normal", "italic"] = "normal"
+
+    _weight = field_validator("weight", mode="before")(weight_value)
 
 
 class LoraSpec(Model):

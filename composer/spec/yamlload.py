@@ -61,6 +61,18 @@ def format_path(path: PathKey) -> str:
     return out or "(document)"
 
 
+# Keys whose value is always words: a bare number or YAML 1.1 boolean there is kept as it was written.
+TEXT_KEYS = frozenset({"text", "title", "alt", "label", "center_label", "delta_label", "prompt", "negative_prompt",
+                       "caption"})
+
+
+def _is_text_field(path: PathKey) -> bool:
+    """A text key, or a slot's plain content (`slots: {price: 1.10}`)."""
+    if len(path) == 2 and path[0] == "slots":
+        return True
+    return bool(path) and path[-1] in TEXT_KEYS
+
+
 class _Converter:
     """Turns a composed YAML node graph into plain Python, recording positions and limits."""
 
@@ -115,7 +127,10 @@ class _Converter:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, (bool, int, float)) and not node.style and _is_text_field(path):
+            return node.value  # `text: 1.10` is the words "1.10", not 1.1; `text: NO` is "NO", not false
+        return value
 
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -144,6 +159,15 @@ def _check_depth(text: str, file: str) -> None:
         return  # composing reports syntax errors with their own message
 
 
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether the (0-based) line's leading whitespace holds a tab."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    row = lines[line]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
+
+
 def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
     """Parse YAML text into plain Python plus positions; SpecError on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
@@ -161,6 +185,8 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
         problem = e.problem or e.context or "invalid YAML"
         if e.problem and e.context and e.context_mark is not None:
             problem += f" ({e.context} that starts at line {e.context_mark.line + 1})"
+        if mark and _tab_indented(text, mark.line):
+            problem += "; this line is indented with a tab: YAML indentation must use spaces"
         raise SpecError(f"YAML syntax error: {problem}", location=loc) from None
     except yaml.YAMLError as e:
         raise SpecError(f"YAML error: {e}", location=Location(file)) from None

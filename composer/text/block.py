@@ -59,6 +59,7 @@ class TextBlock:
     line_boxes: list[Box]
     _layout_lines: list = field(default_factory=list, repr=False)
     color_svg: str = ""  # colour emoji as SVG paths with their own fills (composer.text.coloremoji)
+    truncated: bool = False  # cut to end with "…" (overflow: ellipsis); the build warns
 
     def live_svg(self, embed: bool = False) -> str:
         """Editable `<text>` markup (see composer.text.live)."""
@@ -136,6 +137,7 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
         lay = attempt(lay.size - 0.5)
     size = lay.size
     # 3. Truncate with an ellipsis, or refuse with the exact shortfall
+    truncated = lay.overflow is not None and style.overflow == "ellipsis"
     if lay.overflow is not None:
         if style.overflow == "ellipsis":
             lay = _ellipsize(paras, size, box, style, lib, element_id, lay)
@@ -143,7 +145,9 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
             raise TextFitError(fitting.overflow_message(element_id, box, size, lay.overflow, auto))
     # 4. Glyph outlines, grouped by colour
     glyphs, line_boxes = lay.placed
-    return _build(element_id, box, style, lay, glyphs, line_boxes)
+    block = _build(element_id, box, style, lay, glyphs, line_boxes)
+    block.truncated = truncated
+    return block
 
 
 def _place(lay: Layout, box: Box, style: TextStyle):

@@ -73,8 +73,54 @@ def set_element(layout: Layout, p: Placed, lib: Any) -> Any:
 
     style = text_style(layout, p)
     try:
-        return set_text(p.el.text, p.box, style, lib, element_id=p.id)
+        block = set_text(p.el.text, p.box, style, lib, element_id=p.id)
     except (FontError, TextFitError, SpecError) as e:
         if e.location is None:
             e.location = layout.resolver.positions.locate(p.path + (("font",) if isinstance(e, FontError) else ("text",)))
         raise
+    _warn_substitutions(layout, p, style, lib, block)
+    return block
+
+
+def _warn_substitutions(layout: Layout, p: Placed, style: Any, lib: FontLibrary, block: Any) -> None:
+    """Say what setting changed: text cut to "…", or a weight or italic the family does not have."""
+    from composer.core.warnings import warn
+    from composer.spec.yamlload import format_path
+
+    where = layout.resolver.positions.locate
+    if block.truncated:
+        b = p.box
+        warn("text-truncated", f"the text does not fit its {b.width:.0f}×{b.height:.0f} px box at {block.size:.4g} px and was "
+             f"cut to {len(block.lines)} line{'s' if len(block.lines) != 1 else ''} ending in \"…\"",
+             location=where(p.path + ("text",)), path=format_path(p.path + ("text",)))
+    for weight, italic, markup in _faces_asked(p.el.text, style):
+        try:
+            entry = lib.entry(style.family, weight, italic)
+        except FontError:
+            return
+        if not entry.covers_weight(weight) and entry.weight != weight:
+            field = ("text",) if markup else ("font", "weight")
+            what = f"{markup} text asks for weight {weight}" if markup else f"weight {weight} was asked for"
+            warn("font-weight-substituted", f"{what}, which {style.family} lacks; set in weight {entry.weight} instead",
+                 location=where(p.path + field), path=format_path(p.path + field))
+        if italic and not entry.italic:
+            field = ("text",) if markup else ("font", "style")
+            what = f"{markup} text asks for italic" if markup else "italic was asked for"
+            warn("font-style-substituted", f"{what}, but {style.family} has no italic face; set upright instead",
+                 location=where(p.path + field), path=format_path(p.path + field))
+
+
+def _faces_asked(text: str, style: Any) -> list[tuple[int, bool, str]]:
+    """(weight, italic, why) of every face a text asks for: its own, then its markup spans' (why: the span kind)."""
+    from composer.text.markup import parse
+    from composer.text.shaping import _span_weight
+
+    asked = [(style.weight, style.italic, "")]
+    if style.markup and any(ch in text for ch in "*["):
+        for span in parse(text, style.span_colors):
+            sp = span.style
+            why = "bold" if sp.bold else "italic" if sp.italic else f"[weight={sp.weight}]" if sp.weight else ""
+            face = (_span_weight(sp, style), style.italic or sp.italic, why)
+            if why and face[:2] not in [a[:2] for a in asked]:
+                asked.append(face)
+    return asked

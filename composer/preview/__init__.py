@@ -88,18 +88,19 @@ def serve(spec: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open_b
     """Run the preview until Ctrl-C; prints `Preview: URL` first. Returns the exit code (0)."""
     from .server import is_loopback
 
-    server, sock, url, _ = start(spec, host=host, port=port, allow_dirs=allow_dirs)
-    print(f"Preview: {url}", flush=True)
-    if not is_loopback(host):
-        print(f"warning: --host {host} is not a loopback address: anyone who can reach this machine and has the URL "
-              "with its token can see the poster", file=sys.stderr, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    server, sock, url, session = start(spec, host=host, port=port, allow_dirs=allow_dirs)
     try:
+        if not is_loopback(host):  # stderr first: the URL stays the first line on stdout either way
+            print(f"warning: --host {host} is not a loopback address: anyone who can reach this machine and has "
+                  "the URL with its token can see the poster", file=sys.stderr, flush=True)
+        print(f"Preview: {url}", flush=True)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, (url,)).start()
         asyncio.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:  # uvicorn re-raises the SIGINT it caught, after a clean shutdown
         pass
     finally:
         sock.close()
+        session.close()
     print("preview stopped", file=sys.stderr)
     return 0

@@ -85,8 +85,9 @@ class Guard:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _SECURITY_KEYS]
-                message = {**message, "headers": headers + _SECURITY_HEADERS}
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}  # a route's own stricter policy (SVG downloads) stays
+                message = {**message, "headers": headers + [(k, v) for k, v in _SECURITY_HEADERS if k not in present]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -109,7 +110,6 @@ _SECURITY_HEADERS = [
     (b"content-security-policy", PAGE_CSP.encode()), (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"), (b"cross-origin-resource-policy", b"same-origin"),
 ]
-_SECURITY_KEYS = {k for k, _ in _SECURITY_HEADERS}
 
 
 def _with_headers(response: Response) -> Response:
@@ -148,7 +148,7 @@ def _local_addresses() -> set[str]:
 
 def _url_host(host: str) -> str:
     try:
-        return f"[{host}]" if ipaddress.ip_address(host.strip("[]")).version == 6 else host
+        return f"[{host.strip('[]')}]" if ipaddress.ip_address(host.strip("[]")).version == 6 else host
     except ValueError:
         return host
 

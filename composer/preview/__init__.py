@@ -51,7 +51,7 @@ def start(spec: str | Path, *, host: str = "127.0.0.1", port: int = 0, allow_dir
     async def lifespan(app):
         async def job(changed: tuple[str, ...]) -> None:
             folders = session.folders
-            state = await asyncio.to_thread(session.build, changed)
+            state = await session.run(session.build, changed)
             hub.publish(state)
             if session.folders != folders:
                 rewatch.set()  # the spec now reads from other folders

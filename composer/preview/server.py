@@ -211,7 +211,7 @@ def create_app(session: Session, hub: Hub, token: str, *, hosts: set[str] | None
         fmt = request.path_params["fmt"]
         if fmt not in DOWNLOAD_FORMATS:
             return PlainTextResponse("not found", status_code=404)
-        data = await asyncio.to_thread(session.download, request.path_params["build"], fmt)
+        data = await session.run(session.download, request.path_params["build"], fmt)
         if data is None:
             return PlainTextResponse("not found", status_code=404)
         r = session.state.render

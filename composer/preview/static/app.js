@@ -78,13 +78,13 @@ function showError(state) {
 function showSide(state) {
   const warnings = state.warnings || [];
   $("warning-count").textContent = warnings.length ? `(${warnings.length})` : "";
-  $("warnings").replaceChildren(...warnings.map((w) => {
+  $("warnings").replaceChildren(...(warnings.length ? [] : [item("none", "none")]), ...warnings.map((w) => {
     const where = [w.file, w.line, w.column].filter((v) => v != null).join(":");
     return item("warning", `warning: ${where ? where + ": " : ""}${w.path ? w.path + ": " : ""}${w.message}`, w.code);
   }));
   const lint = (state.overlay && state.overlay.lint) || [];
   $("lint-count").textContent = lint.length ? `(${lint.length})` : "";
-  $("lint").replaceChildren(...lint.map((p, i) =>
+  $("lint").replaceChildren(...(lint.length ? [] : [item("none", "no findings")]), ...lint.map((p, i) =>
     item(p.severity, `${i + 1}. ${p.element ? p.element + ": " : ""}${p.message}` + (p.fix ? ` (fix: ${p.fix})` : ""), p.code)));
   $("page-toggle").hidden = !(state.overlay && state.overlay.canvas.bleed > 0);
 }
@@ -166,7 +166,8 @@ function draw(g) {
   if (on.has("text")) for (const e of els) if (e.type === "text") {
     for (const b of e.line_boxes || []) rect(svg, b, { stroke: "#ffb000", "stroke-width": px, "stroke-dasharray": `${4 * px} ${3 * px}` });
     const b = e.box, n = (e.lines || []).length;
-    label(svg, b.x + 4 * px, b.y + b.height - 5 * px, `${e.size} px${e.auto ? " (auto-fit)" : ""} · ${n} line${n === 1 ? "" : "s"}`, "#ffcf66");
+    label(svg, b.x + b.width - 4 * px, b.y + b.height - 5 * px, `${e.size} px${e.auto ? " (auto-fit)" : ""} · ${n} line${n === 1 ? "" : "s"}`, "#ffcf66")
+      .setAttribute("text-anchor", "end");
   }
   if (on.has("print")) drawPrint(svg, c, px);
   if (on.has("legibility")) for (const e of els) if (e.legibility) {
@@ -225,8 +226,9 @@ function hover(ev) {
   if (!hits.length) { tip.hidden = true; return; }
   const e = hits.reduce((a, b) => (a.box.width * a.box.height <= b.box.width * b.box.height ? a : b));
   tip.textContent = `${e.id} (${e.type}) · ${e.source}` + (e.type === "text" ? ` · ${e.size} px` : "");
-  Object.assign(tip.style, { left: ev.clientX + 12 + "px", top: ev.clientY + 12 + "px" });
   tip.hidden = false;
+  const left = Math.min(ev.clientX + 12, window.innerWidth - tip.offsetWidth - 8);
+  Object.assign(tip.style, { left: Math.max(0, left) + "px", top: ev.clientY + 14 + "px" });
 }
 
 function setZoom(z) {

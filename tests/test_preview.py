@@ -185,6 +185,24 @@ def test_a_font_file_saved_in_place_is_reloaded(spec: Path):
     session.close()
 
 
+def test_trim_forgets_draft_text_layouts_once_they_pile_up():
+    from composer.preview.reload import MAX_TEXT_ENTRIES, trim
+    from composer.text import FontLibrary, TextStyle, block, set_text
+    from generator.base import Box
+
+    block._BLOCKS.clear()
+    lib, style = FontLibrary(), TextStyle(family="Inter", size=20)
+    for i in range(MAX_TEXT_ENTRIES):
+        set_text(f"draft {i}", Box(0, 0, 300, 40), style, lib)
+    assert trim() is False and len(block._BLOCKS) == MAX_TEXT_ENTRIES
+    kept = set_text("draft 0", Box(0, 0, 300, 40), style, lib)
+    assert kept is set_text("draft 0", Box(0, 0, 300, 40), style, lib)  # still cached: the same object
+    set_text("one more", Box(0, 0, 300, 40), style, lib)
+    assert trim() is True and len(block._BLOCKS) == 0
+    again = set_text("draft 0", Box(0, 0, 300, 40), style, lib)
+    assert again is not kept and again.lines == kept.lines  # set anew, identically
+
+
 def test_invalidate_names_what_it_cleared():
     assert invalidate(["a/poster.yaml", "b/logo.png"]) == set()
     assert invalidate(["fonts/Brand.OTF", "tpl/rect.svg.j2"]) == {"fonts", "templates"}

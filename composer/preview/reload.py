@@ -32,3 +32,24 @@ def invalidate(paths: Iterable[str | Path]) -> set[str]:
         shaping._PARAGRAPHS.clear()  # shaped runs and set blocks hold glyphs of the old faces
         block._BLOCKS.clear()
     return kinds
+
+
+MAX_TEXT_ENTRIES = 128  # a preview session types hundreds of headlines; each stays cached otherwise
+
+
+def trim() -> bool:
+    """Forget cached text layouts once they pile up (called after each preview build); True if it did.
+
+    The composer's text caches are bounded for batch builds (hundreds of entries, tens of MB), but
+    in a preview nearly every entry is a draft that will never be set again. Dropping them all costs
+    one re-typeset of the current spec's texts on the next build.
+    """
+    from composer import fastpath
+    from composer.text import block, shaping
+
+    if len(block._BLOCKS) <= MAX_TEXT_ENTRIES:
+        return False
+    block._BLOCKS.clear()
+    shaping._PARAGRAPHS.clear()
+    fastpath._encoded.cache_clear()  # parsed outline paths of the same drafts
+    return True

@@ -77,7 +77,7 @@ class Session:
         """Rebuild now (after dropping caches that `changed` files make stale); returns the new state."""
         from composer.pipeline import BuildOptions, build
 
-        from .reload import invalidate
+        from .reload import invalidate, trim
         from .watcher import watch_folders
 
         with self._lock:
@@ -103,6 +103,7 @@ class Session:
             except Exception as e:  # a bug in Placard must not stop the preview; the terminal gets the traceback
                 log.exception("preview build failed")
                 new.ok, new.error, new.source = False, f"internal error: {type(e).__name__}: {e}", None
+            trim()
             return self.accept(new)
 
     def accept(self, new: State) -> State:

@@ -248,6 +248,21 @@ def test_downloads_build_pdf_and_svg_of_what_is_shown(client):
     assert client.get(f"/download/7.pdf?token={TOKEN}").status_code == 404
 
 
+def test_a_campaign_spec_gets_size_and_row_selectors(client, spec: Path):
+    (spec.parent / "rows.csv").write_text("sku,name\nA1,Kettle\nB2,Toaster\nC3,Lamp\n")
+    from composer.preview.session import campaign_info
+
+    assert campaign_info(str(spec)) is None
+    spec.write_text(SPEC + "data: rows.csv\nsizes: [social/post, social/story]\n")
+    assert campaign_info(str(spec)) == {"sizes": ["social/post", "social/story"], "rows": 3}
+    assert client.post(f"/select?token={TOKEN}", content=b"not json").status_code == 400
+    assert client.post(f"/select?token={TOKEN}", json={"size": "social/story", "row": "2"}).json() == {
+        "selection": {"size": "social/story", "row": 2}}
+    state = client.session.build()
+    assert state.campaign == {"sizes": ["social/post", "social/story"], "rows": 3}
+    assert state.error == "error: this build of Placard cannot preview campaign variants yet (size='social/story', row=2)"
+
+
 # --- refused requests ------------------------------------------------------------------------
 
 PATHS = ["/", "/state", "/events", "/render/1.png", "/download/1.pdf", "/static/app.js", "/static/style.css", "/nothing"]

@@ -61,6 +61,7 @@ def state_json(state: State, base: str, token: str) -> dict:
         "png": f"{base}render/{r.build}.png{q}" if r else None,
         "shown": r.build if r else None,
         "seconds": round(r.seconds, 3) if r else None,
+        "started_at": round(r.started * 1000) if r else None,  # epoch ms, for bench/preview.py's breakdown
         "source": state.source,
         "overlay": r.overlay if r else None,
         "downloads": {f: f"{base}download/{r.build}.{f}{q}" for f in DOWNLOAD_FORMATS} if r else {},

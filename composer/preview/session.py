@@ -29,6 +29,7 @@ class Render:
     overlay: dict
     warnings: list[dict]
     seconds: float
+    started: float = 0.0  # wall clock (time.time()) when the build began
     downloads: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -77,14 +78,14 @@ class Session:
         """Rebuild now (after dropping caches that `changed` files make stale); returns the new state."""
         from composer.pipeline import BuildOptions, build
 
-        from .reload import invalidate, trim
+        from .reload import invalidate, release_memory, trim
         from .watcher import watch_folders
 
         with self._lock:
             invalidate(changed)
             self._started += 1
             bid = self._started
-            t0 = time.perf_counter()
+            t0, wall = time.perf_counter(), time.time()
             new = dataclasses.replace(self.state, build=self.state.build + 1)
             try:
                 new.campaign = campaign_info(self.spec)
@@ -96,7 +97,7 @@ class Session:
                 overlay = overlay_data(loaded, result, self.allow_dirs)
                 warnings = [_plain(w) for w in (getattr(result, "warnings", None) or result.report.get("warnings", []))]
                 del result  # the composition holds full-size rasters; keep only what the page needs
-                new.render = Render(bid, png, loaded, overlay, warnings, time.perf_counter() - t0)
+                new.render = Render(bid, png, loaded, overlay, warnings, time.perf_counter() - t0, wall)
                 new.ok, new.error, new.source = True, None, None
             except PlacardError as e:
                 new.ok, new.error, new.source = False, f"error: {e}", source_excerpt(e, self.spec_dir)
@@ -104,6 +105,7 @@ class Session:
                 log.exception("preview build failed")
                 new.ok, new.error, new.source = False, f"internal error: {type(e).__name__}: {e}", None
             trim()
+            release_memory()
             return self.accept(new)
 
     def accept(self, new: State) -> State:

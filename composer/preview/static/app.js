@@ -37,6 +37,8 @@ function apply(state) {
       current = state;
       window.placard.shown = want;
       window.placard.shownAt = Date.now();
+      window.placard.startedAt = state.started_at;
+      window.placard.seconds = state.seconds;
       document.body.dataset.shown = want;
       layout();
       showSide(state);
@@ -161,7 +163,7 @@ function draw(g) {
   if (g.page) drawPage(svg, c, px);
   if (on.has("boxes")) for (const e of els) if (e.box) {
     rect(svg, e.box, { stroke: "#39f", "stroke-width": 2 * px, class: "box", "data-id": e.id });
-    label(svg, e.box.x + 4 * px, e.box.y + 15 * px, e.id, "#9cf");
+    label(svg, e.box.x, e.box.y - 4 * px, e.id, "#9cf");  // above the box, so the poster's own text stays visible
   }
   if (on.has("text")) for (const e of els) if (e.type === "text") {
     for (const b of e.line_boxes || []) rect(svg, b, { stroke: "#ffb000", "stroke-width": px, "stroke-dasharray": `${4 * px} ${3 * px}` });

@@ -17,7 +17,7 @@ def watch_folders(loaded: Any, allow_dirs: tuple[Path, ...] = ()) -> tuple[Path,
     from composer.assets import resolve_path
 
     base = loaded.base_dir
-    raw_brand = _raw_value(loaded, "brand")
+    raw = _raw_spec(loaded)
     found: list[Path] = [base]
 
     def add(value: Any, field: str) -> None:
@@ -29,7 +29,8 @@ def watch_folders(loaded: Any, allow_dirs: tuple[Path, ...] = ()) -> tuple[Path,
             return
         found.append(p if p.is_dir() else p.parent)
 
-    add(raw_brand, "brand")
+    add(raw.get("brand"), "brand")
+    add(raw.get("data"), "data")  # a campaign's rows (after the campaigns merge)
     for i, d in enumerate(loaded.spec.fonts):
         add(d, f"fonts[{i}]")
     add(loaded.spec.templates, "templates")
@@ -42,15 +43,15 @@ def watch_folders(loaded: Any, allow_dirs: tuple[Path, ...] = ()) -> tuple[Path,
     return minimal_folders(found)
 
 
-def _raw_value(loaded: Any, key: str) -> Any:
-    """The spec's own value for `key` before brand and layout files were merged in."""
+def _raw_spec(loaded: Any) -> dict:
+    """The spec file's own mapping, before brand and layout files were merged in."""
     from composer.yamlload import load_yaml_file
 
     try:
         raw, _ = load_yaml_file(Path(loaded.file))
-        return raw.get(key) if isinstance(raw, dict) else None
-    except Exception:
-        return None
+        return raw if isinstance(raw, dict) else {}
+    except Exception:  # the build has already read it; a failure here only skips a folder
+        return {}
 
 
 def _walk(elements: Iterable[Any]):

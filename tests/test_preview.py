@@ -77,19 +77,28 @@ def _png(data: bytes) -> Image.Image:
 def test_coalescer_merges_changes_that_arrive_during_a_build():
     seen: list[tuple[str, ...]] = []
 
-    async def job(changed):
-        seen.append(changed)
-        await asyncio.sleep(0.2)
-
     async def main():
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def job(changed):  # a build that lasts until the test releases it
+            seen.append(changed)
+            started.set()
+            await release.wait()
+            release.clear()
+
         c = Coalescer(job)
         worker = asyncio.create_task(c.run())
         c.submit(["a"])
-        await asyncio.sleep(0.05)  # the first build is running now
-        for i in range(10):
+        await started.wait()
+        started.clear()
+        for i in range(10):  # ten saves while the first build runs
             c.submit([f"f{i}"])
+            await asyncio.sleep(0)
+        release.set()
+        await asyncio.wait_for(started.wait(), 5)  # exactly one more build starts, with all ten
+        release.set()
+        for _ in range(10):
             await asyncio.sleep(0.01)
-        await asyncio.sleep(0.6)
         worker.cancel()
         return c.runs
 

@@ -22,13 +22,13 @@ pytest.importorskip("starlette")
 pytest.importorskip("watchfiles")
 pytest.importorskip("httpx")
 
-from PIL import Image  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from PIL import Image
+from starlette.testclient import TestClient
 
-from composer.preview.reload import invalidate  # noqa: E402
-from composer.preview.server import STATIC_DIR, Hub, allowed_hosts, create_app  # noqa: E402
-from composer.preview.session import Render, Session, State  # noqa: E402
-from composer.preview.watcher import Coalescer, minimal_folders, watch, watch_folders  # noqa: E402
+from composer.preview.reload import invalidate
+from composer.preview.server import STATIC_DIR, Hub, allowed_hosts, create_app
+from composer.preview.session import Render, Session, State
+from composer.preview.watcher import Coalescer, minimal_folders, watch, watch_folders
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "t0k3n-for-tests"
@@ -322,7 +322,7 @@ def live_server(spec: Path):
     """The real server (uvicorn on a socket), so raw request paths reach it byte for byte."""
     from composer.preview import start
 
-    server, sock, url, session = start(spec, port=0)
+    server, sock, url, _session = start(spec, port=0)
     thread = threading.Thread(target=asyncio.run, args=(server.serve(sockets=[sock]),), daemon=True)
     thread.start()
     token = url.split("token=")[1]
@@ -385,7 +385,7 @@ def test_cli_prints_the_url_first_falls_back_from_a_busy_port_and_exits_cleanly_
         conn.request("GET", "/state")
         assert conn.getresponse().status == 403
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        _, err = proc.communicate(timeout=20)
     finally:
         proc.kill()
         busy.close()

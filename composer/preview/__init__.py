@@ -34,7 +34,7 @@ def start(spec: str | Path, *, host: str = "127.0.0.1", port: int = 0, allow_dir
     _require_extra()
     import uvicorn
 
-    from .server import Hub, allowed_hosts, bind, create_app, _url_host
+    from .server import Hub, _url_host, allowed_hosts, bind, create_app
     from .session import Session
     from .watcher import Coalescer, watch
 

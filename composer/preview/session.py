@@ -118,7 +118,8 @@ class Session:
 
     def download(self, build: int, fmt: str) -> bytes | None:
         """The PNG, PDF or SVG of a shown build (made on first request); None when it is gone."""
-        from composer.pipeline import BuildOptions, build as run_build
+        from composer.pipeline import BuildOptions
+        from composer.pipeline import build as run_build
 
         r = self.state.render
         if r is None or r.build != build or fmt not in DOWNLOAD_FORMATS:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any
+
+from composer.errors import PlacardError
 
 log = logging.getLogger("placard.preview")
 STEP_MS = 30  # a save by rename is a burst of events a few ms apart; wait this long for the burst to end
@@ -25,7 +28,7 @@ def watch_folders(loaded: Any, allow_dirs: tuple[Path, ...] = ()) -> tuple[Path,
             return  # URLs and inline values are not files
         try:
             p = resolve_path(value, base, allow_dirs, field=field)
-        except Exception:  # the build reports a bad path; the watcher only skips it
+        except (PlacardError, OSError):  # the build reports a bad path; the watcher only skips it
             return
         found.append(p if p.is_dir() else p.parent)
 
@@ -50,7 +53,7 @@ def _raw_spec(loaded: Any) -> dict:
     try:
         raw, _ = load_yaml_file(Path(loaded.file))
         return raw if isinstance(raw, dict) else {}
-    except Exception:  # the build has already read it; a failure here only skips a folder
+    except (PlacardError, OSError):  # the build has already read it; a failure here only skips a folder
         return {}
 
 

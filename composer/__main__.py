@@ -1,4 +1,4 @@
-"""Command line: `python -m composer build | validate | schema | lint | cache | train-lora | lora-info` (also `placard`).
+"""Command line: `python -m composer build | validate | schema | lint | cache | preview | train-lora | lora-info` (also `placard`).
 
 Exit codes: 0 success; 1 lint found error-level problems; 2 a mistake in a spec, an asset or the
 command line (one readable message per spec, no traceback); 3 an unexpected internal error
@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("cache", help="inspect or clear the generated-raster cache")
     c.add_argument("action", choices=["info", "clear"])
+
+    pv = sub.add_parser("preview", help="serve a live page that rebuilds the poster on every save")
+    pv.add_argument("spec", metavar="SPEC")
+    pv.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one, a port in use falls back to one)")
+    pv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    pv.add_argument("--no-open", action="store_true", help="do not open a browser tab")
+    _common(pv)
     _train_parsers(sub)
     return p
 
@@ -262,8 +269,15 @@ def cmd_lora_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from composer.preview import serve
+
+    return serve(args.spec, host=args.host, port=args.port, open_browser=not args.no_open,
+                 allow_dirs=tuple(Path(d).resolve() for d in args.allow_dir))
+
+
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "schema": cmd_schema, "lint": cmd_lint, "cache": cmd_cache,
-            "train-lora": cmd_train_lora, "lora-info": cmd_lora_info}
+            "preview": cmd_preview, "train-lora": cmd_train_lora, "lora-info": cmd_lora_info}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,7 +40,11 @@ def lint_spec(spec: str | Path, allow_dirs: tuple[Path, ...] = ()) -> list[Probl
     from composer.pipeline import BuildOptions, compose
 
     loaded = load_spec(spec)
-    comp = compose(loaded, BuildOptions(allow_dirs=allow_dirs))
+    return check_composition(loaded, compose(loaded, BuildOptions(allow_dirs=allow_dirs)), allow_dirs)
+
+
+def check_composition(loaded, comp, allow_dirs: tuple[Path, ...] = ()) -> list[Problem]:
+    """Every problem in an already composed spec (`lint` and the live preview share this)."""
     layout = comp.layout
     problems: list[Problem] = []
     texts = comp.legibility.texts

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", metavar="LIST", help="comma-separated formats: png,pdf,svg,jpeg,webp (default: the spec's outputs)")
     b.add_argument("--layers", action="store_true", help="also write each generated raster layer as PNG")
     _common(b)
+    from composer.campaign.cli import add_arguments
+
+    add_arguments(b)
     g = b.add_argument_group("diffusion")
     g.add_argument("--model", help="diffusers model folder or cached model id (or env PLACARD_MODEL)")
     g.add_argument("--device", default="auto", choices=["auto", "cuda", "mps", "cpu"], help="device (default: auto)")
@@ -100,9 +103,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty() and len(specs) == 1,
     )
     failures = 0
+    from composer.campaign import cli as campaign_cli
 
     def one(spec: str) -> None:
         nonlocal failures
+        if campaign_cli.is_campaign(spec, args):  # data rows and/or several sizes
+            failures += campaign_cli.run(spec, args, opts) != 0
+            return
         try:
             result = build(spec, args.out, options=opts)
         except PlacardError as e:

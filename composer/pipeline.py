@@ -49,6 +49,7 @@ class BuildResult:
     svg: str | None = None
     pixels: Any = field(default=None, repr=False)  # the raster as cairo drew it (composer.outputs.Pixels)
     composition: Any = field(default=None, repr=False)  # layout, text blocks, rasters (for tools and tests)
+    data: dict[str, bytes] = field(default_factory=dict, repr=False)  # encoded outputs by format (campaigns write these)
 
     @property
     def image(self) -> Image.Image | None:
@@ -223,7 +224,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         outputs.write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if "svg" in files else None
-    return BuildResult(loaded.name, written, report, svg_text, pixels, comp)
+    return BuildResult(loaded.name, written, report, svg_text, pixels, comp, files)
 
 
 def _nothing(*_args: Any) -> Markup:

@@ -57,6 +57,7 @@ def run(spec: str, args: argparse.Namespace, options: Any) -> int:
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()] if args.sizes else None
     counts = {"built": 0, "unchanged": 0, "failed": 0}
     failures: list[str] = []
+    seen: set[str] = set()
     previous = signal.getsignal(signal.SIGTERM)
 
     def terminate(signum: int, frame: Any) -> None:  # `kill` stops as cleanly as Ctrl-C
@@ -73,7 +74,10 @@ def run(spec: str, args: argparse.Namespace, options: Any) -> int:
                 failures.append(r.error)
             for w in r.warnings:
                 loc = ":".join(str(x) for x in (w.get("file"), w.get("line"), w.get("column")) if x is not None)
-                print(f"warning: {loc}: {w.get('path') or ''}: {w['message']} ({r.name})".replace(": : ", ": "), file=sys.stderr)
+                line = f"warning: {loc}: {w.get('path') or ''}: {w['message']}".replace(": : ", ": ")
+                if line not in seen:  # once per campaign, not once per row (each report keeps its own)
+                    seen.add(line)
+                    print(line, file=sys.stderr)
     except KeyboardInterrupt:
         _summary(counts, failures)
         raise

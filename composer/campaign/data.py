@@ -68,8 +68,9 @@ def check_file(path: Path, display: str) -> None:
             except UnicodeDecodeError as e:
                 bad = offset + e.start
                 line += chunk[:e.start].count(b"\n")
+                col = e.start - chunk.rfind(b"\n", 0, e.start)
                 raise DataError(f"data file is not UTF-8: byte 0x{chunk[e.start]:02x} at offset {bad:,}; save it as UTF-8",
-                                location=Location(display, line)) from None
+                                location=Location(display, line, col)) from None
             line += chunk.count(b"\n")
             offset += len(chunk)
         try:
@@ -149,7 +150,7 @@ def _jsonl_rows(path: Path, display: str) -> Iterator[Row]:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as e:
-                yield Row(number, line_no, error=f"not valid JSON: {e.msg} at column {e.colno}")
+                yield Row(number, line_no, error=f"not valid JSON: {e.msg} at character {e.pos + 1}")
                 continue
             yield _object_row(obj, number, line_no)
 

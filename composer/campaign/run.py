@@ -185,23 +185,26 @@ def _default_name(camp: Campaign, number: int | None, size: str | None) -> str:
 def _check_names(camp: Campaign, source: Any, selection: set[int] | None) -> int:
     """Refuse two variants with the same name before anything is built; returns the variant count."""
     seen: set[int] = set()  # 64-bit hashes keep a million names in a few tens of MB
-    total = 0
-    highest = 0
-    for job in jobs_for(camp, source, selection):
-        total += 1
-        highest = max(highest, job.row or 0)
-        key = hash(job.name.casefold())
-        if key in seen:
-            first = next(j for j in jobs_for(camp, source, selection) if j.name.casefold() == job.name.casefold())
-            raise PlacardError(
-                f"two variants would both be written as {job.name!r}: {_label(first)} and {_label(job)}; "
-                "make `name:` unique, e.g. add ${row} or ${size}", location=camp.positions.locate(("name",)),
-                path="name")
-        seen.add(key)
+    total = last = 0
+    for r in iter_rows(source, camp.data_display):
+        last = r.number
+        if selection is not None and r.number not in selection:
+            continue
+        for size in camp.sizes:
+            job = _job(camp, r, r.number or None, size)
+            total += 1
+            key = hash(job.name.casefold())
+            if key in seen:
+                first = next(j for j in jobs_for(camp, source, selection) if j.name.casefold() == job.name.casefold())
+                raise PlacardError(
+                    f"two variants would both be written as {job.name!r}: {_label(first)} and {_label(job)}; "
+                    "make `name:` unique, e.g. add ${row} or ${size}", location=camp.positions.locate(("name",)),
+                    path="name")
+            seen.add(key)
     if selection is not None and source is not None:
-        missing = sorted(n for n in selection if n > highest)
+        missing = sorted(n for n in selection if n > last)
         if missing:
-            raise PlacardError(f"invalid value for '--rows': row {missing[0]} is past the last row ({highest}) of {camp.data_display}")
+            raise PlacardError(f"invalid value for '--rows': row {missing[0]} is past the last row ({last}) of {camp.data_display}")
     if total == 0:
         raise DataError("the data has no rows", location=Location(camp.data_display or camp.display))
     return total

@@ -86,11 +86,12 @@ def from_spec(path: Path, display: str, *, sizes: list[str] | None, options: Any
                         location=positions.locate(("sizes",)), path="sizes")
     camp = Campaign(display, path.name.split(".")[0], path.parent.resolve(), raw, positions, name_t, [None],
                     options=options, strict=strict)
-    camp.sizes = resolve_sizes(camp, sizes if sizes is not None else spec_sizes, positions.locate(("sizes",)))
+    where = positions.locate(("sizes",)) if sizes is None else None  # --sizes has no place in the file
+    camp.sizes = resolve_sizes(camp, sizes if sizes is not None else spec_sizes, where)
     return camp, data_v
 
 
-def resolve_sizes(camp: Campaign, sizes: list[str] | None, location: Location) -> list[str | None]:
+def resolve_sizes(camp: Campaign, sizes: list[str] | None, location: Location | None) -> list[str | None]:
     """Check size presets (short names like `story` resolve in the spec's layout family)."""
     if not sizes:
         return [None]
@@ -99,11 +100,16 @@ def resolve_sizes(camp: Campaign, sizes: list[str] | None, location: Location) -
     out: list[str | None] = []
     for s in sizes:
         s = s.strip()
+        if s.endswith((".yaml", ".yml")):  # a layout file of the user's own (resolved like `layout:`)
+            layout_path(s, camp.base_dir, location)
+            out.append(s)
+            continue
         name = s if s in known else f"{family}/{s}" if family and f"{family}/{s}" in known else None
         if name is None:
             hint = difflib.get_close_matches(s, known, n=1)
             did = f"did you mean {hint[0]!r}? " if hint else ""
-            raise SpecError(f"unknown size preset {s!r}; {did}known presets: {', '.join(known)}", location=location, path="sizes")
+            raise SpecError(f"unknown size preset {s!r}; {did}known presets: {', '.join(known)}, or a path to a .yaml layout",
+                            location=location, path="sizes" if location else "--sizes")
         if name not in out:
             out.append(name)
     return out

@@ -15,6 +15,8 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -49,15 +51,32 @@ def gpu_ids() -> list[str]:
     return []
 
 
-def _init(camp: Campaign, out_dir: str, force: bool, gpus: Any) -> None:
-    """Worker start-up: ignore Ctrl-C (the driver decides), die with the parent, pin one GPU."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:  # Linux: a worker whose parent is killed (kill -9) goes too, so none is orphaned
-        import ctypes
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (a killed driver is one until reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+
+def _watch(driver: int) -> None:
+    # A forkserver worker's parent is the forkserver, which itself lives as long as its workers, so
+    # neither notices a driver killed with SIGKILL: each worker watches the driver and ends with it.
+    while _alive(driver):
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _init(camp: Campaign, out_dir: str, force: bool, gpus: Any, driver: int) -> None:
+    """Worker start-up: ignore Ctrl-C (the driver decides), end with the driver, pin one GPU."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(driver,), daemon=True, name="placard-driver-watch").start()
     if gpus is not None:
         try:
             os.environ["CUDA_VISIBLE_DEVICES"] = gpus.get_nowait()
@@ -70,15 +89,20 @@ def _run(job: Job) -> Outcome:
     return run_job(_STATE["camp"], job, _STATE["out_dir"], _STATE["force"])
 
 
-def run_local(camp: Campaign, jobs: Iterable[Job], out_dir: Path, force: bool, n_jobs: int) -> Iterator[Outcome]:
-    """Yield each job's outcome as it finishes, using n_jobs worker processes (in-process for 1)."""
+def run_local(camp: Campaign, jobs: Iterable[Job], out_dir: Path, force: bool, n_jobs: int,
+              leftovers: list[Outcome] | None = None) -> Iterator[Outcome]:
+    """Yield each job's outcome as it finishes, using n_jobs worker processes (in-process for 1).
+
+    When the run is stopped early, variants the workers were already writing still finish; their
+    outcomes go to `leftovers` so the manifest records them.
+    """
     gpus = gpu_ids() if uses_diffusion(camp) else None
     workers = max(1, len(gpus)) if gpus is not None else n_jobs
     if workers == 1 and not gpus:
         for job in jobs:  # one worker: this process is it (the model, when any, loads once here too)
             yield run_job(camp, job, out_dir, force)
         return
-    yield from _pool(camp, iter(jobs), out_dir, force, workers, gpus)
+    yield from _pool(camp, iter(jobs), out_dir, force, workers, gpus, leftovers if leftovers is not None else [])
 
 
 def _context() -> Any:
@@ -89,7 +113,8 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
-def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, workers: int, gpus: list[str] | None) -> Iterator[Outcome]:
+def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, workers: int, gpus: list[str] | None,
+          leftovers: list[Outcome]) -> Iterator[Outcome]:
     ctx = _context()
 
     def start() -> ProcessPoolExecutor:
@@ -98,11 +123,11 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
             queue = ctx.Queue()
             for g in gpus:
                 queue.put(g)
-        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(camp, str(out_dir), force, queue))
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(camp, str(out_dir), force, queue, os.getpid()))
 
     pool = start()
     pending: dict[Future, Job] = {}
-    window = workers * 4  # bounded: a million rows never sit in memory as queued jobs
+    window = workers * 2  # bounded: a million rows never sit in memory as queued jobs
     try:
         while True:
             while len(pending) < window:
@@ -130,3 +155,6 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
                 pending = {pool.submit(_run, j): j for j in waiting}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for fut in pending:
+            if not fut.cancelled() and fut.exception() is None:
+                leftovers.append(fut.result())

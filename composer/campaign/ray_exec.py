@@ -74,10 +74,10 @@ class RayRunner:
         self.ray = ray = _ray()
         self.address = address or os.environ.get("RAY_ADDRESS") or None
         self.started = False
-        if ray.is_initialized():
-            return
         if self.address and self.address not in ("auto", "local"):
             probe(self.address)
+        if ray.is_initialized():  # a program (or test session) that already joined a cluster
+            return
         try:
             if self.address:
                 ray.init(address=self.address, log_to_driver=False)

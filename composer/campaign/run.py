@@ -272,7 +272,9 @@ def _results(p: Plan, n_jobs: int, runner: Any, progress: bool, force: bool) -> 
     manifest = Manifest(p.out_dir, p.camp.spec_name)
     bar = Bar(p.total, enabled=progress)
     jobs = jobs_for(p.camp, p.rows, p.selection)
-    outcomes = runner.run(p.camp, jobs, p.out_dir, force) if runner else run_local(p.camp, jobs, p.out_dir, force, n_jobs)
+    leftovers: list[Outcome] = []
+    outcomes = (runner.run(p.camp, jobs, p.out_dir, force) if runner
+                else run_local(p.camp, jobs, p.out_dir, force, n_jobs, leftovers))
     try:
         for o in outcomes:
             if o.payload is not None:  # Ray: the driver writes what the task returned
@@ -290,5 +292,7 @@ def _results(p: Plan, n_jobs: int, runner: Any, progress: bool, force: bool) -> 
         close = getattr(outcomes, "close", None)
         if close:
             close()  # stops the workers (and waits for the variants they are writing)
+        for o in leftovers:
+            manifest.add(o)
         bar.close()
         manifest.close()

@@ -125,7 +125,7 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
                 queue.put(g)
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(camp, str(out_dir), force, queue, os.getpid()))
 
-    pool = start()
+    pool: ProcessPoolExecutor | None = None  # started on the first variant that needs building
     pending: dict[Future, Job] = {}
     window = workers * 2  # bounded: a million rows never sit in memory as queued jobs
     try:
@@ -134,6 +134,13 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
                 job = next(jobs, None)
                 if job is None:
                     break
+                if not force and job.error is None and (out_dir / f"{job.name}.report.json").is_file():
+                    # cheaper here than in a worker: a rerun with nothing changed starts no process
+                    known = run_job(camp, job, out_dir, force, check_only=True)
+                    if known is not None:
+                        yield known
+                        continue
+                pool = pool or start()
                 pending[pool.submit(_run, job)] = job
             if not pending:
                 return
@@ -154,7 +161,8 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
                 waiting = list(pending.values())
                 pending = {pool.submit(_run, j): j for j in waiting}
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         for fut in pending:
             if not fut.cancelled() and fut.exception() is None:
                 leftovers.append(fut.result())

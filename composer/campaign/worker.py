@@ -132,8 +132,11 @@ def failure(camp: Campaign, job: Job, message: str, column: str | None) -> str:
     return f"{where}: {column + ': ' if column else ''}{message}{size}"
 
 
-def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = True) -> Outcome:
-    """Build one variant; never raises for a bad row (the outcome carries the error)."""
+def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = True, check_only: bool = False) -> Outcome | None:
+    """Build one variant; never raises for a bad row (the outcome carries the error).
+
+    With check_only, returns the outcome only when the variant is unchanged, else None (not built).
+    """
     t0 = time.perf_counter()
     out = Outcome(job.row, job.size, job.name, "failed")
     if job.error is not None:
@@ -148,6 +151,8 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
         if not force and known is not None and known[0] == digest:
             out.status, out.files = "unchanged", known[1]
             return out
+        if check_only:
+            return None
         from composer.pipeline import build
 
         result = build(variant.loaded, None, options=camp.options)

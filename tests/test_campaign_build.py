@@ -154,6 +154,7 @@ def test_a_bad_row_fails_alone_with_file_line_and_column(campaign, tmp_path):
     assert res["promo-2-tall"].status == "failed"
     assert res["promo-2-tall"].error == "rows.csv:3: row has 4 fields; the header has 3 (sku, name, tag) (size: tall)"
     assert res["C3-tall"].status == "failed" and res["C3-tall"].error.startswith("rows.csv:4: name: ")
+    assert res["C3-tall"].error.endswith("(size: tall)")  # a text that does not fit names the size
     assert not (out / "C3-tall.png").exists() and not (out / "promo-2-tall.png").exists()
 
 
@@ -230,3 +231,21 @@ def test_image_like_slot_takes_a_file_or_a_prompt(campaign, tmp_path):
     assert elements(report(out, "A1-wide"))["art"]["type"] == "image"
     assert elements(report(out, "B2-wide"))["art"]["type"] == "illustration"
     assert Image.open(out / "A1-wide.png").convert("RGB").getpixel((40, 125)) == (255, 0, 0)
+
+
+def test_json_rows_missing_key_fails_that_row_with_did_you_mean(campaign, tmp_path):
+    spec = campaign(spec=SPEC.replace("rows.csv", "rows.json"), data_name="rows.json",
+                    rows='[{"sku": "A1", "name": "One", "tag": "x"}, {"sku": "B2", "nmae": "Two", "tag": ""}]')
+    res = {r.name: r for r in composer.build_many(spec, out_dir=tmp_path / "out", jobs=1, sizes=["wide.yaml"])}
+    assert res["A1-wide"].status == "built"
+    assert res["B2-wide"].error == "rows.json: row 2: name: no column 'name'; did you mean 'nmae'? available: sku, nmae, tag (size: wide)"
+
+
+def test_strict_turns_a_dropped_slot_into_a_failure_and_writes_nothing(campaign, tmp_path):
+    out = tmp_path / "out"
+    res = {r.name: r for r in composer.build_many(campaign(), out_dir=out, jobs=1, select="1", strict=True)}
+    assert res["A1-wide"].status == "built"
+    assert res["A1-tall"].status == "failed"
+    assert res["A1-tall"].error == ("rows.csv:2: warning treated as an error (strict): slots.tag: size 'tall' (tall.yaml) "
+                                    "has no slot 'tag'; not drawn in this size (size: tall)")
+    assert not (out / "A1-tall.png").exists() and not (out / "A1-tall.report.json").exists()

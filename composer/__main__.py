@@ -139,9 +139,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     import composer
 
+    from composer.campaign import cli as campaign_cli
+
     failures = 0
     for spec in _expand(args.specs):
         try:
+            if campaign_cli.is_campaign(spec, args):
+                n = campaign_cli.validate(spec, tuple(Path(d).resolve() for d in args.allow_dir))
+                print(f"{spec}: ok ({n} variants)")
+                continue
             composer.validate(spec)
             print(f"{spec}: ok")
         except PlacardError as e:

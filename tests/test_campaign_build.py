@@ -249,3 +249,20 @@ def test_strict_turns_a_dropped_slot_into_a_failure_and_writes_nothing(campaign,
     assert res["A1-tall"].error == ("rows.csv:2: warning treated as an error (strict): slots.tag: size 'tall' (tall.yaml) "
                                     "has no slot 'tag'; not drawn in this size (size: tall)")
     assert not (out / "A1-tall.png").exists() and not (out / "A1-tall.report.json").exists()
+
+
+def test_validate_checks_a_campaign_without_building(campaign):
+    env = {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    spec = campaign()
+    ok = subprocess.run([sys.executable, "-m", "composer", "validate", str(spec)], env=env, capture_output=True, text=True, timeout=120)
+    assert (ok.returncode, ok.stdout.strip()) == (0, "promo.yaml: ok (6 variants)")
+    campaign(spec=SPEC.replace("${name}", "${nmae}"))
+    bad = subprocess.run([sys.executable, "-m", "composer", "validate", str(spec)], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == ("error: promo.yaml:7:10: slots.title: no column 'nmae'; did you mean 'name'? "
+                                  "available: sku, name, tag (in rows.csv)")
+    assert sorted(p.name for p in Path.cwd().iterdir()) == ["promo.yaml", "rows.csv", "tall.yaml", "wide.yaml"]
+    from composer.spec import json_schema
+
+    schema = json_schema()
+    assert {"data", "name", "sizes"} <= set(schema["properties"])

@@ -91,3 +91,21 @@ def _summary(counts: dict[str, int], failures: list[str]) -> None:
     print(f"built {counts['built']}, unchanged {counts['unchanged']}, failed {counts['failed']}", file=sys.stderr)
     for f in failures:
         print(f, file=sys.stderr)
+
+
+def validate(spec: str, allow_dirs: tuple = ()) -> int:
+    """Check a campaign without rendering: data, columns, sizes, names, and every size's spec for the first row."""
+    from composer.campaign.run import jobs_for, plan
+    from composer.campaign.variants import make_variant
+    from composer.pipeline import BuildOptions
+
+    p = plan(spec, options=BuildOptions(allow_dirs=allow_dirs))
+    first: dict = {}
+    for job in jobs_for(p.camp, p.rows, None):
+        if job.error is None and job.size not in first:
+            first[job.size] = job
+        if len(first) == len(p.camp.sizes):
+            break
+    for job in first.values():
+        make_variant(p.camp, job.row, job.values, job.size, job.name)
+    return p.total

@@ -85,6 +85,7 @@ def test_jsonl_lines(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_million_row_csv_streams(tmp_path):
     p = tmp_path / "big.csv"
     with p.open("w", encoding="utf-8") as f:

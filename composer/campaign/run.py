@@ -74,7 +74,7 @@ def parse_rows(text: str) -> set[int]:
 def check_jobs(jobs: int | None) -> int:
     """The number of worker processes: `jobs`, or the CPU count."""
     if jobs is None:
-        return os.cpu_count() or 1
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise PlacardError(f"invalid value for '-j': {jobs!r}; allowed: a whole number of worker processes, 1 or more")
     return jobs
@@ -83,8 +83,11 @@ def check_jobs(jobs: int | None) -> int:
 def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, out_dir: str | Path = "out",
          options: Any = None, strict: bool = False, select: Any = None) -> Plan:
     """Check everything a campaign needs before building anything; PlacardError on any mistake."""
-    path = Path(spec)
-    camp, data_value = from_spec(path, str(spec), sizes=sizes, options=options, strict=strict)
+    if not isinstance(spec, (str, os.PathLike, dict)):
+        raise PlacardError(f"a campaign spec is a file path or a dict, got {type(spec).__name__}")
+    path = Path("<spec>") if isinstance(spec, dict) else Path(spec)
+    camp, data_value = from_spec(spec if isinstance(spec, dict) else path, "<spec>" if isinstance(spec, dict) else str(spec),
+                                 sizes=sizes, options=options, strict=strict)
     source: Any = None
     if rows is None and data_value is not None:
         from composer.assets import resolve_path
@@ -92,7 +95,7 @@ def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, 
         allowed = tuple(options.allow_dirs) if options is not None else ()
         loc = camp.positions.locate(("data",))
         p = resolve_path(data_value, camp.base_dir, allowed, field="data", location=loc)
-        source, camp.data_display = p, os.path.normpath(os.path.join(path.parent, data_value))
+        source, camp.data_display = p, os.path.normpath(os.path.join(path.parent, data_value)) if not isinstance(spec, dict) else data_value
     elif isinstance(rows, (str, os.PathLike)):
         source, camp.data_display = Path(rows), str(rows)
     elif rows is not None:
@@ -236,7 +239,7 @@ class Manifest:
         os.replace(self.tmp, self.path)
 
 
-def build_many(spec: str | Path, rows: Any = None, *, sizes: Iterable[str] | None = None, out_dir: str | Path = "out",
+def build_many(spec: str | Path | dict, rows: Any = None, *, sizes: Iterable[str] | None = None, out_dir: str | Path = "out",
                formats: Iterable[str] | None = None, jobs: int | None = None, executor: str = "local",
                progress: bool = False, force: bool = False, strict: bool = False, select: Any = None,
                ray_address: str | None = None, options: Any = None) -> Iterator[VariantResult]:

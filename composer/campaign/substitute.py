@@ -138,10 +138,11 @@ def drop_empty(spec: dict, original: dict) -> dict:
     if isinstance(elements, list) and isinstance(original.get("elements"), list) and len(elements) == len(original["elements"]):
         spec["elements"] = [e for e, o in zip(elements, original["elements"])
                             if not (isinstance(e, dict) and isinstance(o, dict) and _lost_content(o, e))]
-    elif isinstance(elements, list):  # a whole element was one empty placeholder: already gone
-        pass
     return spec
 
 
 def _lost_content(before: dict, after: dict) -> bool:
+    if isinstance(before.get("params"), dict) and "text" in before["params"]:  # a template's text
+        if "text" not in (after.get("params") or {}):
+            return True
     return any(k in before and k not in after for k in CONTENT_KEYS)

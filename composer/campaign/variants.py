@@ -68,9 +68,14 @@ def sanitise(name: str) -> str:
     return out
 
 
-def from_spec(path: Path, display: str, *, sizes: list[str] | None, options: Any, strict: bool) -> tuple[Campaign, str | None]:
-    """Read a campaign spec; returns the campaign and its `data:` value (None without one)."""
-    data, positions = load_yaml_file(path, display=display)
+def from_spec(spec: Path | dict, display: str, *, sizes: list[str] | None, options: Any, strict: bool) -> tuple[Campaign, str | None]:
+    """Read a campaign spec (a file, or a dict whose paths are relative to the working folder);
+    returns the campaign and its `data:` value (None without one)."""
+    if isinstance(spec, dict):
+        data, positions, base, spec_name = copy.deepcopy(spec), Positions(display), Path.cwd().resolve(), "spec"
+    else:
+        data, positions = load_yaml_file(spec, display=display)
+        base, spec_name = spec.parent.resolve(), spec.name.split(".")[0]
     if not isinstance(data, dict):
         raise SpecError("a spec must be a mapping of keys (version, canvas, elements, ...)", location=positions.locate(()))
     raw = {k: v for k, v in data.items() if k not in CAMPAIGN_KEYS}
@@ -84,7 +89,7 @@ def from_spec(path: Path, display: str, *, sizes: list[str] | None, options: Any
     if spec_sizes is not None and (not isinstance(spec_sizes, list) or not all(isinstance(s, str) for s in spec_sizes) or not spec_sizes):
         raise SpecError(f"invalid sizes {spec_sizes!r}; allowed: a list of layout presets such as [social/post, social/story]",
                         location=positions.locate(("sizes",)), path="sizes")
-    camp = Campaign(display, path.name.split(".")[0], path.parent.resolve(), raw, positions, name_t, [None],
+    camp = Campaign(display, spec_name, base, raw, positions, name_t, [None],
                     options=options, strict=strict)
     where = positions.locate(("sizes",)) if sizes is None else None  # --sizes has no place in the file
     camp.sizes = resolve_sizes(camp, sizes if sizes is not None else spec_sizes, where)

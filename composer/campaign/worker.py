@@ -142,7 +142,7 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
     if job.error is not None:
         out.error = failure(camp, job, job.error, job.column)
         return out
-    variant = None
+    variant, ran = None, False
     try:
         variant = make_variant(camp, job.row, job.values, job.size, job.name)
         out.warnings = list(variant.warnings)
@@ -155,6 +155,7 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
             return None
         from composer.pipeline import build
 
+        ran = True
         result = build(variant.loaded, None, options=camp.options)
         out.warnings += list(result.report.get("warnings") or [])
         if camp.strict and out.warnings:
@@ -180,7 +181,41 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
         out.error = failure(camp, job, f"internal error: {type(e).__name__}: {e}", None)
     finally:
         out.seconds = round(time.perf_counter() - t0, 4)
+        if ran:
+            trim_caches()
     return out
+
+
+def trim_caches() -> None:
+    """Drop the process-wide text caches between variants and hand freed memory back to the OS.
+
+    The caches make a warm rebuild of one spec fast (up to 512 text blocks with their glyph
+    outlines, 1,024 outline paths), but every row of a campaign brings new texts, so over a long
+    batch they only grow: about 0.8 MB per launch-poster variant. Measured over 90 variants
+    (variants 10 to 90): +67 MB as is, +38 MB with malloc_trim alone, -2 MB with both. Texts
+    shared by every row are set again per variant (a few ms).
+    """
+    from composer import fastpath
+    from composer.text import block
+
+    block._BLOCKS.clear()
+    fastpath._encoded.cache_clear()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)  # glibc keeps freed arenas otherwise
+
+
+def _libc():
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018  (glibc only)
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
 
 
 def encode_files(data: dict[str, bytes], name: str) -> dict[str, bytes]:

@@ -39,7 +39,7 @@ def sheet(results: list, sizes: list[str], rows: list[int], target: Path) -> Non
         for t in line:
             out.paste(t, (x, y * (THUMB_H + gap)))
             x += t.width + gap
-    out.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(target, optimize=True)
+    out.save(target, optimize=True)
     print(f"{target} ({target.stat().st_size // 1024} KB)")
 
 

@@ -123,7 +123,7 @@ def main() -> None:
             ("peak RSS (-j 1, in process)", f"{info1['peak']:.0f} MB", ""),
             ("RSS growth, variant 10 to last", f"{info1['rss_end'] - info1['rss10']:+.1f} MB",
              f"target < 50 MB; second half alone {info1['rss_end'] - (info1['rss_half'] or info1['rss10']):+.1f} MB "
-             "(text-block caches are bounded at 512 blocks)"),
+             "(campaign workers drop the text caches after each variant)"),
             (f"rerun, nothing changed (-j {args.jobs})", f"{wr:.2f} s", f"{wr / wj * 100:.1f}% of the first run (target < 5%); "
                                                                         f"{info_r['statuses']}"),
         ]

@@ -266,3 +266,15 @@ def test_validate_checks_a_campaign_without_building(campaign):
 
     schema = json_schema()
     assert {"data", "name", "sizes"} <= set(schema["properties"])
+
+
+def test_short_size_names_resolve_in_the_layout_family():
+    from composer.campaign.run import plan
+
+    p = plan(ROOT / "samples" / "campaign" / "products.yaml", sizes=["story", "social/link-card", "post"])
+    assert p.camp.sizes == ["social/story", "social/link-card", "social/post"]
+    assert [p.camp.short(s) for s in p.camp.sizes] == ["story", "link-card", "post"]
+    assert p.total == 36
+    with pytest.raises(SpecError) as e:
+        plan(ROOT / "samples" / "campaign" / "products.yaml", sizes=["storey"])
+    assert str(e.value).startswith("--sizes: unknown size preset 'storey'; did you mean ")

@@ -111,7 +111,7 @@ def resolve_sizes(camp: Campaign, sizes: list[str] | None, location: Location | 
             continue
         name = s if s in known else f"{family}/{s}" if family and f"{family}/{s}" in known else None
         if name is None:
-            hint = difflib.get_close_matches(s, known, n=1)
+            hint = difflib.get_close_matches(s, known, n=1) or (difflib.get_close_matches(f"{family}/{s}", known, n=1) if family else [])
             did = f"did you mean {hint[0]!r}? " if hint else ""
             raise SpecError(f"unknown size preset {s!r}; {did}known presets: {', '.join(known)}, or a path to a .yaml layout",
                             location=location, path="sizes" if location else "--sizes")

@@ -98,11 +98,22 @@ def run_local(camp: Campaign, jobs: Iterable[Job], out_dir: Path, force: bool, n
     """
     gpus = gpu_ids() if uses_diffusion(camp) else None
     workers = max(1, len(gpus)) if gpus is not None else n_jobs
+    if not _main_importable():  # workers re-import __main__; a script piped on stdin cannot be
+        workers, gpus = 1, None
     if workers == 1 and not gpus:
         for job in jobs:  # one worker: this process is it (the model, when any, loads once here too)
             yield run_job(camp, job, out_dir, force)
         return
     yield from _pool(camp, iter(jobs), out_dir, force, workers, gpus, leftovers if leftovers is not None else [])
+
+
+def _main_importable() -> bool:
+    """Whether worker processes can re-create __main__ (not when it was read from stdin)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return getattr(getattr(main, "__spec__", None), "name", None) is not None or path is None or os.path.isfile(path)
 
 
 def _context() -> Any:

@@ -223,7 +223,8 @@ class Manifest:
     def __init__(self, out_dir: Path, spec_name: str):
         out_dir.mkdir(parents=True, exist_ok=True)
         self.path = out_dir / f"{spec_name}.manifest.jsonl"
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=out_dir)
+        # the pid in the name tells the next run's clean-up whether this run is still going
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.pid{os.getpid()}.", suffix=".part", dir=out_dir)
         self.f = os.fdopen(fd, "w", encoding="utf-8")
 
     def add(self, o: Outcome) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,11 +232,26 @@ def write_variant(out_dir: Path, files: dict[str, bytes]) -> None:
         write_atomic(out_dir / fname, blob)
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def clean_temporaries(out_dir: Path) -> int:
     """Remove temporary files an interrupted run left (write_atomic's `.NAME.*.part`)."""
     n = 0
     if out_dir.is_dir():
         for p in out_dir.glob(".*.part"):
+            m = re.search(r"\.pid(\d+)\.", p.name)
+            if m and _pid_alive(int(m.group(1))):
+                continue  # another run's manifest, still being written
             try:
                 os.unlink(p)
                 n += 1

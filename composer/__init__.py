@@ -11,8 +11,8 @@ from composer.core.warnings import StrictError
 
 __all__ = [
     "AssetError", "BuildOptions", "BuildResult", "DataError", "FontError", "GeneratorError", "LegibilityError",
-    "PlacardError", "RenderError", "SpecError", "StrictError", "TextFitError", "__version__", "build", "load_spec",
-    "validate",
+    "PlacardError", "RenderError", "SpecError", "StrictError", "TextFitError", "VariantResult", "__version__", "build",
+    "build_many", "load_spec", "validate",
 ]
 
 
@@ -21,6 +21,13 @@ def build(spec, out_dir=None, formats=None, **kwargs):
     from composer.pipeline import build as _build
 
     return _build(spec, out_dir, formats, **kwargs)
+
+
+def build_many(spec, rows=None, **kwargs):
+    """Build every (row, size) variant of a campaign spec; yields a VariantResult as each finishes."""
+    from composer.campaign.run import build_many as _build_many
+
+    return _build_many(spec, rows, **kwargs)
 
 
 def load_spec(source, **kwargs):
@@ -41,6 +48,10 @@ def validate(source, **kwargs):
 
 
 def __getattr__(name):
+    if name == "VariantResult":
+        from composer.campaign.run import VariantResult
+
+        return VariantResult
     if name in ("BuildOptions", "BuildResult"):
         import composer.pipeline as mod
 

@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--layers", action="store_true", help="also write each generated raster layer as PNG")
     b.add_argument("--strict", action="store_true", help="treat every warning as an error: exit 2 and write nothing")
     _common(b)
+    from composer.campaign.cli import add_arguments
+
+    add_arguments(b)
     g = b.add_argument_group("diffusion")
     g.add_argument("--model", help="diffusers model folder or cached model id (or env PLACARD_MODEL)")
     g.add_argument("--device", default="auto", choices=["auto", "cuda", "mps", "cpu"], help="device (default: auto)")
@@ -158,9 +161,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty() and len(specs) == 1,
     )
     failures = 0
+    from composer.campaign import cli as campaign_cli
 
     def one(spec: str) -> None:
         nonlocal failures
+        if campaign_cli.is_campaign(spec, args):  # data rows and/or several sizes
+            failures += campaign_cli.run(spec, args, opts) != 0
+            return
         try:
             result = build(spec, args.out, options=opts, strict=args.strict)
         except StrictError as e:
@@ -196,12 +203,17 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     import composer
 
+    from composer.campaign import cli as campaign_cli
     from composer.core.warnings import StrictError
 
     failures = 0
     allow = tuple(Path(d).resolve() for d in args.allow_dir)
     for spec in _expand(args.specs):
         try:
+            if campaign_cli.is_campaign(spec, args):
+                n = campaign_cli.validate(spec, allow, strict=args.strict)
+                print(f"{spec}: ok ({n} variants)")
+                continue
             result = composer.validate(spec, allow_dirs=allow, strict=args.strict)
         except StrictError as e:
             failures += 1

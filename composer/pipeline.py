@@ -23,6 +23,7 @@ from composer.layout.resolve import Layout
 from composer.legibility import apply as legibility
 from composer.output import formats as output_formats
 from composer.output import metadata as meta
+from composer.output.formats import Encoded
 from composer.output.writers import encode_png, write_atomic
 from composer.rasters.paint import Rasters, paint
 from composer.render.artwork import Artwork, under_text
@@ -50,6 +51,8 @@ class BuildResult:
     pixels: Pixels | None = field(default=None, repr=False)  # the raster as cairo drew it
     composition: Composition | None = field(default=None, repr=False)  # every stage's result (tools, tests)
     warnings: list[Warning] = field(default_factory=list)  # what Placard changed or dropped (docs/warnings.md)
+    # encoded outputs by format (bytes, or a list of chunks for PNG; campaigns write or ship these)
+    data: dict[str, Encoded] = field(default_factory=dict, repr=False)
 
     @property
     def image(self) -> Image.Image | None:
@@ -130,7 +133,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
     pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
-    return BuildResult(loaded.name, written, report, svg_text, pixels, comp, found)
+    return BuildResult(loaded.name, written, report, svg_text, pixels, comp, found, files)
 
 
 def artwork(comp: Composition) -> Artwork:

@@ -83,7 +83,8 @@ def cache_key(backend: Backend, request: GenerateRequest) -> str:
             "negative_prompt": request.negative_prompt,
             "style": request.style,
             "palette": list(request.palette),
-            "text_boxes": [b.as_dict() for b in request.text_boxes],
+            # without text-aware masks the boxes change nothing: rows of a campaign share one raster
+            "text_boxes": [b.as_dict() for b in request.text_boxes] if request.text_aware else [],
             "text_aware": request.text_aware,
             "kind": request.kind,
         },
@@ -157,6 +158,10 @@ def cached_generate(
     key = cache_key(backend, request)
     hit = _load(root, key)
     if hit is not None:
+        if "rea" in hit.metadata and not request.text_aware:  # the key ignores boxes then: measure these ones
+            from generator.metrics import rea
+
+            hit.metadata["rea"] = [round(rea(hit.image, b), 3) for b in request.text_boxes]
         return hit
     result = backend.generate(request)
     try:

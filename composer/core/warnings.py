@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "outside-canvas": "an element or a text's ink reaches outside the canvas and its bleed",
     "label-dropped": "chart value or edge labels overlapped other labels and were left out",
     "percent-of-fractions": "format: percent takes percentage points, but every value is below 1",
+    "size-slots-dropped": "campaign: a size's layout preset has no such slot; that slot is not drawn in that size",
 }
 
 LIBRARY_LOGGERS = ("fontTools", "PIL", "diffusers", "transformers", "huggingface_hub", "torch", "cairosvg", "peft")

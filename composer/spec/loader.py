@@ -299,6 +299,8 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
             else:
                 el[k] = v
         return el
+    if isinstance(value, str) and el.get("type") == "illustration":
+        return _illustration_slot(el, value)
     if isinstance(value, (str, int, float)):
         if el.get("type") not in ("text", "image", "template"):
             return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
@@ -312,6 +314,19 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
         location=positions.locate(("slots", slot)),
         path=f"slots.{slot}",
     )
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".svg")
+
+
+def _illustration_slot(el: dict, value: str) -> dict:
+    """An image-like slot (art, photo) takes an image file in place of its prompt, or a prompt."""
+    if not value.strip().lower().endswith(IMAGE_SUFFIXES):
+        el["prompt"] = value
+        return el
+    keep = {k: el[k] for k in ("id", "slot", "box", "opacity", "flex") if k in el}  # flex: inside a stack
+    radius = el.get("radius", 24) if el.get("blend") == "rounded" else 0
+    return {**keep, "type": "image", "src": value, "fit": "cover", "radius": radius}
 
 
 # --------------------------------------------------------------------------- validation errors

@@ -253,6 +253,9 @@ class Spec(Model):
     title: str | None = None
     alt: str | None = None
     layout: str | None = None
+    data: str | None = Field(default=None, description="campaign rows: a CSV, JSON or JSONL file beside the spec")
+    name: str | None = Field(default=None, description='each campaign variant\'s output name, e.g. "${sku}-${size}"')
+    sizes: list[str] | None = Field(default=None, description="layout presets to render the same slots into")
     slots: dict[str, Any] = Field(default_factory=dict)
     canvas: CanvasSpec = Field(default_factory=CanvasSpec)
     fonts: list[str] = Field(default_factory=list)

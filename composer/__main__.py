@@ -92,7 +92,7 @@ def _train_parsers(sub) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help="another folder specs may read files from")
+    p.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help="another folder specs may read files from (brand, layout, templates, fonts, images, data); repeatable")
 
 
 def _expand(patterns: list[str]) -> list[str]:
@@ -163,9 +163,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import composer
 
     failures = 0
+    allow_dirs = tuple(Path(d).resolve() for d in args.allow_dir)
     for spec in _expand(args.specs):
         try:
-            composer.validate(spec)
+            composer.validate(spec, allow_dirs=allow_dirs)
             print(f"{spec}: ok")
         except PlacardError as e:
             failures += 1

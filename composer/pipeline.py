@@ -92,13 +92,15 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
 
 
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
-          *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
-    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
+          *, options: BuildOptions | None = None, name: str | None = None, allow_dirs: Any = None) -> BuildResult:
+    """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; `allow_dirs` are further folders to read from."""
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))
+    if allow_dirs is not None:
+        opts = replace(opts, allow_dirs=tuple(dict.fromkeys((*opts.allow_dirs, *(Path(d).resolve() for d in allow_dirs)))))
     # 1. Load and validate the spec (layout presets and brand files merged in)
-    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
+    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name, allow_dirs=opts.allow_dirs)
     fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
     # 2-5. Layout, text, charts, rasters, legibility
     comp = compose(loaded, opts)
@@ -170,9 +172,16 @@ def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
     from composer.core.paths import resolve_path
 
     dirs = []
+    allowed = loaded.roots(opts.allow_dirs)
     for i, d in enumerate(loaded.spec.fonts):
-        dirs.append(resolve_path(d, loaded.base_dir, opts.allow_dirs, field=f"fonts[{i}]", location=loaded.positions.locate(("fonts", i))))
-    return tuple(dirs)
+        dirs.append(resolve_path(d, loaded.base_dir, allowed, field=f"fonts[{i}]", location=loaded.positions.locate(("fonts", i)), kind="folder"))
+    brand = loaded.spec.brand
+    if brand is not None and not isinstance(brand, str):
+        base, allowed = loaded.brand_roots(opts.allow_dirs)
+        for i, d in enumerate(brand.font_dirs):  # the brand's own font folders, relative to the brand file
+            dirs.append(resolve_path(d, base, allowed, field=f"brand.font_dirs[{i}]",
+                                     location=loaded.positions.locate(("brand", "font_dirs", i)), kind="folder"))
+    return tuple(dict.fromkeys(dirs))
 
 
 def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
@@ -180,4 +189,5 @@ def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
         return None
     from composer.core.paths import resolve_path
 
-    return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))
+    return resolve_path(loaded.spec.templates, loaded.base_dir, loaded.roots(opts.allow_dirs), field="templates",
+                        location=loaded.positions.locate(("templates",)), kind="folder")

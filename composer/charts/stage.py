@@ -67,6 +67,9 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     brand_hex = {k: v.hex for k, v in layout.brand.colors.items()}
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
+    from composer.charts.data import ALLOWED_DIRS
+
+    token = ALLOWED_DIRS.set(layout.resolver.loaded.roots())
     try:
         return draw(KIND_OF[el.type], p.box, config, palette_from_brand(brand_hex), measure, theme_from_brand(brand_hex),
                     base_dir=layout.resolver.loaded.base_dir)
@@ -75,6 +78,8 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
             e.location = layout.resolver.positions.locate(p.path)
             e.path = format_path(p.path) + ("." + e.path if e.path else "")
         raise
+    finally:
+        ALLOWED_DIRS.reset(token)
 
 
 def draw_charts(layout: Layout, font_dirs: tuple[Path, ...]) -> dict[str, Drawing]:

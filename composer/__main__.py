@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("specs", nargs="+", metavar="SPEC")
     _common(v)
 
-    sub.add_parser("schema", help="print the JSON Schema of the spec")
+    sc = sub.add_parser("schema", help="print the JSON Schema of the spec (or, with --brand, of a brand file)")
+    sc.add_argument("--brand", action="store_true", help="print the schema of brand files instead")
 
     lint = sub.add_parser("lint", help="render what is needed and list legibility and layout problems")
     lint.add_argument("specs", nargs="+", metavar="SPEC")
@@ -175,9 +176,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from composer.spec.model import json_schema
+    from composer.schema import brand_schema, spec_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    print(json.dumps(brand_schema() if args.brand else spec_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

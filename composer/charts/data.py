@@ -106,7 +106,7 @@ def resolve_data_path(ref: str, base_dir: Path, allowed: Sequence[Path] = ()) ->
 
     path = resolve_path(str(ref), base_dir, (*allowed, *ALLOWED_DIRS.get()), field="data", kind="file")
     if path.stat().st_size > MAX_DATA_BYTES:
-        raise AssetError(f"data file {text!r} is larger than {MAX_DATA_BYTES // 2**20} MiB")
+        raise AssetError(f"data file {str(ref)!r} is larger than {MAX_DATA_BYTES // 2**20} MiB")
     return path
 
 

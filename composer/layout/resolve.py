@@ -169,6 +169,9 @@ def resolve_canvas(r: Resolver, spec: S.Spec) -> Canvas:
             "lower the dpi or the size",
         )
     bg = r.color(c.background, ("canvas", "background")) if c.background else None
+    b = spec.background
+    if bg is None and b.style == "flat" and not (b.image or b.prompt):
+        bg = r.brand.colors.get("paper")  # style: flat is a flat page in the brand's paper colour
     return Canvas(wi, hi, r.dpi, float(round(bleed)), bg, physical or bleed > 0)
 
 

@@ -131,7 +131,10 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
         return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
     if bg.generator == "procedural" and bg.style == "flat" and not bg.prompt:
-        return None, {"generator": "flat"}
+        return None, {"generator": "flat", "color": c.background.hex if c.background else None}
+    if "background" not in loaded.raw and c.background is not None:
+        # canvas.background with no `background:` key asks for a flat canvas, not the default procedural style
+        return None, {"generator": "flat", "color": c.background.hex}
     extra: dict[str, Any] = {}
     if bg.init_image:
         try:

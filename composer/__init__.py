@@ -32,8 +32,13 @@ def validate(source, **kwargs):
     """Validate a spec fully (layout, canvas, colours) without rendering."""
     from composer.layout.resolve import resolve_layout
 
+    from composer.spec.loader import name_slot
+
     loaded = load_spec(source, **kwargs)
-    resolve_layout(loaded)
+    try:
+        resolve_layout(loaded)
+    except PlacardError as e:
+        raise name_slot(e, loaded.positions) from None
     return loaded
 
 

@@ -70,6 +70,24 @@ class Composition:
     renderer: SvgRenderer  # the final scene's renderer
 
 
+def _slot_errors(fn):
+    """Errors about an element that a layout slot filled name the slot (`slots.photo`), not `elements[1]`."""
+    import functools
+
+    from composer.core.errors import PlacardError
+    from composer.spec.loader import name_slot
+
+    @functools.wraps(fn)
+    def wrapper(first, *args, **kwargs):
+        try:
+            return fn(first, *args, **kwargs)
+        except PlacardError as e:
+            loaded = first if isinstance(first, LoadedSpec) else first.layout.resolver.loaded
+            raise name_slot(e, loaded.positions) from None
+    return wrapper
+
+
+@_slot_errors
 def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     """Steps 2-5 of a build: layout, text, charts, rasters and legibility; nothing is written."""
     # 2. Resolve the layout into canvas pixels
@@ -107,7 +125,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     # 6. Draw the design once, for every output that needs it
     art = artwork(comp)
     # 7. Encode every format (nothing is written if anything above failed)
-    files = output_formats.encode(art, fmts)
+    files = _slot_errors(output_formats.encode)(art, fmts)
     # 8. The report, then every file, each written atomically
     report = build_report(comp, fmts)
     written = write_files(comp, files, out_dir, opts) if out_dir is not None else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import composer
@@ -71,3 +72,74 @@ def test_a_text_edit_is_a_cache_hit_without_text_aware(tmp_path):
     assert second.metadata["rea"] == [round(rea(first.image, b), 3) for b in after]
     run(after, True)
     assert painter.calls == 2  # text-aware generation did use the boxes: a miss
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def _template_spec(tmp_path, name, body, params=None):
+    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t" / f"{name}.svg.j2").write_text(body)
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "canvas: {width: 200, height: 100}\ntemplates: t\nbackground: {style: flat}\nelements:\n"
+        f"  - {{type: template, template: {name}, box: {{x: 0, y: 0, width: 100, height: 50}}, params: {params or {}}}}\n"
+    )
+    return spec
+
+
+def test_color_helper_prints_a_css_colour(tmp_path):
+    spec = _template_spec(tmp_path, "swatch", '<rect width="{{ box.width }}" height="{{ box.height }}" fill="{{ color(\'accent\') }}" '
+                                              'stroke="{{ color(\'primary\').hex }}" data-a="{{ color(\'rgba(0,0,0,0.5)\').a }}"/>\n')
+    result = composer.build(spec, None, ["svg", "png"])
+    assert 'fill="#FFB000" stroke="#0B5FFF" data-a="0.5"' in result.svg
+    assert _pixel(result, 10, 10) == (0xFF, 0xB0, 0x00)
+
+
+def test_template_errors_name_the_template_file_and_line(tmp_path):
+    spec = _template_spec(tmp_path, "sum", "<g>\n<rect/>\n{{ params.n + 1 }}\n</g>\n", "{n: x}")
+    with pytest.raises(composer.SpecError) as e:
+        composer.build(spec, None, ["png"])
+    assert str(e.value) == (f"{spec}:5:32: template 'sum.svg.j2' failed at sum.svg.j2:3: "
+                            'can only concatenate str (not "int") to str')
+
+
+def test_invalid_svg_from_a_template_names_the_template(tmp_path):
+    spec = _template_spec(tmp_path, "open", '<g>\n<rect x="{{ box.x }}">\n</g>\n')
+    with pytest.raises(composer.SpecError) as e:
+        composer.build(spec, None, ["png"])
+    assert str(e.value) == (f"{spec}:5:32: elements[0].template: template 'open' (open.svg.j2) wrote invalid SVG: "
+                            "mismatched tag at line 3, column 3 of its output")
+
+
+def test_unknown_template_lists_the_available_ones(tmp_path):
+    spec = _template_spec(tmp_path, "stamp", "<g/>\n")
+    spec.write_text(spec.read_text().replace("template: stamp", "template: stmap"))
+    with pytest.raises(composer.SpecError) as e:
+        composer.build(spec, None, ["png"])
+    assert str(e.value) == f"{spec}:5:32: elements[0].template: unknown template 'stmap'; available: badge, ribbon, stamp"
+
+
+# --- slots -------------------------------------------------------------------------------------
+
+
+def test_plain_strings_and_numbers_fill_icon_and_stat_slots():
+    result = composer.build({"layout": "infographic/stats-3up", "slots": {"icon1": "rocket", "stat1": 82}}, None, ["png"])
+    els = {e.el.id: e.el for e in result.composition.layout.walk()}
+    assert els["icon1"].name == "rocket" and els["stat1"].value == 82
+
+
+def test_slot_errors_name_the_slot_at_the_specs_own_line(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("layout: infographic/stats-3up\nslots:\n  icon1: rockett\n")
+    with pytest.raises(composer.SpecError) as e:
+        composer.build(spec, None, ["png"])
+    assert str(e.value).startswith(f"{spec}:3:10: slots.icon1.name: unknown icon 'rockett'; did you mean 'rocket'")
+    spec.write_text("layout: social/post\nslots:\n  headline: Hi\n  logo: missing.png\n")
+    with pytest.raises(composer.AssetError) as e:
+        composer.build(spec, None, ["png"])
+    assert str(e.value) == f"{spec}:4:9: slots.logo.src: not found: 'missing.png' (looked in the spec's folder)"
+    spec.write_text("layout: social/post\nslots:\n  headline: {text: Hi, font: {size: -3}}\n")
+    with pytest.raises(composer.SpecError) as e:
+        composer.validate(spec)
+    assert str(e.value).startswith(f"{spec}:3:37: slots.headline.font.size: invalid size -3")

@@ -197,7 +197,11 @@ class SvgRenderer:
         except TemplateNotFound as e:
             raise SpecError(f"template {name!r}: template {e.name!r} not found", location=self.r.positions.locate(path)) from None
         except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError) as e:
-            raise SpecError(f"template {name!r} failed: {e}", location=self.r.positions.locate(path)) from None
+            from composer.render.templating import template_line
+
+            at = template_line(e)
+            raise SpecError(f"template {name!r} failed" + (f" at {at}" if at else "") + f": {e}",
+                            location=self.r.positions.locate(path)) from None
         finally:
             _BUDGET.reset(token)
 
@@ -301,12 +305,25 @@ class SvgRenderer:
         name = p.el.template
         if "/" in name or "\\" in name or name.startswith("."):
             raise SpecError(f"invalid template name {name!r}; allowed: a file name in the templates folder", location=self.r.positions.locate(p.path + ("template",)))
+        from composer.render.templating import TemplateColour, block_names, check_fragment
+        from composer.spec.yamlload import format_path
+
+        where = self.r.positions.locate(p.path + ("template",))
+        try:
+            source = self.env.get_template(f"{name}.svg.j2")
+        except TemplateNotFound:
+            raise SpecError(f"unknown template {name!r}; available: {', '.join(block_names(self.env))}",
+                            location=where, path=format_path(p.path + ("template",))) from None
         box = SvgBox.of(p.box)
-        return self._render(
+        out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
-            color=lambda v: self.r.color(v, p.path + ("params",)), text=self._text_helper(p),
+            color=lambda v: TemplateColour(self.r.color(v, p.path + ("params",))), text=self._text_helper(p),
             brand={k: v.hex for k, v in self.layout.brand.colors.items()}, canvas=self.layout.canvas,
         )
+        problem = check_fragment(str(out), name, source.filename)
+        if problem:
+            raise SpecError(problem, location=where, path=format_path(p.path + ("template",)))
+        return out
 
     def _text_helper(self, p: Placed) -> Callable[..., Markup]:
         """`text(...)` inside templates: set a label with Placard's typography engine."""

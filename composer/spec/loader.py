@@ -223,7 +223,11 @@ def _merge_layout(data: dict, positions: Positions, base: Path, allowed: tuple[P
             el = copy.deepcopy(el)
         el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
         merged_pos.graft(lpos, ("elements", i), ("elements", len(elements)))
-        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in ("text", "image", "template"):
+        if isinstance(el, dict) and el.get("slot") in slots:
+            given = slots[el["slot"]]
+            keys = set(given) if isinstance(given, dict) else set(SLOT_KEYS.get(el.get("type"), ())[:1])
+            positions.slot_of[len(elements)] = (el["slot"], positions.locate(("slots", el["slot"])), keys)
+        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in SLOT_KEYS:
             for k in _slot_keys(slots[el["slot"]]):
                 merged_pos.graft(positions, ("slots", el["slot"]) + k, ("elements", len(elements)) + _slot_target(el, k))
         elements.append(el)
@@ -240,10 +244,32 @@ def _slot_keys(value: Any) -> list[tuple]:
     return [(k,) for k in value] if isinstance(value, dict) else [()]
 
 
+# The key a plain string (or number) given to a slot fills, by the slot element's type.
+SLOT_KEYS: dict[str, tuple[str, ...]] = {
+    "text": ("text",), "image": ("src",), "template": ("params", "text"), "icon": ("name",), "stat": ("value",),
+    "progress": ("value",), "qr": ("data",), "illustration": ("prompt",),
+}
+
+
 def _slot_target(el: dict, k: tuple) -> tuple:
     if k:
         return k
-    return {"image": ("src",), "template": ("params", "text")}.get(el.get("type"), ("text",))
+    return SLOT_KEYS.get(el.get("type"), ("text",))
+
+
+def name_slot(e: Any, positions: Positions) -> Any:
+    """Say `slots.NAME` instead of `elements[i]` in an error about an element a slot filled."""
+    import re
+
+    m = re.match(r"^elements\[(\d+)\](.*)$", getattr(e, "path", None) or "")
+    if m and int(m.group(1)) in positions.slot_of:
+        name, at, keys = positions.slot_of[int(m.group(1))]
+        e.path = f"slots.{name}{m.group(2)}"
+        first = re.match(r"^\.?([A-Za-z_]+)", m.group(2))
+        in_given = first is None or first.group(1) in keys
+        if in_given and (e.location is None or e.location.file != positions.file):
+            e.location = at  # a mistake in what the slot was given: the spec's own line, not the preset's
+    return e
 
 
 def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
@@ -257,13 +283,15 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
             else:
                 el[k] = v
         return el
-    if isinstance(value, (str, int, float)):
-        if el.get("type") not in ("text", "image", "template"):
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        keys = SLOT_KEYS.get(el.get("type"))
+        if keys is None:
             return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
-        if el.get("type") == "template":
-            el.setdefault("params", {})["text"] = str(value)
-        else:
-            el["src" if el.get("type") == "image" else "text"] = str(value)
+        target = el
+        for k in keys[:-1]:
+            target = target.setdefault(k, {})
+        # stat and progress values stay numbers; every other main key is text
+        target[keys[-1]] = value if el.get("type") in ("stat", "progress") else str(value)
         return el
     raise SpecError(
         f"invalid slot content {value!r}; allowed: a string, or a mapping of the element's keys",
@@ -280,7 +308,7 @@ def validate(data: dict, positions: Positions) -> specmod.Spec:
     try:
         return specmod.Spec.model_validate(data)
     except ValidationError as exc:
-        raise _to_spec_error(exc, data, positions) from None
+        raise name_slot(_to_spec_error(exc, data, positions), positions) from None
 
 
 def _data_path(loc: tuple, data: Any) -> tuple:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
 
 from defusedxml import ElementTree as SafeET
 from jinja2 import Environment

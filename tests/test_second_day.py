@@ -143,3 +143,35 @@ def test_slot_errors_name_the_slot_at_the_specs_own_line(tmp_path):
     with pytest.raises(composer.SpecError) as e:
         composer.validate(spec)
     assert str(e.value).startswith(f"{spec}:3:37: slots.headline.font.size: invalid size -3")
+
+
+# --- print bleed -------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_art_touching_the_trim_runs_into_the_bleed_and_crop_marks_sit_outside_it():
+    import re
+
+    from composer.pipeline import artwork
+
+    spec = {"canvas": {"width": "100mm", "height": "80mm", "dpi": 72, "bleed": "3mm"}, "background": {"style": "flat"},
+            "elements": [{"type": "rect", "id": "band", "box": {"x": 0, "y": 0, "width": "100%", "height": 200},
+                          "fill": "primary"},
+                         {"type": "rect", "id": "inset", "box": {"x": 100, "y": 210, "width": 20, "height": 10},
+                          "fill": "accent"},
+                         {"type": "text", "id": "t", "text": "Edge", "box": {"x": 0, "y": 160, "width": 100, "height": 40}}]}
+    result = composer.build(spec, None, ["svg"])
+    layout = result.composition.layout
+    c = layout.canvas
+    b = c.bleed
+    boxes = {p.id: p.box for p in layout.walk()}
+    assert (boxes["band"].x, boxes["band"].y, boxes["band"].width) == (-b, -b, c.width + 2 * b)
+    assert boxes["band"].height == 200 + b  # the bottom edge is inside the page: it stays
+    assert (boxes["inset"].x, boxes["inset"].y) == (100, 210) and boxes["t"].x == 0  # not touching / text: kept
+    svg = artwork(result.composition).print_document()
+    marks = re.search(r'<g id="crop-marks">(.*?)</g>', svg).group(1)
+    for x1, y1, x2, y2 in re.findall(r'x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"', marks):
+        xs, ys = (float(x1), float(x2)), (float(y1), float(y2))
+        outside_x = min(xs) >= c.width + b or max(xs) <= -b
+        outside_y = min(ys) >= c.height + b or max(ys) <= -b
+        assert outside_x or outside_y, (x1, y1, x2, y2)

@@ -234,6 +234,9 @@ def resolve_layout(loaded: LoadedSpec) -> Layout:
     canvas = resolve_canvas(r, spec)
     r.canvas = canvas
     elements = place_elements(r, spec.elements, canvas.box, ("elements",))
+    from composer.layout.bleed import extend_into_bleed
+
+    extend_into_bleed(elements, canvas.width, canvas.height, canvas.bleed)
     seen: dict[str, tuple] = {}
     for e in (x for top in elements for x in top.walk()):
         if e.el.id:

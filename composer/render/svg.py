@@ -341,18 +341,18 @@ class SvgRenderer:
 
     def document(self, body: Markup, *, view: str, background_href: str | None, title: str, desc: str,
                  metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False,
-                 has_raster: bool = False) -> str:
-        """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF)."""
+                 has_raster: bool = False, slug: float = 0.0) -> str:
+        """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF, with `slug` px around it for the marks)."""
         c = self.layout.canvas
         b = c.bleed if view == "bleed" else 0.0
-        vx, vy, vw, vh = -b, -b, c.width + 2 * b, c.height + 2 * b
+        vx, vy, vw, vh = -b - slug, -b - slug, c.width + 2 * (b + slug), c.height + 2 * (b + slug)
         if physical_units:
             width, height = f"{fmt(vw / c.dpi * 25.4)}mm", f"{fmt(vh / c.dpi * 25.4)}mm"
         else:
             width, height = fmt(vw), fmt(vh)
         return self._render(
             "document.svg.j2", (), width=width, height=height, viewbox=f"{fmt(vx)} {fmt(vy)} {fmt(vw)} {fmt(vh)}",
-            vx=fmt(vx), vy=fmt(vy), vw=fmt(vw), vh=fmt(vh), title=title, desc=desc,
+            vx=fmt(-b), vy=fmt(-b), vw=fmt(c.width + 2 * b), vh=fmt(c.height + 2 * b), title=title, desc=desc,
             metadata_json=json.dumps(metadata, sort_keys=True, ensure_ascii=False),
             background_color=None if has_raster else c.background, background_href=background_href,
             bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
@@ -375,19 +375,31 @@ RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
 }
 
 
+CROP_MARK_MM = (1.0, 5.0)  # the marks start 1 mm outside the bleed and run 5 mm
+
+
+def slug_width(layout: Layout) -> float:
+    """The margin (px) outside the bleed that holds the crop marks; 0 without a bleed."""
+    c = layout.canvas
+    if c.bleed <= 0:
+        return 0.0
+    return c.dpi / 25.4 * (sum(CROP_MARK_MM) + 1.0)
+
+
 def crop_marks(layout: Layout) -> Markup:
-    """Crop marks in the bleed area at the four trim corners (white-backed so they show on dark art)."""
+    """Crop marks at the four trim corners, outside the bleed, so no mark can print on the trimmed piece."""
     c = layout.canvas
     b = c.bleed
     if b <= 0:
         return Markup("")
-    gap = min(b * 0.3, c.dpi / 25.4 * 1.0)  # keep 1 mm (or less) clear of the trim corner
+    mm = c.dpi / 25.4
+    start, end = b + CROP_MARK_MM[0] * mm, b + sum(CROP_MARK_MM) * mm
     w = max(0.5, c.dpi / 300)
     lines = []
     for x, sx in ((0, -1), (c.width, 1)):
         for y, sy in ((0, -1), (c.height, 1)):
-            lines.append((x + sx * gap, y, x + sx * b, y))
-            lines.append((x, y + sy * gap, x, y + sy * b))
+            lines.append((x + sx * start, y, x + sx * end, y))
+            lines.append((x, y + sy * start, x, y + sy * end))
     out = []
     for color, width in (("#FFFFFF", w * 3), ("#000000", w)):
         for x1, y1, x2, y2 in lines:

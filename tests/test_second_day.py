@@ -175,3 +175,28 @@ def test_art_touching_the_trim_runs_into_the_bleed_and_crop_marks_sit_outside_it
         outside_x = min(xs) >= c.width + b or max(xs) <= -b
         outside_y = min(ys) >= c.height + b or max(ys) <= -b
         assert outside_x or outside_y, (x1, y1, x2, y2)
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+
+def test_a_decorative_quote_mark_is_not_the_title(tmp_path):
+    composer.build({"layout": "social/quote", "slots": {"quote": "Design is how it works.", "author": "Ada"}},
+                   tmp_path, ["png"], name="quote")
+    assert Image.open(tmp_path / "quote.png").text["Title"] == "Design is how it works."
+
+
+def test_jpeg_and_webp_carry_title_alt_and_xmp(tmp_path):
+    spec = {"title": "Spring sale — 20% off", "alt": "A blue card that says Spring sale",
+            "canvas": {"width": 64, "height": 48, "background": "#0B5FFF"}}
+    composer.build(spec, tmp_path, ["jpeg", "webp"], name="card")
+    for name in ("card.jpg", "card.webp"):
+        with Image.open(tmp_path / name) as im:
+            xmp = im.info["xmp"]
+            xmp = xmp.decode("utf-8") if isinstance(xmp, bytes) else xmp
+            assert '<rdf:li xml:lang="x-default">Spring sale — 20% off</rdf:li>' in xmp, name
+            assert '<rdf:li xml:lang="x-default">A blue card that says Spring sale</rdf:li>' in xmp, name
+            exif = im.getexif()
+            assert exif[0x010E] == "A blue card that says Spring sale", name
+            assert exif[0x0131].startswith("Placard "), name
+            assert bytes(exif[0x9C9B]).decode("utf-16-le").rstrip("\0") == "Spring sale — 20% off", name

@@ -32,11 +32,11 @@ def _png(art: Artwork) -> Encoded:
 
 
 def _jpeg(art: Artwork) -> Encoded:
-    return encode_raster(art.pixels().image(), "jpeg", art.layout.canvas.dpi)
+    return encode_raster(art.pixels().image(), "jpeg", art.layout.canvas.dpi, meta.raster_info(art.metadata, art.title, art.alt))
 
 
 def _webp(art: Artwork) -> Encoded:
-    return encode_raster(art.pixels().image(), "webp", art.layout.canvas.dpi)
+    return encode_raster(art.pixels().image(), "webp", art.layout.canvas.dpi, meta.raster_info(art.metadata, art.title, art.alt))
 
 
 def _svg(art: Artwork) -> Encoded:

@@ -24,13 +24,14 @@ def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float
     return png.encode_parts(image, text, dpi)
 
 
-def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:
-    """JPEG or WebP bytes (optional outputs)."""
+def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = None) -> bytes:
+    """JPEG or WebP bytes (optional outputs), with `info` (xmp, exif bytes) embedded."""
     buf = io.BytesIO()
+    extra = {k: v for k, v in (info or {}).items() if v}
     if fmt == "jpeg":
-        image.save(buf, "JPEG", quality=92, dpi=(dpi, dpi), optimize=True)
+        image.save(buf, "JPEG", quality=92, dpi=(dpi, dpi), optimize=True, **extra)
     else:
-        image.save(buf, "WEBP", quality=90, method=4)
+        image.save(buf, "WEBP", quality=90, method=4, **extra)
     return buf.getvalue()
 
 

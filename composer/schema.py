@@ -103,6 +103,7 @@ def spec_schema() -> dict[str, Any]:
     _set(defs["BoxSpec"], "x", at)
     _set(defs["BoxSpec"], "y", copy.deepcopy(at))
     _brand_paths(defs)
+    _yaml_off(schema)
     _describe(schema)
     schema["$schema"] = DRAFT
     schema["$id"] = "https://placard.dev/schema/spec-v1.json"
@@ -140,6 +141,20 @@ def _by_type(*, number: dict | None = None, string: dict | None = None, null: bo
         if rules is not None:
             node = {"if": {"type": name}, "then": {"type": name, **rules}, "else": node}
     return node
+
+
+def _yaml_off(node: Any) -> None:
+    """YAML 1.1 reads a bare `off` as false; Placard takes it as "off" (spec/base.py), so the schema does too."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list) and "off" in node["enum"] and False not in node["enum"]:
+            node["enum"] = [*node["enum"], False]
+            if node.get("type") == "string":
+                node["type"] = ["string", "boolean"]
+        for value in node.values():
+            _yaml_off(value)
+    elif isinstance(node, list):
+        for value in node:
+            _yaml_off(value)
 
 
 def _set(props_owner: dict, key: str, schema: dict, *, direct: bool = False) -> None:

@@ -37,8 +37,11 @@ def test_examples_are_found():
 @pytest.mark.parametrize("where, data", EXAMPLES, ids=[w for w, _ in EXAMPLES])
 def test_example_builds(workdir, where, data):
     if where.endswith("brand_file"):
-        spec = {"brand": data, "canvas": CANVAS, "elements": []}
-        spec["brand"] = {k: v for k, v in data.items() if k != "lora"}  # the LoRA file itself is not in the docs
+        import yaml
+
+        # a brand file sits in brand/; its LoRA file itself is not in the docs
+        (workdir / "brand" / "doc.yaml").write_text(yaml.safe_dump({k: v for k, v in data.items() if k != "lora"}))
+        spec = {"brand": "brand/doc.yaml", "canvas": CANVAS, "layout": "social/post", "slots": {"headline": "Hi"}}
         composer.build(load_spec(spec, base_dir=workdir), None, ["png"])
         return
     spec = as_spec(data, CANVAS)

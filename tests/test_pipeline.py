@@ -44,7 +44,7 @@ def test_build_writes_every_format_and_report(built):
 def test_png_metadata(built):
     _, out = built
     im = Image.open(out / "launch-poster.png")
-    assert im.info["Title"] == "Launch week · June 2026"
+    assert im.info["Title"] == "Summer Product Launch 2026"  # the headline, not the kicker above it
     assert im.info["Software"] == f"Placard {composer.__version__}"
     meta = json.loads(im.info["Placard"])
     assert meta["generator"] == "procedural" and meta["seed"] == 7

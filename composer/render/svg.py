@@ -310,17 +310,19 @@ class SvgRenderer:
 
         where = self.r.positions.locate(p.path + ("template",))
         try:
-            source = self.env.get_template(f"{name}.svg.j2")
+            filename = self.env.get_template(f"{name}.svg.j2").filename
         except TemplateNotFound:
             raise SpecError(f"unknown template {name!r}; available: {', '.join(block_names(self.env))}",
                             location=where, path=format_path(p.path + ("template",))) from None
+        except (TemplateError, SecurityError):
+            filename = None  # a syntax error or an oversized file: _render below reports it
         box = SvgBox.of(p.box)
         out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
             color=lambda v: TemplateColour(self.r.color(v, p.path + ("params",))), text=self._text_helper(p),
             brand={k: v.hex for k, v in self.layout.brand.colors.items()}, canvas=self.layout.canvas,
         )
-        problem = check_fragment(str(out), name, source.filename)
+        problem = check_fragment(str(out), name, filename)
         if problem:
             raise SpecError(problem, location=where, path=format_path(p.path + ("template",)))
         return out

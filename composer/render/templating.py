@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
-from jinja2 import Environment
+from jinja2 import Environment, TemplateNotFound
 
 from composer.core.colour import RGBA
 
@@ -61,8 +61,15 @@ def block_names(env: Environment) -> list[str]:
     names = set()
     for t in env.list_templates(filter_func=lambda n: n.endswith(".svg.j2") and "/" not in n):
         name = t[: -len(".svg.j2")]
-        if name not in INTERNAL:
-            names.add(name)
+        if name in INTERNAL:
+            continue
+        try:
+            env.loader.get_source(env, t)
+        except TemplateNotFound:  # a symlink out of the folder, or to a device: the loader refuses it
+            continue
+        except Exception:  # oversized and the like: it exists, and using it says what is wrong
+            pass
+        names.add(name)
     return sorted(names)
 
 

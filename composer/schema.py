@@ -102,6 +102,11 @@ def spec_schema() -> dict[str, Any]:
     at = _by_type(number={"minimum": -4 * MAX_SIDE, "maximum": 4 * MAX_SIDE}, string={"pattern": ANY_LENGTH}, null=False)
     _set(defs["BoxSpec"], "x", at)
     _set(defs["BoxSpec"], "y", copy.deepcopy(at))
+    # Font sizes: above 0, in px or a length (not %); `size` may also be auto (spec/model.py FontSpec._size).
+    font_px = {"exclusiveMinimum": 0, "maximum": 4 * MAX_SIDE}
+    _set(defs["FontSpec"], "size", _by_type(number=font_px, string={"pattern": rf"^\s*auto\s*$|{PHYSICAL}"}))
+    _set(defs["FontSpec"], "min_size", _by_type(number=font_px, string={"pattern": PHYSICAL}))
+    _set(defs["FontSpec"], "max_size", _by_type(number=font_px, string={"pattern": PHYSICAL}))
     _brand_paths(defs)
     _yaml_off(schema)
     _describe(schema)

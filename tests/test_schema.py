@@ -78,6 +78,10 @@ def test_documented_canvas_shorthands_are_valid(spec_validator, canvas):
         ({"background": {"scheduler": "euler_b"}}, "background/scheduler: 'euler_b' is not valid under any of the given schemas"),
         ({"layout": "poster/hero-bottom"}, "layout: 'poster/hero-bottom' is not valid under any of the given schemas"),
         ({"canvas": {"dpi": 20}}, "canvas/dpi: 20 is less than the minimum of 36"),
+        ({"elements": [{"type": "text", "box": {"width": 9, "height": 9}, "font": {"size": -3}}]},
+         "elements/0/font/size: -3 is less than or equal to the minimum of 0"),
+        ({"elements": [{"type": "text", "box": {"width": 9, "height": 9}, "font": {"size": "50%"}}]},
+         "elements/0/font/size: '50%' does not match " + repr(r"^\s*auto\s*$|" + PHYSICAL)),
     ],
 )
 def test_values_placard_refuses_fail_the_schema(spec_validator, data, message):

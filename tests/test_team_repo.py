@@ -119,3 +119,35 @@ def test_every_kind_of_file_goes_through_dotdot_into_an_allowed_folder(tmp_path)
     # without the allowed folder, the first file through `..` (the layout) is refused, naming --allow-dir
     with pytest.raises(composer.PlacardError, match="--allow-dir"):
         composer.build(spec, None)
+
+
+@pytest.mark.parametrize(
+    "key, value, field",
+    [
+        ("brand", "../../shared/brand.yaml", "brand"),
+        ("layout", "../../shared/layout.yaml", "layout"),
+        ("templates", "../../shared", "templates"),
+        ("fonts", ["../../shared"], "fonts[0]"),
+        ("elements", [{"type": "image", "src": "../../shared/mark.svg", "box": {"width": 10, "height": 10}}],
+         "elements[0].src"),
+        ("elements", [{"type": "bar_chart", "data": "../../shared/rows.csv", "x": "k", "y": "v",
+                       "box": {"width": 200, "height": 100}}], "elements[0].data"),
+    ],
+    ids=["brand", "layout", "templates", "fonts", "image", "data"],
+)
+def test_each_kind_of_file_is_refused_outside_and_allowed_with_allow_dirs(tmp_path, key, value, field):
+    repo = tmp_path / "repo"
+    (repo / "shared").mkdir(parents=True)
+    (repo / "campaigns" / "x").mkdir(parents=True)
+    (repo / "shared" / "brand.yaml").write_text("colors: {primary: '#FF0000'}\n")
+    (repo / "shared" / "layout.yaml").write_text("canvas: {width: 300, height: 200}\n")
+    (repo / "shared" / "rows.csv").write_text("k,v\na,1\nb,2\n")
+    shutil.copy(TEAM / "brand" / "logo-light.svg", repo / "shared" / "mark.svg")
+    spec = repo / "campaigns" / "x" / "s.yaml"
+    data = {"canvas": {"width": 300, "height": 200}, "background": {"style": "flat"}, "outputs": ["png"], key: value}
+    spec.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(composer.PlacardError) as e:
+        composer.build(spec, None)
+    shown = value if isinstance(value, str) else (value[0] if isinstance(value[0], str) else value[0].get("src") or value[0]["data"])
+    assert str(e.value).endswith(f"{field}: {shown!r} leaves the spec's folder through '..'; {ALLOW}")
+    assert composer.build(spec, None, allow_dirs=[repo]).image is not None

@@ -211,7 +211,7 @@ def _merge_layout(data: dict, positions: Positions, base: Path, allowed: tuple[P
             )
     elements: list[Any] = []
     for i, el in enumerate(layout_elements):
-        if isinstance(el, dict) and el.get("slot"):
+        if isinstance(el, dict) and el.get("slot") and isinstance(el["slot"], str):
             slot = el["slot"]
             if slot not in slots:
                 brand = data.get("brand") if isinstance(data.get("brand"), dict) else ldata.get("brand")
@@ -223,11 +223,12 @@ def _merge_layout(data: dict, positions: Positions, base: Path, allowed: tuple[P
             el = copy.deepcopy(el)
         el = {k: v for k, v in el.items() if k not in ("optional", "keep")} if isinstance(el, dict) else el
         merged_pos.graft(lpos, ("elements", i), ("elements", len(elements)))
-        if isinstance(el, dict) and el.get("slot") in slots:
+        filled = isinstance(el, dict) and isinstance(el.get("slot"), str) and el["slot"] in slots
+        if filled:
             given = slots[el["slot"]]
-            keys = set(given) if isinstance(given, dict) else set(SLOT_KEYS.get(el.get("type"), ())[:1])
+            keys = set(given) if isinstance(given, dict) else set(SLOT_KEYS.get(str(el.get("type")), ())[:1])
             positions.slot_of[len(elements)] = (el["slot"], positions.locate(("slots", el["slot"])), keys)
-        if isinstance(el, dict) and el.get("slot") in slots and el.get("type") in SLOT_KEYS:
+        if filled and isinstance(el.get("type"), str) and el["type"] in SLOT_KEYS:
             for k in _slot_keys(slots[el["slot"]]):
                 merged_pos.graft(positions, ("slots", el["slot"]) + k, ("elements", len(elements)) + _slot_target(el, k))
         elements.append(el)
@@ -284,7 +285,7 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
                 el[k] = v
         return el
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        keys = SLOT_KEYS.get(el.get("type"))
+        keys = SLOT_KEYS.get(el["type"]) if isinstance(el.get("type"), str) else None
         if keys is None:
             return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
         target = el

@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat every warning found without rendering as an error")
     _common(v)
 
-    sub.add_parser("schema", help="print the JSON Schema of the spec")
+    sc = sub.add_parser("schema", help="print the JSON Schema of the spec (or, with --brand, of a brand file)")
+    sc.add_argument("--brand", action="store_true", help="print the schema of brand files instead")
 
     lint = sub.add_parser("lint", help="render what is needed and list legibility and layout problems")
     lint.add_argument("specs", nargs="+", metavar="SPEC")
@@ -104,7 +105,7 @@ def _train_parsers(sub) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help="another folder specs may read files from")
+    p.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help="another folder specs may read files from (brand, layout, templates, fonts, images, data); repeatable")
 
 
 def _expand(patterns: list[str]) -> list[str]:
@@ -230,9 +231,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from composer.spec.model import json_schema
+    from composer.schema import brand_schema, spec_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    print(json.dumps(brand_schema() if args.brand else spec_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

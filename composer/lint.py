@@ -39,7 +39,7 @@ def lint_spec(spec: str | Path, allow_dirs: tuple[Path, ...] = ()) -> list[Probl
     from composer.spec.loader import load_spec
     from composer.pipeline import BuildOptions, compose
 
-    loaded = load_spec(spec)
+    loaded = load_spec(spec, allow_dirs=allow_dirs)
     return check_composition(loaded, compose(loaded, BuildOptions(allow_dirs=allow_dirs)), allow_dirs)
 
 

@@ -77,6 +77,24 @@ class Composition:
     renderer: SvgRenderer  # the final scene's renderer
 
 
+def _slot_errors(fn):
+    """Errors about an element that a layout slot filled name the slot (`slots.photo`), not `elements[1]`."""
+    import functools
+
+    from composer.core.errors import PlacardError
+    from composer.spec.loader import name_slot
+
+    @functools.wraps(fn)
+    def wrapper(first, *args, **kwargs):
+        try:
+            return fn(first, *args, **kwargs)
+        except PlacardError as e:
+            loaded = first if isinstance(first, LoadedSpec) else first.layout.resolver.loaded
+            raise name_slot(e, loaded.positions) from None
+    return wrapper
+
+
+@_slot_errors
 def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     """Steps 2-5 of a build: layout, text, charts, rasters and legibility; nothing is written."""
     # 2. Resolve the layout into canvas pixels (stacks flow by the height their text sets at)
@@ -100,19 +118,23 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
 
 
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
-          *, options: BuildOptions | None = None, name: str | None = None, strict: bool = False) -> BuildResult:
+          *, options: BuildOptions | None = None, name: str | None = None, strict: bool = False,
+          allow_dirs: Any = None) -> BuildResult:
     """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files, report and warnings.
 
-    With `strict`, any warning is an error (StrictError) and nothing is written.
+    `allow_dirs` are further folders the spec's files may come from. With `strict`, any warning is an error
+    (StrictError) and nothing is written.
     """
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))
+    if allow_dirs is not None:
+        opts = replace(opts, allow_dirs=tuple(dict.fromkeys((*opts.allow_dirs, *(Path(d).resolve() for d in allow_dirs)))))
     if name is not None:
         check_name(name)
     with collecting() as found:
         # 1. Load and validate the spec (layout presets and brand files merged in)
-        loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name)
+        loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec, name=name, allow_dirs=opts.allow_dirs)
         check_name(loaded.name)
         fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
         # 2-5. Layout, text, charts, rasters, legibility
@@ -120,7 +142,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
         # 6. Draw the design once, for every output that needs it
         art = artwork(comp)
         # 7. Encode every format (nothing is written if anything above failed)
-        files = output_formats.encode(art, fmts)
+        files = _slot_errors(output_formats.encode)(art, fmts)
     # 8. The report, then every file, each written atomically (under strict, none if anything warned)
     if strict and found:
         raise StrictError(found)
@@ -211,9 +233,16 @@ def _font_dirs(loaded: LoadedSpec, opts: BuildOptions) -> tuple[Path, ...]:
     from composer.core.paths import resolve_path
 
     dirs = []
+    allowed = loaded.roots(opts.allow_dirs)
     for i, d in enumerate(loaded.spec.fonts):
-        dirs.append(resolve_path(d, loaded.base_dir, opts.allow_dirs, field=f"fonts[{i}]", location=loaded.positions.locate(("fonts", i))))
-    return tuple(dirs)
+        dirs.append(resolve_path(d, loaded.base_dir, allowed, field=f"fonts[{i}]", location=loaded.positions.locate(("fonts", i)), kind="folder"))
+    brand = loaded.spec.brand
+    if brand is not None and not isinstance(brand, str):
+        base, allowed = loaded.brand_roots(opts.allow_dirs)
+        for i, d in enumerate(brand.font_dirs):  # the brand's own font folders, relative to the brand file
+            dirs.append(resolve_path(d, base, allowed, field=f"brand.font_dirs[{i}]",
+                                     location=loaded.positions.locate(("brand", "font_dirs", i)), kind="folder"))
+    return tuple(dict.fromkeys(dirs))
 
 
 def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
@@ -221,4 +250,5 @@ def _templates_dir(loaded: LoadedSpec, opts: BuildOptions) -> Path | None:
         return None
     from composer.core.paths import resolve_path
 
-    return resolve_path(loaded.spec.templates, loaded.base_dir, opts.allow_dirs, field="templates", location=loaded.positions.locate(("templates",)))
+    return resolve_path(loaded.spec.templates, loaded.base_dir, loaded.roots(opts.allow_dirs), field="templates",
+                        location=loaded.positions.locate(("templates",)), kind="folder")

@@ -8,6 +8,7 @@ is loaded. What legibility would do depends on pixels, so it is left to `build` 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,21 @@ def validate(source: str | Path | dict | LoadedSpec, *, allow_dirs: tuple[Path, 
     """
     from composer.pipeline import check_name
 
-    opts = options or BuildOptions(allow_dirs=tuple(Path(d).resolve() for d in allow_dirs))
+    from composer.core.errors import PlacardError
+    from composer.spec.loader import name_slot
+
+    opts = options or BuildOptions()
+    extra = tuple(Path(d).resolve() for d in allow_dirs)
+    if extra:
+        opts = replace(opts, allow_dirs=tuple(dict.fromkeys((*opts.allow_dirs, *extra))))
     with collecting() as found:
-        loaded = source if isinstance(source, LoadedSpec) else load_spec(source, **load_kwargs)
+        loaded = (source if isinstance(source, LoadedSpec)
+                  else load_spec(source, allow_dirs=opts.allow_dirs, **load_kwargs))
         check_name(loaded.name)
-        check(loaded, opts)
+        try:
+            check(loaded, opts)
+        except PlacardError as e:  # about an element a layout slot filled: name the slot (`slots.photo`)
+            raise name_slot(e, loaded.positions) from None
     loaded.warnings = list(found)
     if strict and found:
         raise StrictError(found)

@@ -83,7 +83,7 @@ def cache_key(backend: Backend, request: GenerateRequest) -> str:
             "negative_prompt": request.negative_prompt,
             "style": request.style,
             "palette": list(request.palette),
-            # without text-aware masks the boxes change nothing: rows of a campaign share one raster
+            # Only what the generation used: without text_aware the boxes steer nothing, so a text edit is a hit.
             "text_boxes": [b.as_dict() for b in request.text_boxes] if request.text_aware else [],
             "text_aware": request.text_aware,
             "kind": request.kind,
@@ -158,7 +158,7 @@ def cached_generate(
     key = cache_key(backend, request)
     hit = _load(root, key)
     if hit is not None:
-        if "rea" in hit.metadata and not request.text_aware:  # the key ignores boxes then: measure these ones
+        if "rea" in hit.metadata:  # measured under this request's text boxes, which the key may not hold
             from generator.metrics import rea
 
             hit.metadata["rea"] = [round(rea(hit.image, b), 3) for b in request.text_boxes]

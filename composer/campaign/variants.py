@@ -208,10 +208,13 @@ def _make_variant(camp: Campaign, row: int | None, values: dict[str, str], size:
     filled = sub.drop_empty(sub.substitute(data, values, is_markup, used), data)
     positions = Positions(camp.positions.file, dict(camp.positions.marks), dict(camp.positions.key_marks))
     omitted: list[str] = []
-    merged = _merge_layout(_merge_brand(filled, positions, camp.base_dir), positions, camp.base_dir, omitted)
+    allowed = tuple(Path(d).resolve() for d in (camp.options.allow_dirs if camp.options is not None else ()))
+    branded, brand_dir = _merge_brand(filled, positions, camp.base_dir, allowed)
+    merged = _merge_layout(branded, positions, camp.base_dir, omitted, allowed)
     variant = Variant(None, merged, warnings, used)
     spec = validate(merged, positions)
-    variant.loaded = LoadedSpec(spec, positions, camp.base_dir, name, camp.display, merged, tuple(omitted))
+    variant.loaded = LoadedSpec(spec, positions, camp.base_dir, name, camp.display, merged, tuple(omitted),
+                                allow_dirs=allowed, brand_dir=brand_dir)
     return variant
 
 

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -94,22 +95,18 @@ def parse_number(value: Any, where: str) -> float | None:
     return number
 
 
+# The folders besides the spec's own that data files may come from. A context variable, so the chart
+# modules (each calls load_table with its base_dir) need not thread the allowed folders through.
+ALLOWED_DIRS: ContextVar[tuple[Path, ...]] = ContextVar("placard_data_allowed_dirs", default=())
+
+
 def resolve_data_path(ref: str, base_dir: Path, allowed: Sequence[Path] = ()) -> Path:
-    """Resolve a data file named in a spec; refuse URLs, absolute paths and escapes from base_dir."""
-    text = str(ref)
-    if _URL.match(text):
-        raise AssetError(f"data file {text!r} is a URL; only files next to the spec are read")
-    if Path(text).is_absolute() or text.startswith(("/", "\\")):
-        raise AssetError(f"data file {text!r} is an absolute path; give a path relative to the spec")
-    roots = [Path(base_dir).resolve(), *(Path(p).resolve() for p in allowed)]
-    # resolve() follows symlinks, so a link pointing out of the folder is caught here as well.
-    path = (roots[0] / text).resolve()
-    if not any(path == root or root in path.parents for root in roots):
-        raise AssetError(f"data file {text!r} is outside the spec's folder {str(roots[0])!r}")
-    if not path.is_file():
-        raise AssetError(f"data file {text!r} does not exist in {str(roots[0])!r}")
+    """Resolve a data file named in a spec inside base_dir or an allowed folder (`..` may lead there)."""
+    from composer.core.paths import resolve_path
+
+    path = resolve_path(str(ref), base_dir, (*allowed, *ALLOWED_DIRS.get()), field="data", kind="file")
     if path.stat().st_size > MAX_DATA_BYTES:
-        raise AssetError(f"data file {text!r} is larger than {MAX_DATA_BYTES // 2**20} MiB")
+        raise AssetError(f"data file {str(ref)!r} is larger than {MAX_DATA_BYTES // 2**20} MiB")
     return path
 
 

@@ -67,9 +67,11 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     brand_hex = {k: v.hex for k, v in layout.brand.colors.items()}
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
+    from composer.charts.data import ALLOWED_DIRS
     from composer.charts.numbers import observing
     from composer.core.warnings import located
 
+    token = ALLOWED_DIRS.set(layout.resolver.loaded.roots())
     try:
         with observing() as seen, located(layout.resolver.positions.locate(p.path), format_path(p.path)):
             drawing = draw(KIND_OF[el.type], p.box, config, palette_from_brand(brand_hex), measure,
@@ -79,6 +81,8 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
             e.location = layout.resolver.positions.locate(p.path)
             e.path = format_path(p.path) + ("." + e.path if e.path else "")
         raise
+    finally:
+        ALLOWED_DIRS.reset(token)
     _warn_percent_of_fractions(layout, p, seen)
     return drawing
 

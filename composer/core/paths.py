@@ -1,7 +1,7 @@
 """Path confinement: every file a spec names resolves inside the spec's folder or a folder the user allowed.
 
-URLs of any scheme, absolute paths, `..` escapes and symlinks that lead outside are refused, with a
-message that says where files may come from.
+A path may go through `..` (or be absolute) when it ends inside one of those folders. URLs of any
+scheme, escapes and symlinks that lead outside are refused, with a message that names `--allow-dir`.
 """
 
 from __future__ import annotations
@@ -13,17 +13,20 @@ from pathlib import Path
 
 from composer.core.errors import AssetError, Location
 
-__all__ = ["SCHEME", "inside", "resolve_path"]
+__all__ = ["ALLOW_HINT", "SCHEME", "inside", "resolve_path"]
 
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
+ALLOW_HINT = "allow its folder with --allow-dir DIR (Python: allow_dirs=[...])"
+
+
 def _allowed_text(allowed_dirs: Sequence[Path]) -> str:
-    """Say in words where files may come from."""
-    text = "a relative path to a file inside the spec's folder"
+    """Say in words where files may come from, and how to allow another folder."""
+    text = "a path to a file inside the spec's folder"
     if allowed_dirs:
         text += " or an allowed folder (" + ", ".join(str(d) for d in allowed_dirs) + ")"
-    return text
+    return text + "; other folders need --allow-dir DIR (Python: allow_dirs=[...])"
 
 
 def inside(path: Path, roots: Sequence[Path]) -> bool:
@@ -40,10 +43,11 @@ def resolve_path(
     location: Location | None = None,
     kind: str = "any",
 ) -> Path:
-    """Resolve a spec's relative `value` inside base_dir (then allowed_dirs), or raise AssetError.
+    """Resolve a spec's `value` inside base_dir (then allowed_dirs), or raise AssetError.
 
-    URLs of any scheme, absolute paths, `..` escapes and symlinks leading outside the allowed
-    folders are refused. `kind` is "file", "folder" or "any": what must exist at the end.
+    A relative path is tried against base_dir, then each allowed folder; it may go through `..` and an
+    absolute path may be given, as long as the result lies inside one of those folders. URLs of any
+    scheme and symlinks leading outside the folders are refused. `kind` is "file", "folder" or "any".
     """
 
     def fail(message: str) -> AssetError:
@@ -56,15 +60,18 @@ def resolve_path(
     scheme = SCHEME.match(text)
     if scheme and len(scheme.group(1)) > 1:
         raise fail(f"URLs are not fetched: {value!r}; expected {allowed}")
-    if text.startswith("/") or scheme:  # "C:/..." is a Windows absolute path
-        raise fail(f"absolute paths are not allowed: {value!r}; expected {allowed}")
-    rel = os.path.normpath(text)
-    if rel == ".." or rel.startswith("../"):
-        raise fail(f"{value!r} leaves the spec's folder through '..'; expected {allowed}")
-
     roots = [Path(base_dir).resolve()] + [Path(d).resolve() for d in allowed_dirs]
-    for root in roots:
-        candidate = root / rel
+    absolute = text.startswith("/") or bool(scheme)  # "C:/..." is a Windows absolute path
+    rel = os.path.normpath(text)
+    # Lexically first (`..` folded away), so a path never even touches the disk outside the folders.
+    candidates = [Path(rel)] if absolute else [Path(os.path.normpath(root / rel)) for root in roots]
+    candidates = [c for c in candidates if inside(c, roots)]
+    if not candidates:
+        where = "the spec's folder" + (" and the allowed folders" if allowed_dirs else "")
+        if absolute:
+            raise fail(f"absolute path {value!r} lies outside {where}; {ALLOW_HINT}")
+        raise fail(f"{value!r} leaves {where} through '..'; {ALLOW_HINT}")
+    for candidate in candidates:
         if not os.path.lexists(candidate):
             continue
         try:

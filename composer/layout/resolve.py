@@ -53,7 +53,8 @@ class Brand:
 
     colors: dict[str, RGBA]
     fonts: dict[str, tuple[str, int, str]]
-    logo: Path | None = None
+    logo: Path | None = None  # the one logo, or the first variant
+    logos: dict[str, Path] = field(default_factory=dict)  # "" (the one logo), or "dark" / "light" variants
 
     def palette(self, first: RGBA | None = None) -> tuple[str, ...]:
         """The generators' palette roles: base (dark), primary, accent, paper; `first` replaces the base."""
@@ -171,6 +172,9 @@ def resolve_canvas(r: Resolver, spec: S.Spec) -> Canvas:
             "lower the dpi or the size",
         )
     bg = r.color(c.background, ("canvas", "background")) if c.background else None
+    b = spec.background
+    if bg is None and b.style == "flat" and not (b.image or b.prompt):
+        bg = r.brand.colors.get("paper")  # style: flat is a flat page in the brand's paper colour
     return Canvas(wi, hi, r.dpi, float(round(bleed)), bg, physical or bleed > 0)
 
 
@@ -186,7 +190,13 @@ def resolve_brand(r: Resolver, spec: S.Spec) -> None:
     if b.logo:
         from composer.core.paths import resolve_path
 
-        r.brand.logo = resolve_path(b.logo, r.loaded.base_dir, field="brand.logo", location=r.positions.locate(("brand", "logo")))
+        base, allowed = r.loaded.brand_roots()
+        named = {"": b.logo} if isinstance(b.logo, str) else {k: v for k, v in b.logo.model_dump().items() if v}
+        for key, value in named.items():
+            where = ("brand", "logo", key) if key else ("brand", "logo")
+            field = "brand.logo" + (f".{key}" if key else "")
+            r.brand.logos[key] = resolve_path(value, base, allowed, field=field, location=r.positions.locate(where), kind="file")
+        r.brand.logo = r.brand.logos.get("") or r.brand.logos.get("dark") or r.brand.logos.get("light")
 
 
 def place_elements(r: Resolver, elements: list, parent: Box, prefix: tuple) -> list[Placed]:
@@ -254,6 +264,9 @@ def resolve_layout(loaded: LoadedSpec) -> Layout:
     canvas = resolve_canvas(r, spec)
     r.canvas = canvas
     elements = place_elements(r, spec.elements, canvas.box, ("elements",))
+    from composer.layout.bleed import extend_into_bleed
+
+    extend_into_bleed(elements, canvas.width, canvas.height, canvas.bleed)
     seen: dict[str, tuple] = {}
     for e in (x for top in elements for x in top.walk()):
         if e.el.id:

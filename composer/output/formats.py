@@ -14,6 +14,7 @@ from composer.output import metadata as meta
 from composer.output.pdfboxes import add_boxes
 from composer.output.writers import encode_png, encode_raster, render_pdf
 from composer.render.artwork import Artwork
+from composer.render.svg import slug_width
 
 Encoded = bytes | list[bytes]  # a list is written chunk by chunk (PNG) without joining
 
@@ -31,11 +32,11 @@ def _png(art: Artwork) -> Encoded:
 
 
 def _jpeg(art: Artwork) -> Encoded:
-    return encode_raster(art.pixels().image(), "jpeg", art.layout.canvas.dpi)
+    return encode_raster(art.pixels().image(), "jpeg", art.layout.canvas.dpi, meta.raster_info(art.metadata, art.title, art.alt))
 
 
 def _webp(art: Artwork) -> Encoded:
-    return encode_raster(art.pixels().image(), "webp", art.layout.canvas.dpi)
+    return encode_raster(art.pixels().image(), "webp", art.layout.canvas.dpi, meta.raster_info(art.metadata, art.title, art.alt))
 
 
 def _svg(art: Artwork) -> Encoded:
@@ -46,12 +47,16 @@ def _pdf(art: Artwork) -> Encoded:
     c = art.layout.canvas
     info = {"title": art.title, "subject": art.alt, "creator": f"Placard {__version__}", "keywords": meta.keywords(art.metadata)}
     jpeg = art.background_jpeg()
-    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if jpeg is not None else None)
+    m = slug_width(art.layout)  # the margin outside the bleed that holds the crop marks
+    page_w, page_h = c.full_width + 2 * m, c.full_height + 2 * m
+    where = (m / page_w, m / page_h, c.full_width / page_w, c.full_height / page_h)
+    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if jpeg is not None else None, where)
     if c.bleed <= 0:
         return pdf
     k = 72.0 / c.dpi  # printers read the trim size from TrimBox
-    w_pt, h_pt, b_pt = c.full_width * k, c.full_height * k, c.bleed * k
-    return add_boxes(pdf, (b_pt, b_pt, w_pt - b_pt, h_pt - b_pt), (0, 0, w_pt, h_pt))
+    w_pt, h_pt, b_pt, m_pt = c.full_width * k, c.full_height * k, c.bleed * k, m * k
+    trim = (m_pt + b_pt, m_pt + b_pt, m_pt + w_pt - b_pt, m_pt + h_pt - b_pt)
+    return add_boxes(pdf, trim, (m_pt, m_pt, m_pt + w_pt, m_pt + h_pt))
 
 
 # Table order is the order in which a build encodes and writes them.

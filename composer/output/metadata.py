@@ -14,9 +14,16 @@ from generator.base import BACKENDS
 
 
 def first_text(layout: Layout) -> str | None:
-    for p in layout.text_elements():
-        if p.el.text.strip():
-            return _plain(p.el.text, p.el.markup).splitlines()[0][:200]
+    """The title a design gives itself: its headline, else its first text with a letter or digit.
+
+    A preset's decorative quote mark or a lone bullet is drawn as text too, but names nothing.
+    """
+    texts = [p for p in layout.text_elements() if any(ch.isalnum() for ch in p.el.text)]
+    named = [p for p in texts if "headline" in (p.el.id, p.el.slot) or "title" in (p.el.id, p.el.slot)]
+    for p in named + texts:
+        lines = [ln for ln in _plain(p.el.text, p.el.markup).splitlines() if any(ch.isalnum() for ch in ln)]
+        if lines:
+            return lines[0].strip()[:200]
     return None
 
 
@@ -56,7 +63,28 @@ def keywords(meta: dict) -> str:
 
 
 def png_text(meta: dict, title: str, alt: str) -> dict[str, str]:
-    xmp = (
+    xmp = xmp_packet(meta, title, alt)
+    out = {"Title": title, "Description": alt, "Software": meta["software"], "XML:com.adobe.xmp": xmp,
+           "Placard": json.dumps(meta, sort_keys=True, ensure_ascii=False)}
+    if meta["ai_generated"]:
+        out["Comment"] = "Contains AI-generated content"
+    return out
+
+
+def raster_info(meta: dict, title: str, alt: str) -> dict[str, Any]:
+    """What JPEG and WebP files carry: the XMP packet (title, alt, source type) and EXIF title, description, software."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = alt  # ImageDescription
+    exif[0x0131] = meta["software"]  # Software
+    exif[0x9C9B] = (title + "\0").encode("utf-16-le")  # XPTitle: Windows shows it as the title
+    return {"xmp": xmp_packet(meta, title, alt).encode("utf-8"), "exif": exif.tobytes()}
+
+
+def xmp_packet(meta: dict, title: str, alt: str) -> str:
+    """The XMP packet: Dublin Core title and description, IPTC digital source type, creator tool."""
+    return (
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
@@ -66,8 +94,3 @@ def png_text(meta: dict, title: str, alt: str) -> dict[str, str]:
         f'<xmp:CreatorTool>{escape(meta["software"])}</xmp:CreatorTool>'
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
-    out = {"Title": title, "Description": alt, "Software": meta["software"], "XML:com.adobe.xmp": xmp,
-           "Placard": json.dumps(meta, sort_keys=True, ensure_ascii=False)}
-    if meta["ai_generated"]:
-        out["Comment"] = "Contains AI-generated content"
-    return out

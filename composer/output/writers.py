@@ -24,13 +24,14 @@ def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float
     return png.encode_parts(image, text, dpi)
 
 
-def encode_raster(image: Image.Image, fmt: str, dpi: float) -> bytes:
-    """JPEG or WebP bytes (optional outputs)."""
+def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = None) -> bytes:
+    """JPEG or WebP bytes (optional outputs), with `info` (xmp, exif bytes) embedded."""
     buf = io.BytesIO()
+    extra = {k: v for k, v in (info or {}).items() if v}
     if fmt == "jpeg":
-        image.save(buf, "JPEG", quality=92, dpi=(dpi, dpi), optimize=True)
+        image.save(buf, "JPEG", quality=92, dpi=(dpi, dpi), optimize=True, **extra)
     else:
-        image.save(buf, "WEBP", quality=90, method=4)
+        image.save(buf, "WEBP", quality=90, method=4, **extra)
     return buf.getvalue()
 
 
@@ -43,6 +44,7 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
 
     meta: dict[str, str] = {}
     background: tuple[Image.Image, bytes] | None = None
+    background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # x, y, width, height: page fractions
 
     def _create_surface(self, width, height):
         surface, w, h = super()._create_surface(width, height)
@@ -55,7 +57,9 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
             src.mark_dirty()
             src.set_mime_data("image/jpeg", jpeg)
             ctx = cairo.Context(surface)
-            ctx.scale(w / image.width, h / image.height)
+            fx, fy, fw, fh = self.background_box
+            ctx.translate(w * fx, h * fy)
+            ctx.scale(w * fw / image.width, h * fh / image.height)
             ctx.set_source_surface(src, 0, 0)
             ctx.paint()
             del ctx
@@ -72,10 +76,11 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
         return surface, w, h
 
 
-def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None) -> bytes:
-    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional full-page JPEG background."""
+def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None,
+               background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> bytes:
+    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`."""
     out = io.BytesIO()
-    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background})
+    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background, "background_box": background_box})
     try:
         surface = cls(svg_tree(svg), out, dpi)
         surface.finish()

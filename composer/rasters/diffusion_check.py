@@ -27,7 +27,7 @@ def model_folder(loaded: LoadedSpec, model: str | None = None, allow_dirs: tuple
         from composer.core.paths import resolve_path
 
         try:  # the same rule as the build (composer.rasters.paint): a spec's model path stays inside its folder
-            return resolve_path(bg.model, loaded.base_dir, allow_dirs, field="background.model")
+            return resolve_path(bg.model, loaded.base_dir, loaded.roots(allow_dirs), field="background.model")
         except AssetError:
             return None  # build reports it with its location
     from generator.diffusion_models import is_hub_id

@@ -49,7 +49,7 @@ def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts:
         if p.kind == "illustration":
             illustrations[p.id] = illustration(loaded, layout, p, bg, opts)[0]
         elif p.kind == "image":
-            hrefs[p.id] = image_href(loaded, layout, p, opts)
+            hrefs[p.id] = image_href(loaded, layout, p, opts, bg)
     return Rasters(bg, meta, illustrations, hrefs)
 
 
@@ -102,7 +102,9 @@ def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) ->
     from composer.core.paths import resolve_path
     from composer.spec.yamlload import format_path
 
-    return resolve_path(value, loaded.base_dir, opts.allow_dirs, field=format_path(path), location=loaded.positions.locate(path))
+    base, allowed = (loaded.brand_roots(opts.allow_dirs) if path[:1] == ("brand",)
+                     else (loaded.base_dir, loaded.roots(opts.allow_dirs)))
+    return resolve_path(value, base, allowed, field=format_path(path), location=loaded.positions.locate(path))
 
 
 def _load_raster(path: Path) -> Image.Image:
@@ -185,7 +187,10 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
         return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
     if bg.generator == "procedural" and bg.style == "flat" and not bg.prompt:
-        return None, {"generator": "flat"}
+        return None, {"generator": "flat", "color": c.background.hex if c.background else None}
+    if "background" not in loaded.raw and c.background is not None:
+        # canvas.background with no `background:` key asks for a flat canvas, not the default procedural style
+        return None, {"generator": "flat", "color": c.background.hex}
     extra: dict[str, Any] = {}
     if bg.init_image:
         try:
@@ -257,12 +262,33 @@ def _feather_mask(w: int, h: int) -> Image.Image:
     return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
 
 
-def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
+def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions, bg: Image.Image | None = None) -> str:
     """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
     try:
-        return _image_href(loaded, layout, p, opts)
+        return _image_href(loaded, layout, p, opts, bg)
     except AssetError as e:
         raise _at(e, loaded, p.path + ("src",) if p.el.src else ("brand", "logo")) from None
+
+
+def brand_logo(layout: Layout, p: Placed, bg: Image.Image | None) -> Path | None:
+    """The brand logo for an image slot: with dark/light variants, the one that suits the pixels under the box."""
+    logos = layout.brand.logos
+    if not ("dark" in logos and "light" in logos):
+        return layout.brand.logo
+    from composer.core.colour import relative_luminance
+
+    c = layout.canvas
+    if bg is not None and p.box is not None:
+        b = c.bleed
+        crop = bg.convert("RGB").crop((int(p.box.x + b), int(p.box.y + b), int(p.box.x + b + max(1, p.box.width)),
+                                       int(p.box.y + b + max(1, p.box.height))))
+        lum = float(relative_luminance(np.asarray(crop, dtype=np.uint8)).mean())
+    else:
+        flat = c.background or layout.brand.colors.get("paper")
+        lum = float(relative_luminance(np.array([flat.r, flat.g, flat.b], dtype=np.uint8))) if flat is not None else 1.0
+    # Dark means white has the better WCAG contrast against it (luminance below about 0.18).
+    dark = 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05
+    return logos["dark" if dark else "light"]
 
 
 def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
@@ -274,20 +300,28 @@ def _at(e: AssetError, loaded: LoadedSpec, where: tuple) -> AssetError:
     return e
 
 
-def _image_path(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> tuple[Path, str]:
-    """An image element's file (its `src`, else the brand's logo) and the name to show in messages."""
+def _image_path(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions,
+                bg: Image.Image | None = None) -> tuple[Path, str]:
+    """An image element's file (its `src`, else the brand's logo, the variant that suits `bg`) and its name in messages."""
     el = p.el
-    src = el.src or (str(layout.brand.logo.relative_to(loaded.base_dir)) if layout.brand.logo and layout.brand.logo.is_relative_to(loaded.base_dir) else None)
-    if src is None:
+    logo = None if el.src else brand_logo(layout, p, bg)
+    if not el.src and logo is None:
         raise SpecError("missing required key 'src'", location=loaded.positions.locate(p.path), path=f"elements[{p.index}].src")
-    return (_resolve(loaded, src, p.path + ("src",), opts) if el.src else layout.brand.logo), src
+    path = _resolve(loaded, el.src, p.path + ("src",), opts) if el.src else logo
+    return path, el.src or path.name
 
 
-def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions) -> str:
-    path, src = _image_path(loaded, layout, p, opts)
+def _svg_roots(loaded: LoadedSpec, p: Placed, opts: BuildOptions) -> tuple[Path, tuple[Path, ...]]:
+    """(base, allowed folders) for an SVG's own hrefs: the spec's for a `src`, the brand file's for its logo."""
+    return (loaded.base_dir, loaded.roots(opts.allow_dirs)) if p.el.src else loaded.brand_roots(opts.allow_dirs)
+
+
+def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions, bg: Image.Image | None = None) -> str:
+    path, src = _image_path(loaded, layout, p, opts, bg)
     if path.suffix.lower() == ".svg":
         from composer.rasters import assets
-        data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
+        base, allowed = _svg_roots(loaded, p, opts)
+        data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=base, allowed_dirs=allowed, source_name=src)
         return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
     img = _load_raster(path)
     # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.
@@ -364,7 +398,11 @@ def _check_image(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptio
     path, src = _image_path(loaded, layout, p, opts)
     from composer.rasters import assets
 
-    if path.suffix.lower() == ".svg":
-        assets.sanitize_svg(assets.read_asset(path, src), base_dir=loaded.base_dir, allowed_dirs=opts.allow_dirs, source_name=src)
-    else:
-        _load_raster(path)
+    paths = [path] if p.el.src else list(dict.fromkeys([path, *layout.brand.logos.values()]))  # every logo variant
+    base, allowed = _svg_roots(loaded, p, opts)
+    for path in paths:
+        if path.suffix.lower() == ".svg":
+            assets.sanitize_svg(assets.read_asset(path, src if p.el.src else path.name), base_dir=base,
+                                allowed_dirs=allowed, source_name=src if p.el.src else path.name)
+        else:
+            _load_raster(path)

@@ -17,7 +17,7 @@ from composer.core.geometry import Box, bounds, overlaps
 from composer.layout.resolve import Layout, Placed
 from composer.legibility.apply import Legibility
 from composer.render.raster import Pixels, rasterize
-from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes
+from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
 TEXT_ONLY = Pass(others=False)
 
@@ -74,10 +74,11 @@ class Artwork:
         return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
 
     def _document(self, body: Markup, *, view: str = "trim", background_href: str | None = None,
-                  overlay: Markup = Markup(""), physical_units: bool = False, has_raster: bool | None = None) -> str:
+                  overlay: Markup = Markup(""), physical_units: bool = False, has_raster: bool | None = None,
+                  slug: float = 0.0) -> str:
         return self.renderer.document(
             body, view=view, background_href=background_href, title=self.title, desc=self.alt, metadata=self.metadata,
-            overlay=overlay, physical_units=physical_units,
+            overlay=overlay, physical_units=physical_units, slug=slug,
             has_raster=self.background is not None if has_raster is None else has_raster,
         )
 
@@ -91,7 +92,7 @@ class Artwork:
 
     def print_document(self) -> str:
         """The page with its bleed and crop marks (the PDF's document); the background is painted separately."""
-        return self._document(self.body(), view="bleed", overlay=crop_marks(self.layout))
+        return self._document(self.body(), view="bleed", overlay=crop_marks(self.layout), slug=slug_width(self.layout))
 
 
 def _extent(p: Placed, layout: Layout) -> Box | None:

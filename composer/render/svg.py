@@ -197,7 +197,11 @@ class SvgRenderer:
         except TemplateNotFound as e:
             raise SpecError(f"template {name!r}: template {e.name!r} not found", location=self.r.positions.locate(path)) from None
         except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError) as e:
-            raise SpecError(f"template {name!r} failed: {e}", location=self.r.positions.locate(path)) from None
+            from composer.render.templating import template_line
+
+            at = template_line(e)
+            raise SpecError(f"template {name!r} failed" + (f" at {at}" if at else "") + f": {e}",
+                            location=self.r.positions.locate(path)) from None
         finally:
             _BUDGET.reset(token)
 
@@ -305,13 +309,26 @@ class SvgRenderer:
         name = p.el.template
         if "/" in name or "\\" in name or name.startswith("."):
             raise SpecError(f"invalid template name {name!r}; allowed: a file name in the templates folder", location=self.r.positions.locate(p.path + ("template",)))
+        from composer.render.templating import TemplateColour, block_names, check_fragment
+        from composer.spec.yamlload import format_path
+
+        where = self.r.positions.locate(p.path + ("template",))
+        try:
+            filename = self.env.get_template(f"{name}.svg.j2").filename
+        except TemplateNotFound:
+            raise SpecError(f"unknown template {name!r}; available: {', '.join(block_names(self.env))}",
+                            location=where, path=format_path(p.path + ("template",))) from None
+        except (TemplateError, SecurityError):
+            filename = None  # a syntax error or an oversized file: _render below reports it
         box = SvgBox.of(p.box)
         out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
-            color=lambda v: self.r.color(v, p.path + ("params",)), text=self._text_helper(p),
+            color=lambda v: TemplateColour(self.r.color(v, p.path + ("params",))), text=self._text_helper(p),
             brand={k: v.hex for k, v in self.layout.brand.colors.items()}, canvas=self.layout.canvas,
         )
-        _check_markup(out, name, self.r.positions.locate(p.path + ("template",)), p.path + ("template",))
+        problem = check_fragment(str(out), name, filename)
+        if problem:
+            raise SpecError(problem, location=where, path=format_path(p.path + ("template",)))
         return out
 
     def _text_helper(self, p: Placed) -> Callable[..., Markup]:
@@ -330,45 +347,23 @@ class SvgRenderer:
 
     def document(self, body: Markup, *, view: str, background_href: str | None, title: str, desc: str,
                  metadata: dict, overlay: Markup = Markup(""), physical_units: bool = False,
-                 has_raster: bool = False) -> str:
-        """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF)."""
+                 has_raster: bool = False, slug: float = 0.0) -> str:
+        """The whole SVG document; view is "trim" (PNG/SVG) or "bleed" (PDF, with `slug` px around it for the marks)."""
         c = self.layout.canvas
         b = c.bleed if view == "bleed" else 0.0
-        vx, vy, vw, vh = -b, -b, c.width + 2 * b, c.height + 2 * b
+        vx, vy, vw, vh = -b - slug, -b - slug, c.width + 2 * (b + slug), c.height + 2 * (b + slug)
         if physical_units:
             width, height = f"{fmt(vw / c.dpi * 25.4)}mm", f"{fmt(vh / c.dpi * 25.4)}mm"
         else:
             width, height = fmt(vw), fmt(vh)
         return self._render(
             "document.svg.j2", (), width=width, height=height, viewbox=f"{fmt(vx)} {fmt(vy)} {fmt(vw)} {fmt(vh)}",
-            vx=fmt(vx), vy=fmt(vy), vw=fmt(vw), vh=fmt(vh), title=title, desc=desc,
+            vx=fmt(-b), vy=fmt(-b), vw=fmt(c.width + 2 * b), vh=fmt(c.height + 2 * b), title=title, desc=desc,
             metadata_json=json.dumps(metadata, sort_keys=True, ensure_ascii=False),
             background_color=None if has_raster else c.background, background_href=background_href,
             bx=fmt(-c.bleed), by=fmt(-c.bleed), bw=fmt(c.full_width), bh=fmt(c.full_height),
             body=body, overlay=overlay,
         )
-
-
-def _check_markup(markup: str, name: str, location: Any, path: tuple) -> None:
-    """A user template's output must be well-formed SVG: say so at the element, not at a line of the whole document."""
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml
-    from defusedxml import ElementTree as DET
-
-    from composer.spec.yamlload import format_path
-
-    head = '<g xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-    try:
-        DET.fromstring(f"{head}{markup}</g>", forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except ParseError as e:
-        line, col = e.position
-        col = col - len(head) if line == 1 else col
-        what = str(e).split(": line")[0]
-        raise SpecError(f"template {name!r} emits invalid SVG ({what} at line {line}, column {col + 1} of its output); "
-                        "its output must be well-formed XML", location=location, path=format_path(path)) from None
-    except defusedxml.DefusedXmlException as e:
-        raise SpecError(f"template {name!r} emits invalid SVG ({e})", location=location, path=format_path(path)) from None
 
 
 def _chart(renderer: SvgRenderer, p: Placed) -> Markup:
@@ -386,19 +381,31 @@ RENDERERS: dict[str, Callable[[SvgRenderer, Placed], Markup]] = {
 }
 
 
+CROP_MARK_MM = (1.0, 5.0)  # the marks start 1 mm outside the bleed and run 5 mm
+
+
+def slug_width(layout: Layout) -> float:
+    """The margin (px) outside the bleed that holds the crop marks; 0 without a bleed."""
+    c = layout.canvas
+    if c.bleed <= 0:
+        return 0.0
+    return c.dpi / 25.4 * (sum(CROP_MARK_MM) + 1.0)
+
+
 def crop_marks(layout: Layout) -> Markup:
-    """Crop marks in the bleed area at the four trim corners (white-backed so they show on dark art)."""
+    """Crop marks at the four trim corners, outside the bleed, so no mark can print on the trimmed piece."""
     c = layout.canvas
     b = c.bleed
     if b <= 0:
         return Markup("")
-    gap = min(b * 0.3, c.dpi / 25.4 * 1.0)  # keep 1 mm (or less) clear of the trim corner
+    mm = c.dpi / 25.4
+    start, end = b + CROP_MARK_MM[0] * mm, b + sum(CROP_MARK_MM) * mm
     w = max(0.5, c.dpi / 300)
     lines = []
     for x, sx in ((0, -1), (c.width, 1)):
         for y, sy in ((0, -1), (c.height, 1)):
-            lines.append((x + sx * gap, y, x + sx * b, y))
-            lines.append((x, y + sy * gap, x, y + sy * b))
+            lines.append((x + sx * start, y, x + sx * end, y))
+            lines.append((x, y + sy * start, x, y + sy * end))
     out = []
     for color, width in (("#FFFFFF", w * 3), ("#000000", w)):
         for x1, y1, x2, y2 in lines:

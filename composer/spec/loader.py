@@ -28,13 +28,27 @@ class LoadedSpec:
     raw: dict[str, Any]
     omitted_slots: tuple[str, ...] = ()  # slots the spec filled that its layout leaves out by design (`omits:`)
     warnings: list = field(default_factory=list)  # what `composer.validate` found to warn about (core.warnings.Warning)
+    allow_dirs: tuple[Path, ...] = ()  # folders besides base_dir that the spec's files may come from
+    brand_dir: Path | None = None  # the folder of a `brand: file.yaml`: the base of the brand's own paths
 
     def locate(self, path: tuple) -> str:
         return str(self.positions.locate(path))
 
+    def roots(self, extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+        """The allowed folders for a file the spec names (besides base_dir)."""
+        return tuple(dict.fromkeys((*self.allow_dirs, *extra)))
 
-def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: Path | None = None) -> LoadedSpec:
-    """Load a spec from a file path, YAML text in a dict, or a plain dict; SpecError on any mistake."""
+    def brand_roots(self, extra: tuple[Path, ...] = ()) -> tuple[Path, tuple[Path, ...]]:
+        """(base, allowed folders) for a file the brand names: relative to the brand file, which is allowed too."""
+        if self.brand_dir is None:
+            return self.base_dir, self.roots(extra)
+        return self.brand_dir, self.roots((*extra, self.base_dir))
+
+
+def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: Path | None = None,
+              allow_dirs: Any = ()) -> LoadedSpec:
+    """Load a spec from a file path or a plain dict; `allow_dirs` are further folders its files may come from."""
+    allowed = tuple(Path(d).resolve() for d in (allow_dirs or ()))
     if isinstance(source, dict):
         _check_plain_data(source, name or "<spec>")
         data = copy.deepcopy(source)
@@ -52,43 +66,45 @@ def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: P
             f"a spec must be a mapping of keys (version, canvas, elements, ...), got {_kind(data)}",
             location=positions.locate(()),
         )
-    data = _merge_brand(data, positions, base)
+    data, brand_dir = _merge_brand(data, positions, base, allowed)
     omitted: list[str] = []
-    data = _merge_layout(data, positions, base, omitted)
+    data = _merge_layout(data, positions, base, omitted, allowed)
     spec = validate(data, positions)
-    return LoadedSpec(spec, positions, base, name or "spec", file, data, tuple(omitted))
+    return LoadedSpec(spec, positions, base, name or "spec", file, data, tuple(omitted), allow_dirs=allowed,
+                      brand_dir=brand_dir)
 
 
 def _kind(v: Any) -> str:
     return {type(None): "an empty document", list: "a list", str: "a string"}.get(type(v), type(v).__name__)
 
 
-def _merge_brand(data: dict, positions: Positions, base: Path) -> dict:
-    """Replace `brand: path.yaml` with the brand file's contents, keeping its positions."""
+def _merge_brand(data: dict, positions: Positions, base: Path, allowed: tuple[Path, ...]) -> tuple[dict, Path | None]:
+    """Replace `brand: path.yaml` with the brand file's contents (its positions kept); returns the brand's folder.
+
+    The brand's own paths (logo, font_dirs, lora) stay as written: they are relative to the brand file.
+    """
     brand = data.get("brand")
-    if isinstance(brand, str):
-        from composer.core.paths import resolve_path
+    if not isinstance(brand, str):
+        return data, None
+    from composer.core.paths import resolve_path
 
-        path = resolve_path(brand, base, field="brand", location=positions.locate(("brand",)))
-        bdata, bpos = load_yaml_file(path, display=str(path.relative_to(base)) if path.is_relative_to(base) else str(path))
-        if not isinstance(bdata, dict):
-            raise SpecError("a brand file must be a mapping (colors, fonts, logo)", location=bpos.locate(()))
-        positions.graft(bpos, (), ("brand",))
-        logo = bdata.get("logo")
-        if isinstance(logo, str) and not Path(logo).is_absolute() and ":" not in logo:
-            # A brand file's logo is relative to the brand file; re-express it from the spec's folder.
-            import os
+    path = resolve_path(brand, base, allowed, field="brand", location=positions.locate(("brand",)), kind="file")
+    bdata, bpos = load_yaml_file(path, display=_display(path, base))
+    if not isinstance(bdata, dict):
+        raise SpecError("a brand file must be a mapping (colors, fonts, logo)", location=bpos.locate(()))
+    positions.graft(bpos, (), ("brand",))
+    data["brand"] = bdata
+    return data, path.parent
 
-            bdata["logo"] = os.path.relpath(os.path.normpath(path.parent / logo), base)
-        loras = bdata.get("lora")
-        for item in loras if isinstance(loras, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("path"), str) and not Path(item["path"]).is_absolute():
-                # Like the logo: a brand's LoRA path is relative to the brand file.
-                import os
 
-                item["path"] = os.path.relpath(os.path.normpath(path.parent / item["path"]), base)
-        data["brand"] = bdata
-    return data
+def _display(path: Path, base: Path) -> str:
+    """How a file the spec pulled in is named in messages: relative to the spec's folder when it can be."""
+    import os
+
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 def _check_plain_data(data: dict, file: str) -> None:
@@ -109,12 +125,12 @@ def _check_plain_data(data: dict, file: str) -> None:
             stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
 
 
-def layout_path(name: str, base: Path, location) -> tuple[Path, str]:
-    """Find a layout preset by name (`poster/hero-top`) or by a path inside the spec's folder."""
+def layout_path(name: str, base: Path, location, allowed: tuple[Path, ...] = ()) -> tuple[Path, str]:
+    """Find a layout preset by name (`poster/hero-top`) or by a path inside the spec's or an allowed folder."""
     if name.endswith((".yaml", ".yml")):
         from composer.core.paths import resolve_path
 
-        p = resolve_path(name, base, field="layout", location=location)
+        p = resolve_path(name, base, allowed, field="layout", location=location, kind="file")
         return p, name
     root = data_dir("layouts")
     try:
@@ -139,7 +155,8 @@ def available_layouts() -> list[str]:
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml"))
 
 
-def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[str] | None = None) -> dict:
+def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[str] | None = None,
+                  allowed: tuple[Path, ...] = ()) -> dict:
     """Merge a layout preset under the spec: preset first, the spec's own keys win."""
     name = data.get("layout")
     if name is None:
@@ -152,7 +169,7 @@ def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[st
         return data
     if not isinstance(name, str):
         raise SpecError(f"invalid layout {name!r}; allowed: a preset name or a path", location=positions.locate(("layout",)), path="layout")
-    path, display = layout_path(name, base, positions.locate(("layout",)))
+    path, display = layout_path(name, base, positions.locate(("layout",)), allowed)
     ldata, lpos = load_yaml_file(path, display=display)
     if not isinstance(ldata, dict):
         raise SpecError("a layout must be a mapping", location=lpos.locate(()))
@@ -271,9 +288,13 @@ def _fill_elements(items: list, ctx: tuple, src: tuple, dst: tuple) -> list:
             el["elements"] = _fill_elements(kids, ctx, src + (i, "elements"), here + ("elements",))
             if kids and not el["elements"]:
                 continue  # every slot in it was left out: so is the container (and its panel)
-        if slot in slots and isinstance(el, dict) and el.get("type") in ("text", "image", "template"):
-            for k in _slot_keys(slots[slot]):
-                merged_pos.graft(positions, ("slots", slot) + k, here + _slot_target(el, k))
+        if slot in slots and isinstance(el, dict):
+            given = slots[slot]
+            keys = set(given) if isinstance(given, dict) else set(SLOT_KEYS.get(str(el.get("type")), ())[:1])
+            positions.slot_of[format_path(here)] = (slot, positions.locate(("slots", slot)), keys)
+            if isinstance(el.get("type"), str) and el["type"] in SLOT_KEYS:
+                for k in _slot_keys(given):
+                    merged_pos.graft(positions, ("slots", slot) + k, here + _slot_target(el, k))
         out.append(el)
     return out
 
@@ -282,10 +303,35 @@ def _slot_keys(value: Any) -> list[tuple]:
     return [(k,) for k in value] if isinstance(value, dict) else [()]
 
 
+# The key a plain string (or number) given to a slot fills, by the slot element's type.
+SLOT_KEYS: dict[str, tuple[str, ...]] = {
+    "text": ("text",), "image": ("src",), "template": ("params", "text"), "icon": ("name",), "stat": ("value",),
+    "progress": ("value",), "qr": ("data",), "illustration": ("prompt",),
+}
+
+
 def _slot_target(el: dict, k: tuple) -> tuple:
     if k:
         return k
-    return {"image": ("src",), "template": ("params", "text")}.get(el.get("type"), ("text",))
+    return SLOT_KEYS.get(el.get("type"), ("text",))
+
+
+def name_slot(e: Any, positions: Positions) -> Any:
+    """Say `slots.NAME` instead of `elements[i]` in an error about an element a slot filled (in a stack too)."""
+    import re
+
+    path = getattr(e, "path", None) or ""
+    found = [k for k in positions.slot_of if path == k or path.startswith((k + ".", k + "["))]
+    if found:
+        key = max(found, key=len)
+        rest = path[len(key):]
+        name, at, keys = positions.slot_of[key]
+        e.path = f"slots.{name}{rest}"
+        first = re.match(r"^\.?([A-Za-z_]+)", rest)
+        in_given = first is None or first.group(1) in keys
+        if in_given and (e.location is None or e.location.file != positions.file):
+            e.location = at  # a mistake in what the slot was given: the spec's own line, not the preset's
+    return e
 
 
 def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
@@ -301,13 +347,15 @@ def _fill_slot(el: dict, value: Any, positions: Positions, slot: str) -> dict:
         return el
     if isinstance(value, str) and el.get("type") == "illustration":
         return _illustration_slot(el, value)
-    if isinstance(value, (str, int, float)):
-        if el.get("type") not in ("text", "image", "template"):
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        keys = SLOT_KEYS.get(el["type"]) if isinstance(el.get("type"), str) else None
+        if keys is None:
             return el  # a companion shape (a panel behind the slot's text): shown when the slot is filled
-        if el.get("type") == "template":
-            el.setdefault("params", {})["text"] = str(value)
-        else:
-            el["src" if el.get("type") == "image" else "text"] = str(value)
+        target = el
+        for k in keys[:-1]:
+            target = target.setdefault(k, {})
+        # stat and progress values stay numbers; every other main key is text
+        target[keys[-1]] = value if el.get("type") in ("stat", "progress") else str(value)
         return el
     raise SpecError(
         f"invalid slot content {value!r}; allowed: a string, or a mapping of the element's keys",
@@ -337,7 +385,7 @@ def validate(data: dict, positions: Positions) -> specmod.Spec:
     try:
         return specmod.Spec.model_validate(data)
     except ValidationError as exc:
-        raise _to_spec_error(exc, data, positions) from None
+        raise name_slot(_to_spec_error(exc, data, positions), positions) from None
 
 
 def _data_path(loc: tuple, data: Any) -> tuple:

@@ -205,13 +205,21 @@ class LoraSpec(Model):
     scale: Annotated[float, Field(ge=-4, le=4)] = 1.0
 
 
+class BrandLogo(Model):
+    """A logo for dark backgrounds and one for light ones; a preset takes the one that suits the pixels under it."""
+
+    dark: str | None = None
+    light: str | None = None
+
+
 class BrandSpec(Model):
     """Brand colours, fonts and logo; shared by specs as a brand YAML file."""
 
     name: str | None = None
     colors: dict[str, Color] = Field(default_factory=dict)
     fonts: dict[str, BrandFont] = Field(default_factory=dict)
-    logo: str | None = None
+    font_dirs: list[str] = Field(default_factory=list)
+    logo: Union[str, BrandLogo, None] = None
     lora: list[LoraSpec] = Field(default_factory=list, description="brand adapters every spec of the brand uses")
 
 

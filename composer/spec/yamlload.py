@@ -25,6 +25,7 @@ class Positions:
     file: str
     marks: dict[PathKey, tuple[str, int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[str, int, int]] = field(default_factory=dict)
+    slot_of: dict[str, tuple[str, Any, set]] = field(default_factory=dict)  # 'elements[i]' (or a stack child's path) a slot filled -> (name, Location, keys given)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value (or, with key=True, of its key) at `path`, or its nearest parent."""

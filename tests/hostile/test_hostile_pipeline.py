@@ -315,7 +315,7 @@ def test_oversized_template_and_template_symlinked_to_a_device(site):
     tpl.mkdir()
     (tpl / "big.svg.j2").write_text("<g/>" * 300_000)
     (tpl / "zero.svg.j2").symlink_to("/dev/zero")
-    for name, message in (("big", "is larger than 1,048,576 bytes"), ("zero", "template 'zero.svg.j2' not found")):
+    for name, message in (("big", "is larger than 1,048,576 bytes"), ("zero", "unknown template 'zero'; available: badge, big, ribbon")):
         spec = write(site, f"""
             templates: ./tpl
             elements:

@@ -44,7 +44,7 @@ def test_build_writes_every_format_and_report(built):
 def test_png_metadata(built):
     _, out = built
     im = Image.open(out / "launch-poster.png")
-    assert im.info["Title"] == "Launch week · June 2026"
+    assert im.info["Title"] == "Summer Product Launch 2026"  # the headline, not the kicker above it
     assert im.info["Software"] == f"Placard {composer.__version__}"
     meta = json.loads(im.info["Placard"])
     assert meta["generator"] == "procedural" and meta["seed"] == 7
@@ -91,13 +91,16 @@ def test_print_pdf_has_bleed_and_crop_marks(write_spec, tmp_path):
     box = re.search(rb"/MediaBox \[ ?([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ?\]", pdf)
     w_pt, h_pt = float(box.group(3)), float(box.group(4))
     mm = 72 / 25.4
-    assert w_pt == pytest.approx((148 + 6) * mm, abs=1.0)
-    assert h_pt == pytest.approx((210 + 6) * mm, abs=1.0)
+    # the page holds the bleed (3 mm a side) and, outside it, 7 mm a side for the crop marks
+    assert w_pt == pytest.approx((148 + 6 + 14) * mm, abs=1.0)
+    assert h_pt == pytest.approx((210 + 6 + 14) * mm, abs=1.0)
     trim = re.search(rb"/TrimBox \[ ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) \]", pdf)
     assert trim, "the PDF names its trim box"
-    assert float(trim.group(1)) == pytest.approx(3 * mm, abs=0.5)
+    assert float(trim.group(1)) == pytest.approx(10 * mm, abs=0.5)
     assert float(trim.group(3)) - float(trim.group(1)) == pytest.approx(148 * mm, abs=1.0)
-    assert b"/BleedBox [ 0.00 0.00 " in pdf
+    bleed = re.search(rb"/BleedBox \[ ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) \]", pdf)
+    assert float(bleed.group(1)) == pytest.approx(7 * mm, abs=0.5)
+    assert float(bleed.group(3)) - float(bleed.group(1)) == pytest.approx(154 * mm, abs=1.0)
     png = Image.open(tmp_path / "spec.png")
     assert png.size == (round(148 / 25.4 * 150), round(210 / 25.4 * 150))
     assert png.info["dpi"][0] == pytest.approx(150, abs=0.1)

@@ -15,7 +15,9 @@ from composer.core.errors import AssetError, Location
 
 from make_corpus import SVG_OPEN, make_corpus  # noqa: E402
 
-ALLOWED = "expected a relative path to a file inside the spec's folder"
+ALLOWED = "expected a path to a file inside the spec's folder"
+HINT = "other folders need --allow-dir DIR (Python: allow_dirs=[...])"
+ALLOW = "allow its folder with --allow-dir DIR (Python: allow_dirs=[...])"
 
 
 @pytest.fixture(autouse=True)
@@ -64,19 +66,39 @@ def test_relative_path_resolves_inside_spec_folder(spec_dir):
      "data:image/png;base64,AAAA", "javascript:alert(1)"],
 )
 def test_url_schemes_are_refused(spec_dir, value):
-    assert refused(value, spec_dir) == f"elements[1].src: URLs are not fetched: {value!r}; {ALLOWED}"
+    assert refused(value, spec_dir) == f"elements[1].src: URLs are not fetched: {value!r}; {ALLOWED}; {HINT}"
 
 
 @pytest.mark.parametrize("value", ["/etc/passwd", "C:\\Windows\\win.ini", "\\\\server\\share\\x.png"])
-def test_absolute_paths_are_refused(spec_dir, value):
-    assert refused(value, spec_dir) == f"elements[1].src: absolute paths are not allowed: {value!r}; {ALLOWED}"
+def test_absolute_paths_outside_are_refused(spec_dir, value):
+    assert refused(value, spec_dir) == f"elements[1].src: absolute path {value!r} lies outside the spec's folder; {ALLOW}"
+
+
+def test_absolute_path_inside_the_spec_folder_is_fine(spec_dir):
+    logo = (spec_dir / "assets" / "logo.png").resolve()
+    assert resolve_path(str(logo), spec_dir, field="x") == logo
 
 
 @pytest.mark.parametrize("value", ["../secret.png", "assets/../../secret.png", "..\\..\\etc\\passwd", ".."])
 def test_dotdot_escapes_are_refused(spec_dir, value):
-    assert refused(value, spec_dir) == (
-        f"elements[1].src: {value!r} leaves the spec's folder through '..'; {ALLOWED}"
-    )
+    assert refused(value, spec_dir) == f"elements[1].src: {value!r} leaves the spec's folder through '..'; {ALLOW}"
+
+
+def test_dotdot_into_an_allowed_folder_is_fine(tmp_path):
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "b.yaml").write_text("colors: {}\n")
+    spec = tmp_path / "campaigns" / "spring"
+    spec.mkdir(parents=True)
+    assert resolve_path("../../brand/b.yaml", spec, [tmp_path], field="brand") == (tmp_path / "brand" / "b.yaml").resolve()
+    assert refused("../../brand/b.yaml", spec) == (
+        f"elements[1].src: '../../brand/b.yaml' leaves the spec's folder through '..'; {ALLOW}")
+    assert refused("../../../x", spec, [tmp_path]) == (
+        f"elements[1].src: '../../../x' leaves the spec's folder and the allowed folders through '..'; {ALLOW}")
+    # a symlink inside the allowed folder that leads out of it stays refused
+    outside = tmp_path.parent / (tmp_path.name + "-outside.yaml")
+    outside.write_text("x: 1\n")
+    os.symlink(outside, tmp_path / "brand" / "link.yaml")
+    assert "is a symlink to a place outside the allowed folders" in refused("../../brand/link.yaml", spec, [tmp_path])
 
 
 def test_dotdot_that_stays_inside_is_fine(spec_dir):
@@ -88,7 +110,7 @@ def test_symlink_out_of_the_folder_is_refused(spec_dir, tmp_path_factory):
     outside.write_bytes(b"secret")
     os.symlink(outside, spec_dir / "assets" / "link.png")
     os.symlink(outside.parent, spec_dir / "linkdir")
-    expected = "is a symlink to a place outside the allowed folders; " + ALLOWED
+    expected = "is a symlink to a place outside the allowed folders; " + ALLOWED + "; " + HINT
     assert refused("assets/link.png", spec_dir) == f"elements[1].src: 'assets/link.png' {expected}"
     assert refused("linkdir/secret.png", spec_dir) == f"elements[1].src: 'linkdir/secret.png' {expected}"
 
@@ -133,7 +155,7 @@ def test_fifos_and_devices_are_refused(spec_dir):
 def test_allowed_folders_are_named(spec_dir, tmp_path_factory):
     brand = tmp_path_factory.mktemp("brand2")
     assert refused("/x.png", spec_dir, [brand]) == (
-        f"elements[1].src: absolute paths are not allowed: '/x.png'; {ALLOWED} or an allowed folder ({brand})"
+        f"elements[1].src: absolute path '/x.png' lies outside the spec's folder and the allowed folders; {ALLOW}"
     )
 
 
@@ -186,10 +208,10 @@ def test_supported_rasters_load(tmp_path, fmt, mode):
         ("xxe_file.svg", "xxe_file.svg declares XML entities, which SVG assets may not use (XXE and billion-laughs risk)"),
         ("xxe_parameter.svg", "xxe_parameter.svg declares XML entities, which SVG assets may not use (XXE and billion-laughs risk)"),
         ("billion_laughs.svg", "billion_laughs.svg declares XML entities, which SVG assets may not use (XXE and billion-laughs risk)"),
-        ("href_http.svg", f"href_http.svg: <image> href: URLs are not fetched: 'http://attacker.example/track.png'; {ALLOWED}"),
-        ("href_file.svg", f"href_file.svg: <image> href: URLs are not fetched: 'file:///etc/passwd'; {ALLOWED}"),
-        ("href_escape.svg", f"href_escape.svg: <image> href: '../../secret.png' leaves the spec's folder through '..'; {ALLOWED}"),
-        ("href_absolute.svg", f"href_absolute.svg: <image> href: absolute paths are not allowed: '/etc/hostname'; {ALLOWED}"),
+        ("href_http.svg", f"href_http.svg: <image> href: URLs are not fetched: 'http://attacker.example/track.png'; {ALLOWED}; {HINT}"),
+        ("href_file.svg", f"href_file.svg: <image> href: URLs are not fetched: 'file:///etc/passwd'; {ALLOWED}; {HINT}"),
+        ("href_escape.svg", f"href_escape.svg: <image> href: '../../secret.png' leaves the spec's folder through '..'; {ALLOW}"),
+        ("href_absolute.svg", f"href_absolute.svg: <image> href: absolute path '/etc/hostname' lies outside the spec's folder; {ALLOW}"),
         ("use_external.svg", "use_external.svg: <use> href 'http://attacker.example/sprite.svg#icon' refers outside "
                              "the document; allowed: '#id' references to the same SVG"),
         ("use_recursive.svg", "use_recursive.svg: references form a cycle through '#a'"),

@@ -47,8 +47,7 @@ __all__ = [
     "sanitize_svg",
 ]
 
-MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size is 400 MB
-MAX_ASSET_BYTES = 50 * 1024 * 1024  # any single file or data: URI a spec or an SVG pulls in
+from composer.core.limits import MAX_ASSET_BYTES, MAX_IMAGE_PIXELS  # noqa: E402  (re-exported)
 RASTER_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 MIN_CAIROSVG = (2, 9, 0)
 
@@ -186,10 +185,7 @@ def safe_url_fetcher(allowed_dirs: Sequence[Path]) -> Callable[[str, str], bytes
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-MAX_SVG_BYTES = 10 * 1024 * 1024
-MAX_SVG_ELEMENTS = 50_000
-MAX_SVG_DEPTH = 200
-MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairosvg's own cap)
+from composer.core.limits import MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_EXPANDED  # noqa: E402
 
 # Static SVG 1.1 drawing elements. Anything else (script, foreignObject, animation, elements of
 # other namespaces such as XHTML) is dropped with its subtree.

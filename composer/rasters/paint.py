@@ -22,7 +22,7 @@ from generator.base import GenerateRequest, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
-MAX_IMAGE_PIXELS = 100_000_000
+from composer.core.limits import MAX_IMAGE_PIXELS  # noqa: E402
 
 
 @dataclass(frozen=True)

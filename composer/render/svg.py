@@ -27,9 +27,7 @@ from composer.core.png import png_data_uri
 from composer.spec.charts import KIND_OF
 
 _ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder
-MAX_ENVS = 16
-MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
-MAX_TEMPLATE_BYTES = 1024 * 1024
+from composer.core.limits import MAX_ENVS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_ITEMS  # noqa: E402
 # The range() budget of the build whose templates are rendering now (per build, and per thread).
 _BUDGET: ContextVar[list[int]] = ContextVar("placard_template_budget")
 

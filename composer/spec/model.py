@@ -9,8 +9,7 @@ from pydantic import Field, field_validator
 from composer.spec.base import BoxSpec, Color, ElementBase, Finite, Length, Model, _check_length, _yaml_off
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
 
-MAX_TEXT_CHARS = 20_000
-MAX_ELEMENTS = 2_000
+from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
 
 
 class FontSpec(Model):
@@ -161,7 +160,7 @@ class CanvasSpec(Model):
     width: Length | None = None
     height: Length | None = None
     orientation: Literal["portrait", "landscape"] | None = None
-    dpi: Annotated[float, Field(ge=36, le=1200)] | None = None
+    dpi: Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)] | None = None
     bleed: Length = 0
     background: Color | None = None
 

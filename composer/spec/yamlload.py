@@ -10,9 +10,7 @@ import yaml
 
 from composer.core.errors import Location, SpecError
 
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # a hand-written spec is a few KB; 2 MB leaves room for data
-MAX_NODES = 200_000  # counts alias expansions too, so an alias bomb stops here
-MAX_DEPTH = 64
+from composer.core.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES  # noqa: E402
 
 PathKey = tuple[Any, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: same marks, ~10x faster

@@ -1,0 +1,73 @@
+"""Every cap Placard puts on untrusted input, in one place (SECURITY.md's table points here).
+
+A spec, and every file it names, comes from an untrusted author. Each limit below bounds the time
+or memory one input can cost; together they keep any build within about 30 s and 2 GB.
+The modules that enforce a limit import it from here. `generator/` cannot import Placard, so
+`generator/procedural.py` and `generator/training/images.py` keep their own copy of
+MAX_IMAGE_PIXELS (as MAX_PIXELS); keep the values equal.
+"""
+
+from __future__ import annotations
+
+MIB = 1024 * 1024
+
+# --- the spec (composer/spec/yamlload.py, composer/spec/model.py) ------------------------------
+MAX_DOCUMENT_BYTES = 2 * MIB  # a hand-written spec is a few KB; 2 MB leaves room for data
+MAX_NODES = 200_000  # YAML values, counting alias expansions, so an alias bomb stops here
+MAX_DEPTH = 64  # nesting levels of a spec or a Python dict passed to the API
+MAX_TEXT_CHARS = 20_000  # characters in one text element
+MAX_ELEMENTS = 2_000  # elements in one spec
+MAX_SPEC_CHARS = 4_000_000  # characters in all a spec's strings, counted after aliases expand
+MAX_ECHO_CHARS = 200  # a value quoted in an error message is cut to this many characters
+
+# --- the canvas (composer/layout/resolve.py, composer/spec/model.py) ---------------------------
+MAX_CANVAS_PIXELS = 100_000_000
+MAX_SIDE = 30_000
+MIN_DPI = 36
+MAX_DPI = 1200
+
+# --- rasters (composer/rasters/assets.py, composer/rasters/paint.py) ---------------------------
+MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size is 400 MB
+MAX_ASSET_BYTES = 50 * MIB  # any single file or data: URI a spec or an SVG pulls in
+MAX_BUILD_PIXELS = 250_000_000  # decoded raster pixels of a whole build, counting every reference
+MAX_JPEG_SCANS = 64  # progressive JPEG scans (SOS markers); libjpeg's own default limit is 1000
+
+# --- SVG assets (composer/rasters/assets.py sanitize_svg) --------------------------------------
+MAX_SVG_BYTES = 10 * MIB  # also after gunzip for .svgz
+MAX_SVG_ELEMENTS = 50_000
+MAX_SVG_DEPTH = 200
+MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairosvg's own cap)
+MAX_SVG_PAINT_SERVERS = 1_000  # masks, patterns, filters, clip paths and markers in one SVG
+MAX_SVG_DASHES = 64  # numbers in one stroke-dasharray
+MAX_SVG_COORD = 1e7  # any number in geometry; NaN and infinity are refused
+MAX_SVG_IMAGE_DRAWS = 16  # times one SVG may draw embedded rasters, after <use> expansion
+
+# --- chart data files (composer/charts/data.py) ------------------------------------------------
+MAX_DATA_BYTES = 20 * MIB
+MAX_DATA_ROWS = 10_000  # rows of a CSV file or records of a JSON file (a chart of more is unreadable)
+MAX_DATA_COLUMNS = 1_000
+MAX_DATA_CELLS = 1_000_000  # rows x columns, and values in a JSON file
+MAX_DATA_FIELD_CHARS = 131_072  # one CSV cell: Python csv's own field_size_limit(), which we leave as it is
+MAX_DATA_DEPTH = 32  # JSON nesting levels
+MAX_DATA_NUMBER_DIGITS = 400  # digits in a JSON number literal (a float has ~17 significant ones)
+MAX_QR_PAYLOAD = 2000
+MAX_SCALE_MAGNITUDE = 1e300
+
+# --- graphs (composer/charts/graph.py) ---------------------------------------------------------
+MAX_GRAPH_NODES = 500
+MAX_GRAPH_EDGES = 2_000
+
+# --- paths and fonts (composer/core/paths.py, composer/text/fonts.py) ---------------------------
+MAX_PATH_CHARS = 1024  # a path a spec names
+MAX_FONT_DIR_DEPTH = 8  # folder levels scanned below a fonts folder
+MAX_FONT_DIR_FILES = 2_000  # files scanned in one fonts folder tree
+MAX_FONT_BYTES = 30 * MIB  # one font file (Noto CJK TTCs are about 20 MB)
+MAX_FONT_FACES = 64  # faces in one font collection
+MAX_FONT_INDEX_ENTRIES = 5_000  # entries the shared font index in the user cache may hold
+
+# --- templates (composer/render/svg.py) --------------------------------------------------------
+MAX_ENVS = 16  # template environments kept (an LRU, one per folder)
+MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
+MAX_TEMPLATE_BYTES = 1 * MIB  # one template file
+MAX_TEMPLATE_PRODUCED = 8 * MIB  # characters and items that expressions produce, per build
+MAX_TEMPLATE_NUMBER_BITS = 4096

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hostile_cases import CLASSES, write_case
+from hostile_cases import CLASSES, cleanup, write_case
 from hostile_run import check, run_cli
 
 CASES = [(cls, name) for cls, cases in CLASSES.items() for name in cases]
@@ -13,5 +13,8 @@ CASES = [(cls, name) for cls, cases in CLASSES.items() for name in cases]
 @pytest.mark.parametrize(("cls", "name"), CASES, ids=[f"{c}-{n}" for c, n in CASES])
 def test_hostile_case_ends_cleanly(tmp_path, cls, name):
     spec = write_case(cls, name, tmp_path / "case")
-    outcome = run_cli(["build", str(spec), "--out", str(tmp_path / "out")], cwd=tmp_path)
+    try:
+        outcome = run_cli(["build", str(spec), "--out", str(tmp_path / "out")], cwd=tmp_path)
+    finally:
+        cleanup(tmp_path / "case")
     check(outcome, f"{cls}/{name}")

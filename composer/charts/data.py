@@ -18,6 +18,7 @@ from typing import Any, Mapping, Sequence
 
 from composer.core.errors import AssetError, DataError
 from composer.core.limits import (
+    MAX_CHART_CATEGORIES,
     MAX_DATA_BYTES,
     MAX_DATA_CELLS,
     MAX_DATA_COLUMNS,
@@ -175,34 +176,43 @@ def _csv_rows(reader: Any, name: str) -> Table:
     return Table(header, rows, name, lines)
 
 
-_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+def _check_json_depth(raw: bytes, name: str) -> None:
+    """Refuse JSON nested past MAX_DATA_DEPTH before parsing (Python's json module recurses).
 
-
-def _check_json_shape(raw: bytes, name: str) -> None:
-    """Refuse JSON nested past MAX_DATA_DEPTH or holding more than MAX_DATA_CELLS values, before parsing.
-
-    Python's json module recurses (a RecursionError thousands of levels deep) and would build every
-    value first; numpy scans the bytes with strings blanked out, which takes milliseconds.
+    Brackets inside strings count too, which only errs towards refusing; numpy scans 20 MB in milliseconds.
     """
     import numpy as np
 
-    bare = np.frombuffer(_JSON_STRINGS.sub(b'""', raw), np.uint8)
-    opens = (bare == ord("[")) | (bare == ord("{"))
-    closes = (bare == ord("]")) | (bare == ord("}"))
-    depth = np.cumsum(opens.astype(np.int32) - closes.astype(np.int32)) if bare.size else np.zeros(1, np.int32)
-    if int(depth.max(initial=0)) > MAX_DATA_DEPTH:
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DATA_DEPTH:
+        return
+    b = np.frombuffer(raw, np.uint8)
+    step = ((b == 0x5B) | (b == 0x7B)).astype(np.int8) - ((b == 0x5D) | (b == 0x7D)).astype(np.int8)
+    if int(np.cumsum(step, dtype=np.int32).max()) > MAX_DATA_DEPTH:
         raise DataError(f"{name}: JSON nested more than {MAX_DATA_DEPTH} levels deep, the limit of a data file")
-    if int(np.count_nonzero(bare == ord(","))) + 1 > MAX_DATA_CELLS:
-        raise DataError(f"{name}: more than {MAX_DATA_CELLS:,} values, the limit of cells in a data file")
 
 
-def _json_number(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        if len(text) > MAX_DATA_NUMBER_DIGITS:
-            raise DataError(f"a number of {len(text):,} digits; the limit is {MAX_DATA_NUMBER_DIGITS} digits")
-        return kind(text)
+class _JsonBudget:
+    """Hooks for json.loads that stop the parse as soon as it builds more records or numbers than allowed."""
 
-    return parse
+    def __init__(self) -> None:
+        self.records = self.values = 0
+
+    def record(self, pairs: list) -> dict:
+        self.records += 1
+        if self.records > MAX_DATA_ROWS + 1:  # +1: the top level may be a mapping of columns
+            raise DataError(f"more than {MAX_DATA_ROWS:,} records, the limit of rows in a data file")
+        return dict(pairs)
+
+    def number(self, kind: type) -> Any:
+        def parse(text: str) -> Any:
+            self.values += 1
+            if self.values > MAX_DATA_CELLS:
+                raise DataError(f"more than {MAX_DATA_CELLS:,} numbers, the limit of cells in a data file")
+            if len(text) > MAX_DATA_NUMBER_DIGITS:
+                raise DataError(f"a number of {len(text):,} digits; the limit is {MAX_DATA_NUMBER_DIGITS} digits")
+            return kind(text)
+
+        return parse
 
 
 def _read_json(path: Path, name: str) -> Any:
@@ -211,14 +221,16 @@ def _read_json(path: Path, name: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise DataError(f"{name}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start:,})") from None
-    _check_json_shape(raw, name)
+    _check_json_depth(raw, name)
+    budget = _JsonBudget()
     try:
-        return json.loads(text, parse_int=_json_number(int), parse_float=_json_number(float))
+        return json.loads(text, object_pairs_hook=budget.record, parse_int=budget.number(int),
+                          parse_float=budget.number(float))
     except json.JSONDecodeError as err:
         raise DataError(f"{name}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
     except DataError as err:
         raise DataError(f"{name}: {err.message}") from None
-    except RecursionError:  # _check_json_shape bounds the depth; this is the last line of defence
+    except RecursionError:  # the depth check above bounds nesting; this is the last line of defence
         raise DataError(f"{name}: JSON nested too deep") from None
 
 
@@ -301,6 +313,11 @@ def resolve_series(config: Mapping[str, Any], base_dir: Path | None = None) -> t
             series.append(Series(name, numbers, color))
         if not categories and series:
             categories = [str(j + 1) for j in range(len(series[0].values))]
+    if len(categories) > MAX_CHART_CATEGORIES:
+        raise DataError(
+            f"{len(categories):,} categories, over the limit of {MAX_CHART_CATEGORIES:,} in one chart; "
+            "aggregate the data first"
+        )
     for s in series:
         if len(s.values) != len(categories):
             raise DataError(

@@ -50,6 +50,7 @@ MAX_DATA_CELLS = 1_000_000  # rows x columns, and values in a JSON file
 MAX_DATA_FIELD_CHARS = 131_072  # one CSV cell: Python csv's own field_size_limit(), which we leave as it is
 MAX_DATA_DEPTH = 32  # JSON nesting levels
 MAX_DATA_NUMBER_DIGITS = 400  # digits in a JSON number literal (a float has ~17 significant ones)
+MAX_CHART_CATEGORIES = 1_000  # categories (x values) of one chart: every label is shaped and measured
 MAX_QR_PAYLOAD = 2000
 MAX_SCALE_MAGNITUDE = 1e300
 

@@ -64,11 +64,17 @@ def json_million_records(d: Path) -> str:
     return _spec(d, _chart("d.json"), {"d.json": "[" + ",".join('{"a":"r","b":1}' for _ in range(1_000_000)) + "]"})
 
 
-def csv_sane_limit(d: Path) -> str:
-    """A big but legal file: the build must finish (exit 0) in time."""
+def csv_rows_over_chart(d: Path) -> str:
     from composer.core.limits import MAX_DATA_ROWS
 
-    rows = "".join(f"r{i},{i % 97}\n" for i in range(MAX_DATA_ROWS))
+    return _spec(d, _chart("d.csv"), {"d.csv": "a,b\n" + "".join(f"r{i},{i}\n" for i in range(MAX_DATA_ROWS))})
+
+
+def csv_sane_limit(d: Path) -> str:
+    """A big but legal file: the build must finish (exit 0) in time."""
+    from composer.core.limits import MAX_CHART_CATEGORIES
+
+    rows = "".join(f"r{i},{i % 97}\n" for i in range(MAX_CHART_CATEGORIES))
     body = f"elements:\n  - {{type: line_chart, data: d.csv, x: a, y: b, {BOX}}}\n"
     return _spec(d, body, {"d.csv": "a,b\n" + rows})
 
@@ -90,12 +96,16 @@ def path_symlink_loop(d: Path) -> str:
 
 
 def fonts_nested_deep(d: Path) -> str:
-    folder = d / "fonts"
-    level = folder
-    for _ in range(1000):
-        level = level / "d"
-    os.makedirs(level, exist_ok=True)
-    body = f"fonts: fonts\nelements:\n  - {{type: text, text: Hello, {BOX}}}\n"
+    (d / "fonts").mkdir()
+    fd = os.open(d / "fonts", os.O_RDONLY)
+    # 900 levels: deep enough to break a recursive walk, and shallow enough that shutil.rmtree (which
+    # recurses too) can still remove a copy left behind by a killed run
+    for _ in range(900):
+        os.mkdir("d", dir_fd=fd)
+        fd, old = os.open("d", os.O_RDONLY, dir_fd=fd), fd
+        os.close(old)
+    os.close(fd)
+    body = f"fonts: [fonts]\nelements:\n  - {{type: text, text: Hello, {BOX}}}\n"
     return _spec(d, body)
 
 
@@ -105,10 +115,33 @@ def image_path_too_long(d: Path) -> str:
 
 CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
     "data": {f.__name__: f for f in (csv_long_field, csv_not_utf8, json_not_utf8, json_big_int, json_deep,
-                                     csv_million_rows, csv_wide, json_million_records, csv_sane_limit)},
+                                     csv_million_rows, csv_wide, json_million_records, csv_rows_over_chart,
+                                     csv_sane_limit)},
     "paths": {f.__name__: f for f in (path_too_long, path_nul, path_symlink_loop, fonts_nested_deep,
                                       image_path_too_long)},
 }
+
+
+def remove_chain(folder: Path) -> None:
+    """Delete a folder chain `d/d/d/...` without recursion (shutil.rmtree recurses, and fails ~1000 deep)."""
+    if not folder.is_dir():
+        return
+    fds = [os.open(folder, os.O_RDONLY)]
+    while True:
+        try:
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        except FileNotFoundError:
+            break
+    fds.pop()  # the deepest folder was opened; remove it from its parent below
+    while fds:
+        fd = fds.pop()
+        os.rmdir("d", dir_fd=fd)
+        os.close(fd)
+
+
+def cleanup(dest: Path) -> None:
+    """Make a written case removable by shutil.rmtree."""
+    remove_chain(dest / "fonts")
 
 
 def write_case(cls: str, name: str, dest: Path) -> Path:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hostile")]
 
 from hostile_cases import CLASSES, cleanup, write_case  # noqa: E402
-from hostile_run import MEMORY_LIMIT, TIME_LIMIT, run_cli  # noqa: E402
+from hostile_run import MEMORY_LIMIT, TIME_LIMIT  # noqa: E402
 
 
 def _peak_mb() -> float:

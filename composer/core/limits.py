@@ -55,8 +55,11 @@ MAX_QR_PAYLOAD = 2000
 MAX_SCALE_MAGNITUDE = 1e300
 
 # --- graphs (composer/charts/graph.py) ---------------------------------------------------------
-MAX_GRAPH_NODES = 500
-MAX_GRAPH_EDGES = 2_000
+# grandalf's Sugiyama layout is super-linear in the edges (a dense 100-node graph takes seconds) and
+# recursive (a 3,000-node chain overflows the stack); it runs up to 12 times while text shrinks to fit.
+MAX_GRAPH_NODES = 150
+MAX_GRAPH_EDGES = 300
+MAX_GRAPH_CELLS = 2_000  # nodes plus the routing points long edges need, once layered
 
 # --- paths and fonts (composer/core/paths.py, composer/text/fonts.py) ---------------------------
 MAX_PATH_CHARS = 1024  # a path a spec names

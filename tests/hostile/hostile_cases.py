@@ -16,12 +16,12 @@ HEAD = "version: 1\ncanvas: {width: 400, height: 300}\nbackground: {style: flat}
 BOX = "box: {x: 0, y: 0, width: 400, height: 300}"
 
 
-def _spec(folder: Path, body: str, files: dict[str, bytes | str] | None = None) -> str:
+def _spec(folder: Path, body: str, files: dict[str, bytes | str] | None = None, head: str = HEAD) -> str:
     for name, data in (files or {}).items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode() if isinstance(data, str) else data)
-    (folder / "spec.yaml").write_text(HEAD + body, encoding="utf-8")
+    (folder / "spec.yaml").write_text(head + body, encoding="utf-8")
     return "spec.yaml"
 
 
@@ -113,12 +113,57 @@ def image_path_too_long(d: Path) -> str:
     return _spec(d, f"elements:\n  - {{type: image, src: '{'y' * 5000}.png', {BOX}}}\n")
 
 
+# --- 3. graphs ----------------------------------------------------------------------------------
+
+def _graph(d: Path, n: int, edges: list[tuple[int, int]], size: str = "width: 1200, height: 900") -> str:
+    nodes = ", ".join(f"n{i}" for i in range(n))
+    lines = "".join(f"      - n{a} -> n{b}\n" for a, b in edges)
+    body = (f"elements:\n  - type: graph\n    box: {{x: 0, y: 0, {size}}}\n    nodes: [{nodes}]\n"
+            f"    edges:\n{lines}")
+    return _spec(d, body, head=HEAD.replace("width: 400, height: 300", size))
+
+
+def graph_chain_3000(d: Path) -> str:
+    return _graph(d, 3000, [(i, i + 1) for i in range(2999)])
+
+
+def graph_dense_300(d: Path) -> str:
+    import random
+
+    r = random.Random(1)
+    return _graph(d, 300, [(r.randrange(300), r.randrange(300)) for _ in range(3000)])
+
+
+def graph_dense_at_caps(d: Path) -> str:
+    import random
+
+    from composer.core.limits import MAX_GRAPH_EDGES, MAX_GRAPH_NODES
+
+    r = random.Random(3)
+    n = MAX_GRAPH_NODES  # edges between near nodes: within the layout-cell cap, so the layout runs
+    return _graph(d, n, [(i % n, (i + 1 + r.randrange(4)) % n) for i in range(MAX_GRAPH_EDGES)])
+
+
+def graph_long_edges(d: Path) -> str:
+    """Within the node and edge caps, but every edge spans many layers: the layout-cell cap refuses it."""
+    chain = [(i, i + 1) for i in range(99)]
+    return _graph(d, 100, chain + [(i, 99 - j) for i in range(10) for j in range(20)])
+
+
+def graph_sane(d: Path) -> str:
+    import random
+
+    r = random.Random(2)
+    return _graph(d, 40, [(i, i + 1 + r.randrange(3)) for i in range(38)])
+
+
 CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
     "data": {f.__name__: f for f in (csv_long_field, csv_not_utf8, json_not_utf8, json_big_int, json_deep,
                                      csv_million_rows, csv_wide, json_million_records, csv_rows_over_chart,
                                      csv_sane_limit)},
     "paths": {f.__name__: f for f in (path_too_long, path_nul, path_symlink_loop, fonts_nested_deep,
                                       image_path_too_long)},
+    "graphs": {f.__name__: f for f in (graph_chain_3000, graph_dense_300, graph_dense_at_caps, graph_long_edges, graph_sane)},
 }
 
 

@@ -17,7 +17,8 @@ MAX_NODES = 200_000  # YAML values, counting alias expansions, so an alias bomb 
 MAX_DEPTH = 64  # nesting levels of a spec or a Python dict passed to the API
 MAX_TEXT_CHARS = 20_000  # characters in one text element
 MAX_ELEMENTS = 2_000  # elements in one spec
-MAX_SPEC_CHARS = 4_000_000  # characters in all a spec's strings, counted after aliases expand
+MAX_STRING_CHARS = 20_000  # one string anywhere in a spec (a label, a parameter), counted after aliases expand
+MAX_SPEC_CHARS = 2 * MIB  # characters in all a spec's strings after aliases expand: no more than the file may hold
 MAX_ECHO_CHARS = 200  # a value quoted in an error message is cut to this many characters
 
 # --- the canvas (composer/layout/resolve.py, composer/spec/model.py) ---------------------------

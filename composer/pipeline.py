@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from composer.charts.stage import draw_charts
+from composer.core.budget import build_budget
 from composer.core.colour import parse_color
 from composer.core.options import BuildOptions
 from composer.core.version import __version__
@@ -94,6 +95,12 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
           *, options: BuildOptions | None = None, name: str | None = None) -> BuildResult:
     """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files and report."""
+    with build_budget():  # decoded pixels and drawn elements are counted over the whole build
+        return _build(spec, out_dir, formats, options=options, name=name)
+
+
+def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, formats: list[str] | tuple[str, ...] | None,
+           *, options: BuildOptions | None, name: str | None) -> BuildResult:
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))

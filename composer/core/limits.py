@@ -30,8 +30,10 @@ MAX_DPI = 1200
 # --- rasters (composer/rasters/assets.py, composer/rasters/paint.py) ---------------------------
 MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size is 400 MB
 MAX_ASSET_BYTES = 50 * MIB  # any single file or data: URI a spec or an SVG pulls in
-MAX_BUILD_PIXELS = 250_000_000  # decoded raster pixels of a whole build, counting every reference
+MAX_BUILD_PIXELS = 250_000_000  # decoded raster pixels of a whole build, counting every reference (1 GB as RGBA)
+MAX_BUILD_ELEMENTS = 300_000  # SVG asset elements drawn in a whole build, after <use> expansion
 MAX_JPEG_SCANS = 64  # progressive JPEG scans (SOS markers); libjpeg's own default limit is 1000
+MAX_PIXELS_PER_BYTE = 20_000  # declared pixels per byte of file, past 1 Mpx: a 34-byte 100 Mpx WebP is a bomb
 
 # --- SVG assets (composer/rasters/assets.py sanitize_svg) --------------------------------------
 MAX_SVG_BYTES = 10 * MIB  # also after gunzip for .svgz
@@ -41,7 +43,7 @@ MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairo
 MAX_SVG_PAINT_SERVERS = 1_000  # masks, patterns, filters, clip paths and markers in one SVG
 MAX_SVG_DASHES = 64  # numbers in one stroke-dasharray
 MAX_SVG_COORD = 1e7  # any number in geometry; NaN and infinity are refused
-MAX_SVG_IMAGE_DRAWS = 16  # times one SVG may draw embedded rasters, after <use> expansion
+MAX_SVG_IMAGE_PIXELS = 100_000_000  # raster pixels one SVG draws, each <use> of an image counted again
 
 # --- chart data files (composer/charts/data.py) ------------------------------------------------
 MAX_DATA_BYTES = 20 * MIB

@@ -132,7 +132,7 @@ class _Converter:
         where = {"location": Location(self.file, *self._mark(node)[1:]), "path": format_path(path)}
         self.chars += len(value)
         if len(value) > MAX_STRING_CHARS:
-            raise SpecError(f"a string of {len(value):,} characters, over the limit of {MAX_STRING_CHARS:,}", **where)
+            raise SpecError(f"a string of {len(value):,} characters; at most {MAX_STRING_CHARS} characters are allowed", **where)
         if self.chars > MAX_SPEC_CHARS:
             raise SpecError(
                 f"the document's strings add up to more than {MAX_SPEC_CHARS:,} characters once aliases "

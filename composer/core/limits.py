@@ -43,7 +43,8 @@ MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairo
 MAX_SVG_PAINT_SERVERS = 1_000  # masks, patterns, filters, clip paths and markers in one SVG
 MAX_SVG_DASHES = 64  # numbers in one stroke-dasharray
 MAX_SVG_COORD = 1e7  # any number in geometry; NaN and infinity are refused
-MAX_SVG_IMAGE_PIXELS = 100_000_000  # raster pixels one SVG draws, each <use> of an image counted again
+MAX_SVG_DRAW_COST = 100_000_000  # one SVG's drawing cost after <use> expansion: image pixels + SVG_POINT_COST a path point
+SVG_POINT_COST = 100  # a path or polygon point costs cairo about as much as 100 image pixels
 
 # --- chart data files (composer/charts/data.py) ------------------------------------------------
 MAX_DATA_BYTES = 20 * MIB

@@ -196,8 +196,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 from composer.core.limits import MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_EXPANDED  # noqa: E402
-from composer.core.limits import MAX_SVG_IMAGE_PIXELS  # noqa: E402
-from composer.rasters.svgchecks import check_attribute, check_counts  # noqa: E402
+from composer.core.limits import MAX_SVG_DRAW_COST, SVG_POINT_COST  # noqa: E402
+from composer.rasters.svgchecks import check_attribute, check_counts, point_count  # noqa: E402
 
 # Static SVG 1.1 drawing elements. Anything else (script, foreignObject, animation, elements of
 # other namespaces such as XHTML) is dropped with its subtree.
@@ -296,7 +296,7 @@ def sanitize_svg(
     _check_shape(root, source_name)
     check_counts(root, source_name)
     refs: dict[int, list[str]] = {}
-    pixels: dict[int, int] = {}  # decoded pixels of each <image>, drawn once per reference
+    cost: dict[int, int] = {}  # drawing cost of each element (image pixels, path points), paid once per reference
     stack = [root]
     while stack:
         elem = stack.pop()
@@ -307,12 +307,15 @@ def sanitize_svg(
                 elem.remove(child)  # also drops its tail text, which is fine in SVG
             else:
                 stack.append(child)
-        refs[id(elem)] = _clean_attributes(elem, base_dir, allowed_dirs, source_name, pixels)
+        refs[id(elem)] = _clean_attributes(elem, base_dir, allowed_dirs, source_name, cost)
+        points = point_count(elem)
+        if points:
+            cost[id(elem)] = cost.get(id(elem), 0) + points * SVG_POINT_COST
         if _local(elem.tag)[1] == "style" and elem.text:
             elem.text = _neutralise_css(elem.text)
-    drawn, drawn_pixels = _check_expansion(root, refs, source_name, pixels)
+    drawn, drawn_cost = _check_expansion(root, refs, source_name, cost)
     charge_elements(drawn, source_name)
-    charge_pixels(drawn_pixels, source_name)
+    charge_pixels(drawn_cost, source_name)  # path points count as pixels here: both are cairo's work
     from xml.etree import ElementTree as ET
 
     ET.register_namespace("", SVG_NS)
@@ -410,10 +413,10 @@ def _check_expansion(root, refs: dict[int, list[str]], name: str, pixels: dict[i
             else:
                 visiting.add(id(target))
                 stack.append([target, edges(target), 1, counts, pixels.get(id(target), 0)])
-        if frame[4] > MAX_SVG_IMAGE_PIXELS:
+        if frame[4] > MAX_SVG_DRAW_COST:
             raise AssetError(
-                f"{name}: its images, drawn once for every reference, add up to more than "
-                f"{MAX_SVG_IMAGE_PIXELS // 1_000_000:,} megapixels, over the limit"
+                f"{name}: its images and paths, drawn once for every reference, cost more than "
+                f"{MAX_SVG_DRAW_COST // 1_000_000:,} megapixels to draw (a path point counts {SVG_POINT_COST}), over the limit"
             )
         if frame[2] > MAX_SVG_EXPANDED:
             raise AssetError(

@@ -12,7 +12,7 @@ import re
 from composer.core.errors import AssetError
 from composer.core.limits import MAX_SVG_COORD, MAX_SVG_DASHES, MAX_SVG_PAINT_SERVERS
 
-__all__ = ["check_attribute", "check_counts"]
+__all__ = ["check_attribute", "check_counts", "point_count"]
 
 # Attributes holding numbers that reach cairo's geometry (and `style`, which may set the same).
 GEOMETRY = frozenset(
@@ -65,3 +65,11 @@ def check_attribute(tag: str, attr: str, value: str, name: str) -> None:
         numbers = [float(m.group(0)) for m in _NUMBER.finditer(value)]
         if len(numbers) != 4 or numbers[2] <= 1e-6 or numbers[3] <= 1e-6:
             raise AssetError(f"{where} {value[:80]!r} is not four numbers with a positive width and height")
+
+
+def point_count(elem) -> int:
+    """Roughly how many points a path, polyline or polygon draws (its numbers, two a point)."""
+    value = elem.get("d") or elem.get("points")
+    if not value:
+        return 0
+    return len(_NUMBER.findall(value)) // 2

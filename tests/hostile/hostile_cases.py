@@ -157,12 +157,138 @@ def graph_sane(d: Path) -> str:
     return _graph(d, 40, [(i, i + 1 + r.randrange(3)) for i in range(38)])
 
 
+# --- 4. rasters and strings multiplied by reference ---------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="64"'
+
+
+def _image(d: Path, src: str, files: dict) -> str:
+    return _spec(d, f"elements:\n  - {{type: image, src: {src}, {BOX}}}\n", files)
+
+
+def _noise_png(side: int) -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (side, side, 3), np.uint8)).save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def svg_png_30_times(d: Path) -> str:
+    """One ~12 MB PNG (2000x2000 noise) named 30 times: 120 Mpx once every reference is counted."""
+    refs = "".join(f'<image href="big.png" width="64" height="64"/>' for _ in range(30))
+    return _image(d, "a.svg", {"big.png": _noise_png(2000), "a.svg": f"{SVG}>{refs}</svg>"})
+
+
+def svg_use_big_png(d: Path) -> str:
+    from make_corpus import tiny_png
+
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (9000, 9000), (200, 30, 30)).save(out, "PNG")  # 81 Mpx that compresses to ~240 KB
+    uses = "".join('<use href="#i"/>' for _ in range(100))
+    svg = f'{SVG}><defs><image id="i" href="big.png" width="64" height="64"/></defs>{uses}</svg>'
+    del tiny_png
+    return _image(d, "a.svg", {"big.png": out.getvalue(), "a.svg": svg})
+
+
+def stat_labels_alias(d: Path) -> str:
+    big = "x" * 1_000_000
+    stats = "".join(f"  - {{type: stat, value: 1, label: *big, {BOX}}}\n" for _ in range(8))
+    return _spec(d, f"params: {{big: &big '{big}'}}\nelements:\n" + stats)
+
+
+def webp_bomb(d: Path) -> str:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16383, 6000), (0, 0, 0)).save(out, "WEBP", lossless=True)
+    return _image(d, "b.webp", {"b.webp": out.getvalue()})
+
+
+def jpeg_many_scans(d: Path) -> str:
+    """A progressive JPEG whose scan section repeats: header-valid, thousands of SOS markers."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (10, 200, 10)).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    sos = data.index(b"\xff\xda")
+    body = data[sos:-2]
+    return _image(d, "p.jpg", {"p.jpg": data[:sos] + body * 500 + b"\xff\xd9"})
+
+
+def many_big_images(d: Path) -> str:
+    """Forty 5000x5000 images: each under the per-image cap, 1,000 Mpx for the build."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (5000, 5000), (1, 2, 3)).save(out, "PNG")
+    els = "".join(f"  - {{type: image, src: i.png, box: {{x: {i}, y: 0, width: 10, height: 10}}}}\n" for i in range(40))
+    return _spec(d, "elements:\n" + els, {"i.png": out.getvalue()})
+
+
+# --- 5. SVG assets ------------------------------------------------------------------------------
+
+def _svg_case(d: Path, inner: str, attrs: str = "") -> str:
+    return _image(d, "a.svg", {"a.svg": f"{SVG}{attrs}>{inner}</svg>"})
+
+
+def svg_nan(d: Path) -> str:
+    return _svg_case(d, '<rect x="NaN" y="0" width="10" height="10"/><path d="M0 0 L nan 5"/>')
+
+
+def svg_huge_radius(d: Path) -> str:
+    return _svg_case(d, '<circle cx="5" cy="5" r="1e308"/>')
+
+
+def svg_masks(d: Path) -> str:
+    masks = "".join(f'<mask id="m{i}"/>' for i in range(30_000))
+    return _svg_case(d, f"<defs>{masks}</defs>")
+
+
+def svg_dashes(d: Path) -> str:
+    dash = ",".join(["0.001"] * 5000)
+    return _svg_case(d, f'<path d="M0 0 L 60 60" stroke="#000" stroke-dasharray="{dash}"/>')
+
+
+def svg_encoding(d: Path) -> str:
+    data = b'<?xml version="1.0" encoding="x-klingon"?>' + SVG.encode() + b"/>"
+    return _image(d, "a.svg", {"a.svg": data})
+
+
+def svg_huge_viewbox(d: Path) -> str:
+    return _svg_case(d, '<rect width="1" height="1"/>', ' viewBox="0 0 1e300 1e300"')
+
+
+def svg_use_paths(d: Path) -> str:
+    path = "M0 0 " + " ".join(f"L{i % 64} {(i * 7) % 64}" for i in range(20_000))
+    uses = "".join('<use href="#p"/>' for _ in range(2000))
+    return _svg_case(d, f'<defs><path id="p" d="{path}"/></defs>{uses}')
+
+
 CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
     "data": {f.__name__: f for f in (csv_long_field, csv_not_utf8, json_not_utf8, json_big_int, json_deep,
                                      csv_million_rows, csv_wide, json_million_records, csv_rows_over_chart,
                                      csv_sane_limit)},
     "paths": {f.__name__: f for f in (path_too_long, path_nul, path_symlink_loop, fonts_nested_deep,
                                       image_path_too_long)},
+    "references": {f.__name__: f for f in (svg_png_30_times, svg_use_big_png, stat_labels_alias, webp_bomb,
+                                           jpeg_many_scans, many_big_images)},
+    "svg": {f.__name__: f for f in (svg_nan, svg_huge_radius, svg_masks, svg_dashes, svg_encoding, svg_huge_viewbox,
+                                    svg_use_paths)},
     "graphs": {f.__name__: f for f in (graph_chain_3000, graph_dense_300, graph_dense_at_caps, graph_long_edges, graph_sane)},
 }
 

@@ -179,7 +179,7 @@ def _noise_png(side: int) -> bytes:
 
 def svg_png_30_times(d: Path) -> str:
     """One ~12 MB PNG (2000x2000 noise) named 30 times: 120 Mpx once every reference is counted."""
-    refs = "".join(f'<image href="big.png" width="64" height="64"/>' for _ in range(30))
+    refs = "".join('<image href="big.png" width="64" height="64"/>' for _ in range(30))
     return _image(d, "a.svg", {"big.png": _noise_png(2000), "a.svg": f"{SVG}>{refs}</svg>"})
 
 

@@ -18,3 +18,40 @@ def test_hostile_case_ends_cleanly(tmp_path, cls, name):
     finally:
         cleanup(tmp_path / "case")
     check(outcome, f"{cls}/{name}")
+
+
+def test_a_build_failing_midway_leaves_no_new_file_beside_an_old_report(tmp_path, monkeypatch):
+    import composer
+    import composer.pipeline as pipeline
+    from composer.core.errors import RenderError
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("version: 1\ncanvas: {width: 40, height: 30}\nbackground: {style: flat}\noutputs: [svg, png]\n")
+    out = tmp_path / "out"
+    composer.build(spec, out)
+    assert sorted(p.name for p in out.iterdir()) == ["spec.png", "spec.report.json", "spec.svg"]
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    spec.write_text(spec.read_text().replace("width: 40", "width: 48"))  # the next build's files differ
+    real, calls = pipeline.write_atomic, []
+
+    def fail_on_second(path, data):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise RenderError(f"could not write {path}: disk full")
+        real(path, data)
+
+    monkeypatch.setattr(pipeline, "write_atomic", fail_on_second)
+    with pytest.raises(RenderError):
+        composer.build(spec, out)
+    left = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "spec.report.json" not in left and calls[0] not in left  # the new file is removed with the old report
+    assert all(old[name] == data for name, data in left.items())  # what is left is the old build's, untouched
+
+
+def test_echoed_values_are_cut_and_control_characters_escaped():
+    from composer.core.errors import Location, SpecError
+
+    err = SpecError("invalid colour " + repr("#" + "f" * 1_900_000), location=Location("a\nb\x1b[31m.yaml", 2, 3))
+    text = str(err)
+    assert len(text) < 300 and "…(1,900,003 characters)" in text
+    assert text.startswith("a\\nb\\x1b[31m.yaml:2:3: ") and "\x1b" not in text

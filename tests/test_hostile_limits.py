@@ -55,3 +55,33 @@ def test_echoed_values_are_cut_and_control_characters_escaped():
     text = str(err)
     assert len(text) < 300 and "…(1,900,003 characters)" in text
     assert text.startswith("a\\nb\\x1b[31m.yaml:2:3: ") and "\x1b" not in text
+
+
+@pytest.mark.parametrize("name", ["tpl_script_only", "tpl_override_document"])
+def test_template_output_carries_no_script(tmp_path, name):
+    import composer
+
+    spec = write_case("templates", name, tmp_path / "case")
+    result = composer.build(spec, tmp_path / "out", formats=["svg"])
+    svg = result.svg.lower()
+    for banned in ("<script", "onload", "javascript:", "foreignobject", "iframe", "@import", "http://attacker"):
+        assert banned not in svg, banned
+    assert svg.startswith("<svg xmlns=")  # the built-in document template, not the user's
+
+
+def test_font_family_names_cannot_leave_the_css_string():
+    from composer.text.live import css_string
+
+    escaped = css_string("Evil';}@import url(http://x/);a{b:'")
+    assert "'" not in escaped and ";" not in escaped and "(" not in escaped and "{" not in escaped
+    assert css_string("Noto Sans CJK-JP_2") == "Noto Sans CJK-JP_2"
+
+
+def test_live_text_embeds_a_subset_of_the_font(tmp_path):
+    import composer
+    from composer.text.fonts import BUNDLED_DIR
+
+    spec = write_case("fonts", "live_text_font", tmp_path / "case")
+    svg = composer.build(spec, tmp_path / "out", formats=["svg"]).svg
+    biggest = max(p.stat().st_size for p in BUNDLED_DIR.rglob("*.[to]tf"))
+    assert "@font-face" in svg and len(svg) < biggest  # a whole font would be larger than the SVG

@@ -279,6 +279,116 @@ def svg_use_paths(d: Path) -> str:
     return _svg_case(d, f'<defs><path id="p" d="{path}"/></defs>{uses}')
 
 
+# --- 6. fonts -----------------------------------------------------------------------------------
+
+def _fonts(d: Path, files: dict) -> str:
+    body = f"fonts: [fonts]\nelements:\n  - {{type: text, text: Hello, {BOX}}}\n"
+    return _spec(d, body, {f"fonts/{k}": v for k, v in files.items()})
+
+
+def ttc_many_faces(d: Path) -> str:
+    import struct
+
+    head = b"ttcf" + struct.pack(">HHI", 1, 0, 100_000) + struct.pack(">I", 0) * 100_000
+    return _fonts(d, {"many.ttc": head})
+
+
+def woff_renamed(d: Path) -> str:
+    return _fonts(d, {"web.ttf": b"wOFF" + b"\0" * 200})
+
+
+def sparse_huge_font(d: Path) -> str:
+    name = _fonts(d, {"huge.ttf": b"\x00\x01\x00\x00"})
+    os.truncate(d / "fonts" / "huge.ttf", 1024**3)  # sparse: 1 GB declared, a few bytes on disk
+    return name
+
+
+def live_text_font(d: Path) -> str:
+    """text_mode: live embeds the font: subset, so the SVG stays small."""
+    return _spec(d, f"text_mode: live\nelements:\n  - {{type: text, text: Hello world, {BOX}}}\n")
+
+
+# --- 7. templates --------------------------------------------------------------------------------
+
+def _template(d: Path, source: str, name: str = "evil") -> str:
+    body = f"templates: ./tpl\nelements:\n  - {{type: template, template: {name}, {BOX}}}\n"
+    return _spec(d, body, {f"tpl/{name}.svg.j2": source})
+
+
+def tpl_script(d: Path) -> str:
+    return _template(d, '<g onload="alert(1)"><script>alert(2)</script><a href="javascript:x()"><rect width="5" '
+                        'height="5"/></a><foreignObject><iframe src="http://x"/></foreignObject>'
+                        '<image href="http://attacker.example/p.png"/></g>')
+
+
+def tpl_script_only(d: Path) -> str:
+    """Script, events, foreignObject and javascript: links with nothing refused outright: they are removed."""
+    return _template(d, '<g onload="alert(1)"><script>alert(2)</script><a href="javascript:x()"><rect width="5" '
+                        'height="5"/></a><foreignObject><iframe src="http://x"/></foreignObject>'
+                        '<style>@import url(http://attacker.example/x.css);</style></g>')
+
+
+def tpl_doubling(d: Path) -> str:
+    return _template(d, "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}"
+                        "{% endfor %}<g>{{ ns.s|length }}</g>")
+
+
+def tpl_center(d: Path) -> str:
+    return _template(d, "<g>{{ 'x'|center(2000000000) }}</g>")
+
+
+def tpl_lipsum(d: Path) -> str:
+    return _template(d, "<g>{{ lipsum(100000, html=False, min=1000, max=1000) }}</g>")
+
+
+def tpl_override_document(d: Path) -> str:
+    body = f"templates: ./tpl\nelements:\n  - {{type: text, text: Hi, {BOX}}}\n"
+    return _spec(d, body, {"tpl/document.svg.j2": "<svg><script>alert(1)</script>{{ body }}</svg>"})
+
+
+# --- 8. model paths ------------------------------------------------------------------------------
+
+def _model(d: Path, model: str) -> str:
+    return _spec(d, "", head=HEAD.replace("background: {style: flat}", f"background: {{generator: diffusion, model: '{model}'}}"))
+
+
+def model_home_escape(d: Path) -> str:
+    return _model(d, "~/../etc")
+
+
+def model_absolute(d: Path) -> str:
+    return _model(d, "/etc/shadow")
+
+
+# --- 9. smaller points ---------------------------------------------------------------------------
+
+def yaml_python_tag(d: Path) -> str:
+    return _spec(d, "params: !!python/object/apply:os.system ['echo hi']\n")
+
+
+def huge_colour(d: Path) -> str:
+    return _spec(d, "", head=HEAD.replace("background: {style: flat}", "background: {style: flat}\n") +
+                 f"elements:\n  - {{type: rect, fill: '#{'f' * 1_900_000}', {BOX}}}\n")
+
+
+def spec_name_escapes(d: Path) -> str:
+    name = "bad\nname\x1b[31m.yaml"
+    (d / name).write_text(HEAD + "elements: 3\n")
+    return name
+
+
+# --- 10. shared state ----------------------------------------------------------------------------
+
+def fonts_many_symlinks(d: Path) -> str:
+    name = _fonts(d, {})
+    (d / "fonts").mkdir(exist_ok=True)
+    target = d / "fonts" / "real.ttf"
+    target.write_bytes(b"\x00\x01\x00\x00")
+    for i in range(100_000):
+        os.symlink("real.ttf", d / "fonts" / f"l{i}.ttf")
+    return name
+
+
 CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
     "data": {f.__name__: f for f in (csv_long_field, csv_not_utf8, json_not_utf8, json_big_int, json_deep,
                                      csv_million_rows, csv_wide, json_million_records, csv_rows_over_chart,
@@ -289,6 +399,11 @@ CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
                                            jpeg_many_scans, many_big_images)},
     "svg": {f.__name__: f for f in (svg_nan, svg_huge_radius, svg_masks, svg_dashes, svg_encoding, svg_huge_viewbox,
                                     svg_use_paths)},
+    "fonts": {f.__name__: f for f in (ttc_many_faces, woff_renamed, sparse_huge_font, live_text_font)},
+    "templates": {f.__name__: f for f in (tpl_script, tpl_script_only, tpl_doubling, tpl_center, tpl_lipsum, tpl_override_document)},
+    "models": {f.__name__: f for f in (model_home_escape, model_absolute)},
+    "smaller": {f.__name__: f for f in (yaml_python_tag, huge_colour, spec_name_escapes)},
+    "shared": {f.__name__: f for f in (fonts_many_symlinks,)},
     "graphs": {f.__name__: f for f in (graph_chain_3000, graph_dense_300, graph_dense_at_caps, graph_long_edges, graph_sane)},
 }
 

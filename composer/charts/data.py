@@ -90,7 +90,10 @@ def parse_number(value: Any, where: str) -> float | None:
     if isinstance(value, bool):
         raise DataError(f"{where}: {value!r} is not a number")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise DataError(f"{where}: {value!r} is not a finite number") from None
     else:
         text = str(value).strip()
         if _GROUPED.match(text):

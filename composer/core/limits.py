@@ -32,6 +32,7 @@ MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size 
 MAX_ASSET_BYTES = 50 * MIB  # any single file or data: URI a spec or an SVG pulls in
 MAX_BUILD_PIXELS = 250_000_000  # decoded raster pixels of a whole build, counting every reference (1 GB as RGBA)
 MAX_BUILD_ELEMENTS = 300_000  # SVG asset elements drawn in a whole build, after <use> expansion
+MIN_LAYER_COST = 4_000_000  # an illustration costs at least this many pixels of the build budget (a layer's fixed cost)
 MAX_JPEG_SCANS = 64  # progressive JPEG scans (SOS markers); libjpeg's own default limit is 1000
 MAX_PIXELS_PER_BYTE = 20_000  # declared pixels per byte of file, past 1 Mpx: a 34-byte 100 Mpx WebP is a bomb
 
@@ -42,6 +43,7 @@ MAX_SVG_DEPTH = 200
 MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairosvg's own cap)
 MAX_SVG_PAINT_SERVERS = 1_000  # masks, patterns, filters, clip paths and markers in one SVG
 MAX_SVG_DASHES = 64  # numbers in one stroke-dasharray
+MAX_SVG_TEXTS = 2_000  # <text>/<tspan> elements in one SVG asset: cairo looks a font up for each
 MAX_SVG_COORD = 1e7  # any number in geometry; NaN and infinity are refused
 MAX_SVG_DRAW_COST = 100_000_000  # one SVG's drawing cost after <use> expansion: image pixels + SVG_POINT_COST a path point
 SVG_POINT_COST = 100  # a path or polygon point costs cairo about as much as 100 image pixels

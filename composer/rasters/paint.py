@@ -19,11 +19,12 @@ from composer.spec.loader import LoadedSpec
 from composer.core.geometry import Box
 from composer.core.options import BuildOptions, from_environment
 from composer.rasters.models import spec_model
+from composer.core.budget import charge_pixels
 from generator.base import GenerateRequest, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
-from composer.core.limits import MAX_IMAGE_PIXELS  # noqa: E402
+from composer.core.limits import MAX_IMAGE_PIXELS, MIN_LAYER_COST  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     el = p.el
     bg = loaded.spec.background
     w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
+    # before painting: 5,000 illustrations stop here, not at 2 GB; each layer has a fixed cost too
+    charge_pixels(max(w * h, MIN_LAYER_COST), f"illustration {p.id!r}")
     generator = el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
     extra: dict[str, Any] = {"blend": el.blend}
     if el.blend == "inpaint" and background is not None:

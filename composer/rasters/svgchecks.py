@@ -10,7 +10,7 @@ import math
 import re
 
 from composer.core.errors import AssetError
-from composer.core.limits import MAX_SVG_COORD, MAX_SVG_DASHES, MAX_SVG_PAINT_SERVERS
+from composer.core.limits import MAX_SVG_COORD, MAX_SVG_DASHES, MAX_SVG_PAINT_SERVERS, MAX_SVG_TEXTS
 
 __all__ = ["check_attribute", "check_counts", "point_count"]
 
@@ -30,10 +30,15 @@ _DASHES = re.compile(r"stroke-dasharray\s*:\s*([^;]*)", re.I)
 
 
 def check_counts(root, name: str) -> None:
-    """Refuse more than MAX_SVG_PAINT_SERVERS masks, patterns, filters, clip paths, markers and gradients."""
-    count = 0
+    """Refuse more than MAX_SVG_PAINT_SERVERS masks, patterns, filters, clip paths, markers and gradients,
+    and more than MAX_SVG_TEXTS text elements."""
+    count = texts = 0
     for elem in root.iter():
         tag = elem.tag.rpartition("}")[2] if isinstance(elem.tag, str) else ""
+        if tag in ("text", "tspan", "textPath"):
+            texts += 1
+            if texts > MAX_SVG_TEXTS:
+                raise AssetError(f"{name} has more than {MAX_SVG_TEXTS:,} text elements, over the limit")
         if tag in PAINT_SERVERS:
             count += 1
             if count > MAX_SVG_PAINT_SERVERS:

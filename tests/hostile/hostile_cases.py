@@ -228,6 +228,16 @@ def jpeg_many_scans(d: Path) -> str:
     return _image(d, "p.jpg", {"p.jpg": data[:sos] + body * 500 + b"\xff\xd9"})
 
 
+def svg_many_font_families(d: Path) -> str:
+    texts = "".join(f'<text font-family="Family{i}" x="1" y="10">a</text>' for i in range(49_000))
+    return _image(d, "a.svg", {"a.svg": f"{SVG}>{texts}</svg>"})
+
+
+def many_illustrations(d: Path) -> str:
+    els = "".join("  - {type: illustration, box: {x: 0, y: 0, width: 400, height: 300}}\n" for _ in range(2000))
+    return _spec(d, "elements:\n" + els)
+
+
 def many_big_images(d: Path) -> str:
     """Forty 5000x5000 images: each under the per-image cap, 1,000 Mpx for the build."""
     import io
@@ -396,7 +406,8 @@ CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
     "paths": {f.__name__: f for f in (path_too_long, path_nul, path_symlink_loop, fonts_nested_deep,
                                       image_path_too_long)},
     "references": {f.__name__: f for f in (svg_png_30_times, svg_use_big_png, stat_labels_alias, webp_bomb,
-                                           jpeg_many_scans, many_big_images)},
+                                           jpeg_many_scans, many_big_images, svg_many_font_families,
+                                           many_illustrations)},
     "svg": {f.__name__: f for f in (svg_nan, svg_huge_radius, svg_masks, svg_dashes, svg_encoding, svg_huge_viewbox,
                                     svg_use_paths)},
     "fonts": {f.__name__: f for f in (ttc_many_faces, woff_renamed, sparse_huge_font, live_text_font)},

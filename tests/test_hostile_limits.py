@@ -85,3 +85,39 @@ def test_live_text_embeds_a_subset_of_the_font(tmp_path):
     svg = composer.build(spec, tmp_path / "out", formats=["svg"]).svg
     biggest = max(p.stat().st_size for p in BUNDLED_DIR.rglob("*.[to]tf"))
     assert "@font-face" in svg and len(svg) < biggest  # a whole font would be larger than the SVG
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("a: !!python/object/apply:os.system [ls]", "the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    ("a: !!set {x}", "the YAML tag 'tag:yaml.org,2002:set' is not allowed"),
+    ('a: "x\\0y"', "the character U+0000 cannot appear"),
+    ('a: "\\uFFFE"', "the character U+FFFE cannot appear"),
+    ("a: &s '" + "y" * 15_000 + "'\nb: [" + ", ".join(["*s"] * 200) + "]", "strings add up to more than 2,097,152 characters"),
+])
+def test_yaml_tags_bad_characters_and_aliased_strings_are_refused(source, message):
+    from composer.core.errors import SpecError
+    from composer.spec.yamlload import load_yaml_text
+
+    with pytest.raises(SpecError) as info:
+        load_yaml_text(source, "f.yaml")
+    assert message in str(info.value)
+
+
+def test_data_file_limits_name_themselves(tmp_path):
+    from composer.charts.data import load_table
+    from composer.core.errors import DataError
+
+    cases = {
+        "deep.json": ("[" * 100 + "]" * 100, "JSON nested more than 32 levels deep"),
+        "digits.json": ('[{"a": ' + "9" * 500 + "}]", "a number of 500 digits; the limit is 400 digits"),
+        "latin1.csv": (b"a,b\n\xe9,1\n", "not UTF-8 text (byte 0xe9 at offset 4)"),
+        "wide.csv": (",".join(f"c{i}" for i in range(1001)) + "\n", "1,001 columns, over the limit of 1,000 columns"),
+        "rows.csv": ("a,b\n" + "x,1\n" * 10_001, "more than 10,000 rows"),
+        "records.json": ("[" + ",".join(['{"a": 1}'] * 10_002) + "]", "more than 10,000 records"),
+        "cell.csv": ("a,b\n" + "x" * 140_000 + ",1\n", "a cell is longer than 131,072 characters"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+        with pytest.raises(DataError) as info:
+            load_table(name, tmp_path)
+        assert message in str(info.value), (name, str(info.value))

@@ -238,6 +238,13 @@ def many_illustrations(d: Path) -> str:
     return _spec(d, "elements:\n" + els)
 
 
+def text_bands_large_canvas(d: Path) -> str:
+    """Twenty full-height text bands on a 10,000 x 10,000 canvas (the canvas cap)."""
+    els = "".join(f"  - {{type: text, text: 'Band {i} ' , box: {{x: {i * 500}, y: 0, width: 500, height: 10000}}}}\n"
+                  for i in range(20))
+    return _spec(d, "elements:\n" + els, head=HEAD.replace("width: 400, height: 300", "width: 10000, height: 10000"))
+
+
 def many_big_images(d: Path) -> str:
     """Forty 5000x5000 images: each under the per-image cap, 1,000 Mpx for the build."""
     import io
@@ -407,7 +414,7 @@ CLASSES: dict[str, dict[str, Callable[[Path], str]]] = {
                                       image_path_too_long)},
     "references": {f.__name__: f for f in (svg_png_30_times, svg_use_big_png, stat_labels_alias, webp_bomb,
                                            jpeg_many_scans, many_big_images, svg_many_font_families,
-                                           many_illustrations)},
+                                           many_illustrations, text_bands_large_canvas)},
     "svg": {f.__name__: f for f in (svg_nan, svg_huge_radius, svg_masks, svg_dashes, svg_encoding, svg_huge_viewbox,
                                     svg_use_paths)},
     "fonts": {f.__name__: f for f in (ttc_many_faces, woff_renamed, sparse_huge_font, live_text_font)},

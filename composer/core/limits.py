@@ -71,7 +71,7 @@ MAX_GRAPH_CELLS = 2_000  # nodes plus the routing points long edges need, once l
 MAX_PATH_CHARS = 1024  # a path a spec names
 MAX_FONT_DIR_DEPTH = 8  # folder levels scanned below a fonts folder
 MAX_FONT_DIR_FILES = 2_000  # files scanned in one fonts folder tree
-MAX_FONT_BYTES = 30 * MIB  # one font file (Noto CJK TTCs are about 20 MB)
+MAX_FONT_BYTES = 64 * MIB  # one font file (Noto CJK TTCs are 20-30 MB; system fonts pass this check too)
 MAX_FONT_FACES = 64  # faces in one font collection
 MAX_FONT_INDEX_ENTRIES = 5_000  # entries the shared font index in the user cache may hold
 

@@ -184,8 +184,6 @@ def svg_png_30_times(d: Path) -> str:
 
 
 def svg_use_big_png(d: Path) -> str:
-    from make_corpus import tiny_png
-
     import io
 
     from PIL import Image
@@ -194,7 +192,6 @@ def svg_use_big_png(d: Path) -> str:
     Image.new("RGB", (9000, 9000), (200, 30, 30)).save(out, "PNG")  # 81 Mpx that compresses to ~240 KB
     uses = "".join('<use href="#i"/>' for _ in range(100))
     svg = f'{SVG}><defs><image id="i" href="big.png" width="64" height="64"/></defs>{uses}</svg>'
-    del tiny_png
     return _image(d, "a.svg", {"big.png": out.getvalue(), "a.svg": svg})
 
 

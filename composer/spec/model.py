@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from composer.spec.base import (
     BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
@@ -13,8 +13,7 @@ from composer.spec.base import (
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
 from composer.spec.stack import StackElement
 
-MAX_TEXT_CHARS = 20_000
-MAX_ELEMENTS = 2_000
+from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
 
 
 class FontSpec(Model):
@@ -164,7 +163,7 @@ class GroupElement(ElementBase):
 
     type: Literal["group"]
     box: BoxSpec | None = None
-    elements: list["Element"] = Field(default_factory=list)
+    elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
 
 Element = Annotated[
@@ -183,7 +182,7 @@ class CanvasSpec(Model):
     width: Length | None = None
     height: Length | None = None
     orientation: Literal["portrait", "landscape"] | None = None
-    dpi: Annotated[float, Field(ge=36, le=1200)] | None = None
+    dpi: Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)] | None = None
     bleed: Length = 0
     background: Color | None = None
 
@@ -271,6 +270,19 @@ class Spec(Model):
     @classmethod
     def _canvas_preset(cls, v: Any) -> Any:
         return {"preset": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _element_count(self) -> "Spec":
+        """MAX_ELEMENTS counts the elements inside groups and stacks too (each is laid out and drawn)."""
+        count, todo = 0, list(self.elements)
+        while todo:
+            el = todo.pop()
+            count += 1
+            if count > MAX_ELEMENTS:
+                raise ValueError(f"more than {MAX_ELEMENTS:,} elements, counting those inside groups and stacks; "
+                                 "split the design")
+            todo.extend(getattr(el, "elements", None) or ())
+        return self
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """A long fuzz run of validate and build over mutated samples and random specs; prints a table.
 
     python bench/fuzz.py --examples 20000 [--seed 1] [--timeout 10] [--formats svg,png] [--show 5] [--sample quote.yaml]
+    python bench/fuzz.py --kind data|svg|template --examples 10000   (inputs below the spec: tests/hostile/fuzz_inputs.py)
 
 Uses the strategies of tests/fuzz_specs.py. Counts examples, Placard errors, successful builds,
 failures (exceptions that are not PlacardError, examples over the time limit, files written outside
@@ -21,7 +22,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "hostile")]
 
 from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st  # noqa: E402
 
@@ -44,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default="svg,png")
     ap.add_argument("--show", type=int, default=5, help="failures to print with their inputs")
     ap.add_argument("--sample", action="append", help="fuzz only this sample (repeatable; '<infographics>' too)")
+    ap.add_argument("--kind", choices=["data", "svg", "template"], help="fuzz data files, SVG assets or templates")
     args = ap.parse_args(argv)
+    if args.kind:
+        return fuzz_inputs(args)
     formats = tuple(args.formats.split(","))
     root = fz.make_workspace()
     counts: Counter[str] = Counter()
@@ -108,6 +112,52 @@ def main(argv: list[str] | None = None) -> int:
             print(pprint.pformat(doc, width=120, compact=True)[:3000])
         except RecursionError:  # a deeply nested input
             print(repr(doc)[:3000])
+    return 1 if failures else 0
+
+
+def fuzz_inputs(args: argparse.Namespace) -> int:
+    """Fuzz one kind of input below the spec; print a table of outcomes and the first failures."""
+    import tempfile
+
+    import fuzz_inputs as fi
+
+    counts: Counter[str] = Counter()
+    failures: list[tuple[str, object]] = []
+    seconds: list[float] = []
+    signal.signal(signal.SIGALRM, _alarm)
+    folder = Path(tempfile.mkdtemp(prefix="placard-fuzz-"))
+
+    @seed(args.seed)
+    @settings(max_examples=args.examples, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(fi.STRATEGIES[args.kind])
+    def one(value):
+        t0 = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, args.timeout)
+        try:
+            failure = fi.check(args.kind, value, folder)
+        except _Timeout:
+            failure = f"over {args.timeout:g} s"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        seconds.append(time.perf_counter() - t0)
+        counts["failure" if failure else "ok or PlacardError"] += 1
+        if failure:
+            failures.append((failure, value))
+
+    t0 = time.perf_counter()
+    one()
+    wall = time.perf_counter() - t0
+    shutil.rmtree(folder, ignore_errors=True)
+    seconds.sort()
+    n = sum(counts.values())
+    print(f"\nPlacard fuzz ({args.kind}): {n} examples in {wall:.0f} s")
+    for k in ("ok or PlacardError", "failure"):
+        print(f"{k:<28}{counts[k]:>8}")
+    if seconds:
+        print(f"{'max s/example':<28}{seconds[-1]:>8.3f}")
+    for failure, value in failures[: args.show]:
+        print(f"\n--- {failure}\ninput: {value!r:.2000}")
     return 1 if failures else 0
 
 

@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--dtype", default="auto", choices=["auto", "float16", "bfloat16", "float32"], help="precision (default: auto)")
     g.add_argument("--no-cache", action="store_true", help="regenerate rasters instead of using the cache")
     g.add_argument("--allow-download", action="store_true", help="let diffusers download a missing model")
+    g.add_argument("--allow-pickle", action="store_true", help="let diffusers load pickled .bin weights (only for models you trust)")
     g.add_argument("--cpu-offload", action="store_true", help="offload model parts to the CPU (small GPUs)")
     g.add_argument("--vae-tiling", action="store_true", help="decode in tiles (large images on small GPUs)")
 
@@ -158,7 +159,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         formats=formats, layers=args.layers, allow_dirs=tuple(Path(d).resolve() for d in args.allow_dir),
         model=args.model, device=args.device, dtype=args.dtype, use_cache=not args.no_cache,
-        allow_download=args.allow_download, cpu_offload=args.cpu_offload, vae_tiling=args.vae_tiling,
+        allow_download=args.allow_download, allow_pickle=args.allow_pickle, cpu_offload=args.cpu_offload, vae_tiling=args.vae_tiling,
         progress=sys.stderr.isatty() and len(specs) == 1,
     )
     failures = 0

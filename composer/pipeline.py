@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from composer.charts.stage import draw_charts
+from composer.core.budget import build_budget
 from composer.core.colour import parse_color
 from composer.core.errors import SpecError
 from composer.core.options import BuildOptions
@@ -125,6 +126,12 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     `allow_dirs` are further folders the spec's files may come from. With `strict`, any warning is an error
     (StrictError) and nothing is written.
     """
+    with build_budget():  # decoded pixels and drawn elements are counted over the whole build
+        return _build(spec, out_dir, formats, options=options, name=name, strict=strict, allow_dirs=allow_dirs)
+
+
+def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, formats: list[str] | tuple[str, ...] | None,
+           *, options: BuildOptions | None, name: str | None, strict: bool, allow_dirs: Any = None) -> BuildResult:
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))
@@ -147,11 +154,20 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
     if strict and found:
         raise StrictError(found)
     report = build_report(comp, fmts, found)
-    written = write_files(comp, files, out_dir, opts) if out_dir is not None else []
+    written: list[Path] = []
     if out_dir is not None:
-        report["outputs"] = [p.name for p in written]
+        # The files are one set: the old report goes first, and if any write fails the files this build
+        # already wrote are removed, so a report never sits beside outputs of another build.
         target = Path(out_dir) / f"{loaded.name}.report.json"
-        write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        try:
+            _remove(target)
+            written = write_files(comp, files, out_dir, opts, written)
+            report["outputs"] = [p.name for p in written]
+            write_atomic(target, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        except BaseException:
+            for done in written:
+                _remove(done)
+            raise
         written.append(target)
     svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
     pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
@@ -167,10 +183,21 @@ def artwork(comp: Composition) -> Artwork:
     return Artwork(layout, comp.renderer, comp.rasters.background, comp.legibility, title, alt, info)
 
 
-def write_files(comp: Composition, files: dict[str, Any], out_dir: str | Path, opts: BuildOptions) -> list[Path]:
-    """Write each encoded format, then (with `layers`) every generated raster as its own PNG."""
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # not a folder, or read-only: the write that follows (or failed) says so
+        pass
+
+
+def write_files(comp: Composition, files: dict[str, Any], out_dir: str | Path, opts: BuildOptions,
+                written: list[Path] | None = None) -> list[Path]:
+    """Write each encoded format, then (with `layers`) every generated raster as its own PNG.
+
+    Each path is appended to `written` as soon as it is written, so a caller can remove them if a later one fails.
+    """
     out, name, dpi = Path(out_dir), comp.loaded.name, comp.layout.canvas.dpi
-    written = []
+    written = [] if written is None else written
     for f, data in files.items():
         target = out / f"{name}.{output_formats.FORMATS[f].extension}"
         write_atomic(target, data)

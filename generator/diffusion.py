@@ -84,6 +84,7 @@ class DiffusionOptions:
     calm_strength: float
     calm_until: float
     attention_scale: float
+    allow_pickle: bool = False  # load pickled .bin weights (torch.load); only on the operator's flag
 
 
 def _number(options: dict[str, Any], key: str, default: float, lo: float, hi: float, kind=float) -> Any:
@@ -132,6 +133,7 @@ def read_options(request: GenerateRequest) -> DiffusionOptions:
         cpu_offload=bool(o.get("cpu_offload", False)),
         vae_tiling=bool(o.get("vae_tiling", False)),
         allow_download=bool(o.get("allow_download", False)),
+        allow_pickle=bool(o.get("allow_pickle", False)),
         progress=bool(o.get("progress", False)),
         init_image=init,
         strength=_number(o, "strength", strength_default, 0.01, 1.0),
@@ -221,7 +223,7 @@ class DiffusionBackend:
 
         loaded = dp.load_model(
             ref, device=opts.device, dtype=opts.dtype, cpu_offload=opts.cpu_offload,
-            allow_download=opts.allow_download,
+            allow_download=opts.allow_download, allow_pickle=opts.allow_pickle,
         )
         dp.use_loras(loaded, opts.loras)
 

@@ -98,7 +98,8 @@ _MODELS: OrderedDict[tuple, LoadedModel] = OrderedDict()
 MAX_MODELS_ENV = "PLACARD_MAX_MODELS"  # how many models stay loaded at once (default 2)
 
 
-def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, allow_download: bool) -> LoadedModel:
+def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, allow_download: bool,
+               allow_pickle: bool = False) -> LoadedModel:
     """Return the process-wide pipeline for (model, device, dtype, offload), loading it on first use."""
     dev = pick_device(device)
     torch_dtype = pick_dtype(dtype, dev, ref.class_name)
@@ -111,7 +112,7 @@ def load_model(ref: ModelRef, *, device: str, dtype: str, cpu_offload: bool, all
             f"{ref.folder} is an inpainting model (its UNet takes 9 input channels); it cannot paint "
             "from a prompt alone: use it as inpaint_model, and a text-to-image model as model"
         )
-    pipe = _from_pretrained(AutoPipelineForText2Image, ref, torch_dtype, allow_download)
+    pipe = _from_pretrained(AutoPipelineForText2Image, ref, torch_dtype, allow_download, allow_pickle)
     if cpu_offload and dev == "cuda":
         pipe.enable_model_cpu_offload()
     else:
@@ -166,13 +167,15 @@ def _dtype_kwarg() -> str:
 _DTYPE_KWARG = _dtype_kwarg()
 
 
-def _from_pretrained(auto_cls: Any, ref: ModelRef, torch_dtype: torch.dtype, allow_download: bool) -> Any:
+def _from_pretrained(auto_cls: Any, ref: ModelRef, torch_dtype: torch.dtype, allow_download: bool,
+                     allow_pickle: bool = False) -> Any:
     _quiet_loading()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return auto_cls.from_pretrained(
                 str(ref.folder), **{_DTYPE_KWARG: torch_dtype}, local_files_only=not allow_download,
+                use_safetensors=None if allow_pickle else True,  # never torch.load a pickle unless asked
                 **_absent_components(ref),
             )
     except Exception as exc:  # diffusers raises many kinds; the user needs one readable message

@@ -26,6 +26,7 @@ from generator.procedural_fields import box_blur, oklab_to_srgb, srgb_to_oklab
 
 __all__ = ["MAX_PIXELS", "STYLES", "Canvas", "Palette", "ProceduralBackend", "Style"]
 
+# Equal to composer.core.limits.MAX_IMAGE_PIXELS: generator/ may not import Placard, so it keeps its own copy.
 MAX_PIXELS = 100_000_000
 
 

@@ -18,6 +18,16 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from composer.core.errors import AssetError, DataError
+from composer.core.limits import (
+    MAX_CHART_CATEGORIES,
+    MAX_DATA_BYTES,
+    MAX_DATA_CELLS,
+    MAX_DATA_COLUMNS,
+    MAX_DATA_DEPTH,
+    MAX_DATA_FIELD_CHARS,
+    MAX_DATA_NUMBER_DIGITS,
+    MAX_DATA_ROWS,
+)
 
 __all__ = [
     "Series",
@@ -28,7 +38,6 @@ __all__ = [
     "resolve_series",
 ]
 
-MAX_DATA_BYTES = 20 * 1024 * 1024
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -81,7 +90,10 @@ def parse_number(value: Any, where: str) -> float | None:
     if isinstance(value, bool):
         raise DataError(f"{where}: {value!r} is not a number")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise DataError(f"{where}: {value!r} is not a finite number") from None
     else:
         text = str(value).strip()
         if _GROUPED.match(text):
@@ -106,17 +118,31 @@ def resolve_data_path(ref: str, base_dir: Path, allowed: Sequence[Path] = ()) ->
 
     path = resolve_path(str(ref), base_dir, (*allowed, *ALLOWED_DIRS.get()), field="data", kind="file")
     if path.stat().st_size > MAX_DATA_BYTES:
-        raise AssetError(f"data file {str(ref)!r} is larger than {MAX_DATA_BYTES // 2**20} MiB")
+        raise AssetError(f"data file {str(ref)!r} is larger than {MAX_DATA_BYTES // 2**20} MiB, the limit of a data file")
     return path
 
 
+def _echo(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:80] + "…")
+
+
 def _read_csv(path: Path, name: str) -> Table:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    """Stream a CSV file's rows, stopping at the first one past a limit (never holding more)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="strict") as handle:
+            return _csv_rows(csv.reader(handle), name)
+    except UnicodeDecodeError as err:
+        raise DataError(f"{name}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start:,})") from None
+
+
+def _csv_rows(reader: Any, name: str) -> Table:
+    try:
         try:
             header = next(reader)
         except StopIteration:
             raise DataError(f"{name}: the file is empty; expected a header row") from None
+        if len(header) > MAX_DATA_COLUMNS:
+            raise DataError(f"{name}:1: {len(header):,} columns, over the limit of {MAX_DATA_COLUMNS:,} columns")
         header = [h.strip() for h in header]
         rows, lines = [], []
         for cells in reader:
@@ -126,9 +152,85 @@ def _read_csv(path: Path, name: str) -> Table:
                 raise DataError(
                     f"{name}:{reader.line_num}: {len(cells)} cells but the header has {len(header)} columns"
                 )
+            if len(rows) >= MAX_DATA_ROWS:
+                raise DataError(f"{name}: more than {MAX_DATA_ROWS:,} rows, the limit of rows in a data file")
+            if len(rows) * len(header) > MAX_DATA_CELLS:
+                raise DataError(f"{name}: more than {MAX_DATA_CELLS:,} cells, the limit of cells in a data file")
             rows.append({h: (cells[i].strip() if i < len(cells) else None) for i, h in enumerate(header)})
             lines.append(reader.line_num)
+    except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise DataError(
+                f"{name}:{reader.line_num}: a cell is longer than {MAX_DATA_FIELD_CHARS:,} characters, "
+                "the limit of a cell"
+            ) from None
+        raise DataError(f"{name}:{reader.line_num}: invalid CSV: {err}") from None
     return Table(header, rows, name, lines)
+
+
+def _check_json_depth(raw: bytes, name: str) -> None:
+    """Refuse JSON nested past MAX_DATA_DEPTH before parsing (Python's json module recurses).
+
+    Brackets inside strings count too, which only errs towards refusing; numpy scans 20 MB in milliseconds.
+    """
+    import numpy as np
+
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DATA_DEPTH:
+        return
+    b = np.frombuffer(raw, np.uint8)
+    step = ((b == 0x5B) | (b == 0x7B)).astype(np.int8) - ((b == 0x5D) | (b == 0x7D)).astype(np.int8)
+    if int(np.cumsum(step, dtype=np.int32).max()) > MAX_DATA_DEPTH:
+        raise DataError(f"{name}: JSON nested more than {MAX_DATA_DEPTH} levels deep, the limit of a data file")
+
+
+class _JsonBudget:
+    """Hooks for json.loads that stop the parse as soon as it builds more records or numbers than allowed."""
+
+    def __init__(self) -> None:
+        self.records = self.values = 0
+
+    def record(self, pairs: list) -> dict:
+        self.records += 1
+        if self.records > MAX_DATA_ROWS + 1:  # +1: the top level may be a mapping of columns
+            raise DataError(f"more than {MAX_DATA_ROWS:,} records, the limit of rows in a data file")
+        return dict(pairs)
+
+    def number(self, kind: type) -> Any:
+        def parse(text: str) -> Any:
+            self.values += 1
+            if self.values > MAX_DATA_CELLS:
+                raise DataError(f"more than {MAX_DATA_CELLS:,} numbers, the limit of cells in a data file")
+            if len(text) > MAX_DATA_NUMBER_DIGITS:
+                raise DataError(f"a number of {len(text):,} digits; the limit is {MAX_DATA_NUMBER_DIGITS} digits")
+            return kind(text)
+
+        return parse
+
+
+def _read_json(path: Path, name: str) -> Any:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(f"{name}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start:,})") from None
+    _check_json_depth(raw, name)
+    budget = _JsonBudget()
+    try:
+        return json.loads(text, object_pairs_hook=budget.record, parse_int=budget.number(int),
+                          parse_float=budget.number(float))
+    except json.JSONDecodeError as err:
+        raise DataError(f"{name}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+    except DataError as err:
+        raise DataError(f"{name}: {err.message}") from None
+    except RecursionError:  # the depth check above bounds nesting; this is the last line of defence
+        raise DataError(f"{name}: JSON nested too deep") from None
+
+
+def _check_table_size(columns: int, rows: int, source: str) -> None:
+    if rows > MAX_DATA_ROWS:
+        raise DataError(f"{source}: {rows:,} rows, over the limit of {MAX_DATA_ROWS:,} rows in a data file")
+    if columns > MAX_DATA_COLUMNS:
+        raise DataError(f"{source}: {columns:,} columns, over the limit of {MAX_DATA_COLUMNS:,} columns")
 
 
 def _from_records(records: Any, source: str) -> Table:
@@ -141,14 +243,17 @@ def _from_records(records: Any, source: str) -> Table:
             shown = ", ".join(f"{k}: {n}" for k, n in lengths.items())
             raise DataError(f"{source}: columns have different lengths ({shown})")
         n = next(iter(lengths.values()), 0)
+        _check_table_size(len(records), n, source)
         rows = [{k: records[k][i] for k in records} for i in range(n)]
         return Table(list(records), rows, source)
     if isinstance(records, list):
-        columns: list[str] = []
+        _check_table_size(0, len(records), source)
+        columns: dict[Any, None] = {}  # ordered, and a set's speed for 1,000 columns
         for i, row in enumerate(records):
             if not isinstance(row, Mapping):
-                raise DataError(f"{source}[{i}]: expected a mapping of column: value, got {row!r}")
-            columns.extend(k for k in row if k not in columns)
+                raise DataError(f"{source}[{i}]: expected a mapping of column: value, got {_echo(repr(row))}")
+            columns.update(dict.fromkeys(row))
+            _check_table_size(len(columns), len(records), source)
         return Table([str(c) for c in columns], [dict(r) for r in records], source)
     raise DataError(f"{source}: expected a list of rows or a mapping of columns, got {type(records).__name__}")
 
@@ -165,11 +270,7 @@ def load_table(source: Any, base_dir: Path | None = None, allowed: Sequence[Path
     if suffix == ".csv":
         return _read_csv(path, name)
     if suffix == ".json":
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise DataError(f"{name}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-        return _from_records(records, name)
+        return _from_records(_read_json(path, name), name)
     raise DataError(f"{name}: unsupported data file type {suffix or '(none)'!r}; allowed: .csv | .json")
 
 
@@ -204,6 +305,11 @@ def resolve_series(config: Mapping[str, Any], base_dir: Path | None = None) -> t
             series.append(Series(name, numbers, color))
         if not categories and series:
             categories = [str(j + 1) for j in range(len(series[0].values))]
+    if len(categories) > MAX_CHART_CATEGORIES:
+        raise DataError(
+            f"{len(categories):,} categories, over the limit of {MAX_CHART_CATEGORIES:,} in one chart; "
+            "aggregate the data first"
+        )
     for s in series:
         if len(s.values) != len(categories):
             raise DataError(

@@ -20,6 +20,7 @@ from grandalf.layouts import SugiyamaLayout
 
 from composer.core.errors import DataError, SpecError, TextFitError
 from composer.core.geometry import Box
+from composer.core.limits import MAX_GRAPH_CELLS, MAX_GRAPH_EDGES, MAX_GRAPH_NODES
 
 from .axes import color_for
 from .data import check_node
@@ -59,6 +60,10 @@ def parse_graph(config: Mapping[str, Any]) -> GraphSpec:
     nodes: dict[str, str] = {}
     colors: dict[str, str] = {}
     member_of: dict[str, list[str]] = {}
+    for what, limit in (("nodes", MAX_GRAPH_NODES), ("edges", MAX_GRAPH_EDGES)):
+        count = len(config.get(what) or [])
+        if count > limit:
+            raise DataError(f"{count:,} {what}, over the limit of {limit:,} {what} in one graph")
     for i, raw in enumerate(config.get("nodes") or []):
         if isinstance(raw, Mapping):
             if raw.get("id") is None:
@@ -73,7 +78,7 @@ def parse_graph(config: Mapping[str, Any]) -> GraphSpec:
         if nid in nodes:
             raise DataError(f"nodes[{i}]: node {nid!r} is defined twice")
         nodes[nid] = label
-    ids = list(nodes)
+    ids = dict.fromkeys(nodes)  # check_node's `in` is then a hash lookup
     edges = []
     for i, raw in enumerate(config.get("edges") or []):
         where = f"edges[{i}]"
@@ -129,6 +134,12 @@ def _layout(spec: GraphSpec, sizes: dict[str, tuple[float, float]], lr: bool, xs
         sug = SugiyamaLayout(comp)
         sug.xspace, sug.yspace = xspace, yspace
         sug.init_all()
+        cells = sum(len(layer) for layer in sug.layers)
+        if cells > MAX_GRAPH_CELLS:
+            raise DataError(
+                f"the graph needs {cells:,} layout cells (nodes plus bends of long edges), over the limit "
+                f"of {MAX_GRAPH_CELLS:,}; use fewer edges between distant layers"
+            )
         sug.draw()
         xs = [v.view.xy[0] - v.view.w / 2 for v in comp.sV]
         shift = offset - min(xs)

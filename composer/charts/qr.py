@@ -15,7 +15,7 @@ from .primitives import Drawing, Path as PathShape, Rect, Theme, fmt as f
 __all__ = ["draw_qr", "qr_path"]
 
 LEVELS = ("l", "m", "q", "h")
-MAX_PAYLOAD = 2000
+from composer.core.limits import MAX_QR_PAYLOAD as MAX_PAYLOAD  # noqa: E402
 
 
 def qr_path(payload: str, x: float, y: float, size: float, error: str = "m", border: int = 4,

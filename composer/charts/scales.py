@@ -16,7 +16,7 @@ from typing import Iterable
 __all__ = ["LinearScale", "data_range", "nice_step", "nice_ticks"]
 
 _MANTISSAS = (1.0, 2.0, 5.0)
-MAX_MAGNITUDE = 1e300
+from composer.core.limits import MAX_SCALE_MAGNITUDE as MAX_MAGNITUDE  # noqa: E402
 
 
 def nice_step(span: float, max_intervals: int) -> float:

@@ -16,7 +16,10 @@ message reads `error: spec.yaml:12:7: elements[2].font.size: ...`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from composer.core.limits import MAX_ECHO_CHARS
 
 __all__ = [
     "AssetError",
@@ -29,7 +32,28 @@ __all__ = [
     "RenderError",
     "SpecError",
     "TextFitError",
+    "echo",
 ]
+
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_ECHO_CHARS + 1))
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def _cut(match: re.Match) -> str:
+    run = match.group(0)
+    return f"{run[:MAX_ECHO_CHARS]}…({len(run):,} characters)"
+
+
+def echo(text: str, newlines: bool = True) -> str:
+    """A value as quoted in a message: control characters (ANSI escapes) escaped, long runs cut.
+
+    Every PlacardError passes its message through this, so a 1.9 MB colour value or a file name
+    with terminal escapes reaches stderr as a short, inert line.
+    """
+    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], str(text))
+    if not newlines:
+        text = text.replace("\n", "\\n")
+    return _LONG_RUN.sub(_cut, text)
 
 
 @dataclass(frozen=True)
@@ -41,9 +65,10 @@ class Location:
     column: int | None = None
 
     def __str__(self) -> str:
+        name = echo(self.file, newlines=False)
         if self.line is None:
-            return self.file
-        return f"{self.file}:{self.line}:{self.column or 1}"
+            return name
+        return f"{name}:{self.line}:{self.column or 1}"
 
 
 class PlacardError(Exception):
@@ -52,6 +77,7 @@ class PlacardError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, location: Location | None = None, path: str | None = None):
+        message = echo(message)
         super().__init__(message)
         self.message = message
         self.location = location

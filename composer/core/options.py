@@ -12,6 +12,7 @@ from pathlib import Path
 ENVIRONMENT = {
     "model": "PLACARD_MODEL",  # a diffusers folder or model id, when neither the spec nor --model names one
     "cache_dir": "PLACARD_CACHE_DIR",  # where the font index and raster cache live (default: the user cache)
+    "models_dir": "PLACARD_MODELS_DIR",  # a folder whose models any spec may name (trusted, like --allow-dir)
 }
 
 
@@ -32,6 +33,7 @@ class BuildOptions:
     dtype: str = "auto"
     use_cache: bool = True
     allow_download: bool = False
+    allow_pickle: bool = False  # let diffusers load pickled .bin weights (trusted models only)
     cpu_offload: bool = False
     vae_tiling: bool = False
     progress: bool = False

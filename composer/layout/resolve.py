@@ -14,8 +14,7 @@ from composer.core.units import CANVAS_PRESETS, UnitError, parse_length
 from composer.spec.yamlload import format_path
 from composer.core.geometry import Box
 
-MAX_CANVAS_PIXELS = 100_000_000
-MAX_SIDE = 30_000
+from composer.core.limits import MAX_CANVAS_PIXELS, MAX_SIDE  # noqa: E402
 
 DEFAULT_COLORS = {
     "primary": "#0B5FFF", "accent": "#FFB000", "ink": "#111111", "paper": "#FFFFFF", "dark": "#101820",

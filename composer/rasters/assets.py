@@ -47,8 +47,9 @@ __all__ = [
     "sanitize_svg",
 ]
 
-MAX_IMAGE_PIXELS = 100_000_000  # 10k x 10k; a decoded RGBA raster of this size is 400 MB
-MAX_ASSET_BYTES = 50 * 1024 * 1024  # any single file or data: URI a spec or an SVG pulls in
+from composer.core.limits import MAX_ASSET_BYTES, MAX_IMAGE_PIXELS  # noqa: E402  (re-exported)
+from composer.core.limits import MAX_JPEG_SCANS, MAX_PIXELS_PER_BYTE  # noqa: E402
+from composer.core.budget import charge_elements, charge_pixels  # noqa: E402
 RASTER_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 MIN_CAIROSVG = (2, 9, 0)
 
@@ -89,6 +90,13 @@ def raster_size(data: bytes, name: str, *, max_pixels: int = MAX_IMAGE_PIXELS) -
         raise AssetError(
             f"{name} declares {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,}"
         )
+    if w * h > 1_000_000 and w * h > MAX_PIXELS_PER_BYTE * len(data):
+        raise AssetError(
+            f"{name} declares {w}x{h} pixels in only {len(data):,} bytes (a decompression bomb?); "
+            f"refused past {MAX_PIXELS_PER_BYTE:,} pixels a byte"
+        )
+    if fmt == "JPEG" and data.count(b"\xff\xda") > MAX_JPEG_SCANS:  # entropy data stuffs 0xFF as FF 00
+        raise AssetError(f"{name} is a JPEG of more than {MAX_JPEG_SCANS} scans, over the limit")
     return fmt, w, h
 
 
@@ -118,7 +126,8 @@ def load_raster(path: Path, *, max_pixels: int = MAX_IMAGE_PIXELS, name: str | N
     """Decode a PNG, JPEG or WebP file into an RGB or RGBA image, refusing decompression bombs."""
     name = name or Path(path).name
     data = read_asset(Path(path), name)
-    raster_size(data, name, max_pixels=max_pixels)  # header check before any pixel is decoded
+    _, w, h = raster_size(data, name, max_pixels=max_pixels)  # header check before any pixel is decoded
+    charge_pixels(w * h, name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -186,10 +195,9 @@ def safe_url_fetcher(allowed_dirs: Sequence[Path]) -> Callable[[str, str], bytes
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-MAX_SVG_BYTES = 10 * 1024 * 1024
-MAX_SVG_ELEMENTS = 50_000
-MAX_SVG_DEPTH = 200
-MAX_SVG_EXPANDED = 100_000  # elements drawn once every <use> is expanded (cairosvg's own cap)
+from composer.core.limits import MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_EXPANDED  # noqa: E402
+from composer.core.limits import MAX_SVG_DRAW_COST, SVG_POINT_COST  # noqa: E402
+from composer.rasters.svgchecks import check_attribute, check_counts, point_count  # noqa: E402
 
 # Static SVG 1.1 drawing elements. Anything else (script, foreignObject, animation, elements of
 # other namespaces such as XHTML) is dropped with its subtree.
@@ -251,6 +259,8 @@ def _parse_svg(data: bytes, name: str):
         raise AssetError(f"{name} references an external DTD or entity, which SVG assets may not use") from None
     except ParseError as exc:
         raise AssetError(f"{name} is not well-formed XML ({exc})") from None
+    except LookupError as exc:  # <?xml encoding="..."?> names a codec Python does not know
+        raise AssetError(f"{name} declares an unknown XML encoding ({exc})") from None
 
 
 def _check_shape(root, name: str) -> None:
@@ -284,7 +294,9 @@ def sanitize_svg(
     if tag != "svg" or ns not in (SVG_NS, ""):
         raise AssetError(f"{source_name} is not an SVG document (its root element is <{tag}>)")
     _check_shape(root, source_name)
+    check_counts(root, source_name)
     refs: dict[int, list[str]] = {}
+    cost: dict[int, int] = {}  # drawing cost of each element (image pixels, path points), paid once per reference
     stack = [root]
     while stack:
         elem = stack.pop()
@@ -295,10 +307,15 @@ def sanitize_svg(
                 elem.remove(child)  # also drops its tail text, which is fine in SVG
             else:
                 stack.append(child)
-        refs[id(elem)] = _clean_attributes(elem, base_dir, allowed_dirs, source_name)
+        refs[id(elem)] = _clean_attributes(elem, base_dir, allowed_dirs, source_name, cost)
+        points = point_count(elem)
+        if points:
+            cost[id(elem)] = cost.get(id(elem), 0) + points * SVG_POINT_COST
         if _local(elem.tag)[1] == "style" and elem.text:
             elem.text = _neutralise_css(elem.text)
-    _check_expansion(root, refs, source_name)
+    drawn, drawn_cost = _check_expansion(root, refs, source_name, cost)
+    charge_elements(drawn, source_name)
+    charge_pixels(drawn_cost, source_name)  # path points count as pixels here: both are cairo's work
     from xml.etree import ElementTree as ET
 
     ET.register_namespace("", SVG_NS)
@@ -306,13 +323,15 @@ def sanitize_svg(
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
-def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str) -> list[str]:
+def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str,
+                      pixels: dict[int, int]) -> list[str]:
     """Strip unsafe attributes of one element in place; return the '#id's it references."""
     tag = _local(elem.tag)[1]
     found: list[str] = []
     for key in list(elem.attrib):
         ans, attr = _local(key)
         value = elem.attrib[key]
+        check_attribute(tag, attr, value, name)
         is_href = attr == "href" and ans in ("", XLINK_NS)
         if attr.lower().startswith("on") or (ans and not is_href and key not in (
             "{%s}space" % XML_NS, "{%s}lang" % XML_NS
@@ -325,7 +344,7 @@ def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path],
             elif tag == "a":
                 del elem.attrib[key]  # hyperlinks are never fetched; drop javascript: and the like
             elif tag in ("image", "feImage"):
-                elem.attrib[key] = _inline_image(href, base_dir, allowed_dirs, name, tag)
+                elem.attrib[key], pixels[id(elem)] = _inline_image(href, base_dir, allowed_dirs, name, tag)
             else:
                 raise AssetError(
                     f"{name}: <{tag}> href {href[:200]!r} refers outside the document; "
@@ -338,27 +357,28 @@ def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path],
     return found
 
 
-def _inline_image(href: str, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str, tag: str) -> str:
+def _inline_image(href: str, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str, tag: str) -> tuple[str, int]:
     """Turn an image reference into a checked data: URI (PNG, JPEG or WebP only)."""
     label = f"{name}: <{tag}> href"
     if href.lower().startswith("data:"):
         mime, data = decode_data_uri(href, label)
         if mime not in _RASTER_MIME:
             raise AssetError(f"{label}: data: URIs must be PNG, JPEG or WebP images, not {mime!r}")
-        raster_size(data, label)
-        return href
+        _, w, h = raster_size(data, label)
+        return href, w * h
     if base_dir is None:
         raise AssetError(f"{label} {href[:200]!r}: this SVG may not reference files; use a data: URI")
     path = resolve_path(href, base_dir, allowed_dirs, field=label)
     data = read_asset(path, path.name)
-    fmt, _, _ = raster_size(data, f"{label} {path.name!r}")
-    return f"data:{RASTER_FORMATS[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
+    fmt, w, h = raster_size(data, f"{label} {path.name!r}")
+    return f"data:{RASTER_FORMATS[fmt]};base64,{base64.b64encode(data).decode('ascii')}", w * h
 
 
-def _check_expansion(root, refs: dict[int, list[str]], name: str) -> None:
-    """Count elements drawn once references are expanded; refuse cycles and amplification."""
+def _check_expansion(root, refs: dict[int, list[str]], name: str, pixels: dict[int, int]) -> tuple[int, int]:
+    """Count elements and image pixels drawn once references are expanded; refuse cycles and amplification."""
     ids = {e.get("id"): e for e in root.iter() if e.get("id")}
     cost: dict[int, int] = {}
+    px_cost: dict[int, int] = {}
     visiting: set[int] = set()
 
     def edges(elem):
@@ -370,7 +390,7 @@ def _check_expansion(root, refs: dict[int, list[str]], name: str) -> None:
                 drawn = _local(elem.tag)[1] == "use" or _local(target.tag)[1] in _DRAWN_BY_REFERENCE
                 yield target, drawn
 
-    stack = [[root, edges(root), 1, True]]
+    stack = [[root, edges(root), 1, True, pixels.get(id(root), 0)]]
     visiting.add(id(root))
     while stack:
         frame = stack[-1]
@@ -379,19 +399,27 @@ def _check_expansion(root, refs: dict[int, list[str]], name: str) -> None:
         if nxt is None:
             stack.pop()
             visiting.discard(id(elem))
-            cost[id(elem)] = frame[2]
+            cost[id(elem)], px_cost[id(elem)] = frame[2], frame[4]
             if stack and frame[3]:
                 stack[-1][2] += frame[2]
+                stack[-1][4] += frame[4]
         else:
             target, counts = nxt
             if id(target) in visiting:
                 raise AssetError(f"{name}: references form a cycle through '#{target.get('id')}'")
             if id(target) in cost:
                 frame[2] += cost[id(target)] if counts else 0
+                frame[4] += px_cost[id(target)] if counts else 0
             else:
                 visiting.add(id(target))
-                stack.append([target, edges(target), 1, counts])
+                stack.append([target, edges(target), 1, counts, pixels.get(id(target), 0)])
+        if frame[4] > MAX_SVG_DRAW_COST:
+            raise AssetError(
+                f"{name}: its images and paths, drawn once for every reference, cost more than "
+                f"{MAX_SVG_DRAW_COST // 1_000_000:,} megapixels to draw (a path point counts {SVG_POINT_COST}), over the limit"
+            )
         if frame[2] > MAX_SVG_EXPANDED:
             raise AssetError(
                 f"{name}: <use> references expand to more than {MAX_SVG_EXPANDED:,} elements, over the limit"
             )
+    return cost.get(id(root), 1), px_cost.get(id(root), 0)

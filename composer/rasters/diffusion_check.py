@@ -23,13 +23,17 @@ def model_folder(loaded: LoadedSpec, model: str | None = None, allow_dirs: tuple
     name = model or bg.model or from_environment("model")
     if not name:
         return None
-    if bg.model and not model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
-        from composer.core.paths import resolve_path
+    if bg.model and not model:
+        from composer.rasters.models import spec_model
 
-        try:  # the same rule as the build (composer.rasters.paint): a spec's model path stays inside its folder
-            return resolve_path(bg.model, loaded.base_dir, loaded.roots(allow_dirs), field="background.model")
+        configured = from_environment("models_dir")
+        dirs = tuple(loaded.roots(allow_dirs)) + ((Path(configured).resolve(),) if configured else ())
+        try:  # the same rule as the build (composer.rasters.paint): a spec's model is confined (issue 16)
+            name = spec_model(bg.model, loaded.base_dir, dirs, loaded.positions.locate(("background", "model")))
         except AssetError:
-            return None  # build reports it with its location
+            return None  # not found: build reports it with its location
+        if Path(name).is_absolute():
+            return Path(name)
     from generator.diffusion_models import is_hub_id
 
     if not is_hub_id(name):

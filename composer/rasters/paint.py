@@ -18,11 +18,13 @@ from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
 from composer.core.geometry import Box
 from composer.core.options import BuildOptions, from_environment
+from composer.rasters.models import spec_model
+from composer.core.budget import charge_pixels
 from generator.base import GenerateRequest, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
-MAX_IMAGE_PIXELS = 100_000_000
+from composer.core.limits import MAX_IMAGE_PIXELS, MIN_LAYER_COST  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ def _resolve(loaded: LoadedSpec, value: str, path: tuple, opts: BuildOptions) ->
     return resolve_path(value, base, allowed, field=format_path(path), location=loaded.positions.locate(path))
 
 
+def _model_dirs(opts: BuildOptions) -> tuple[Path, ...]:
+    """Folders a spec's model may come from besides its own: --allow-dir and PLACARD_MODELS_DIR."""
+    configured = from_environment("models_dir")
+    return tuple(opts.allow_dirs) + ((Path(configured).resolve(),) if configured else ())
+
+
 def _load_raster(path: Path) -> Image.Image:
     from composer.rasters import assets
     return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
@@ -114,9 +122,9 @@ def _load_raster(path: Path) -> Image.Image:
 
 def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
     bg = loaded.spec.background
-    model = opts.model or bg.model or from_environment("model")
-    if model and bg.model and not opts.model and (bg.model.startswith((".", "/")) or (loaded.base_dir / bg.model).exists()):
-        model = str(_resolve(loaded, bg.model, ("background", "model"), opts))
+    model = opts.model or from_environment("model")
+    if bg.model and not opts.model:  # a model the spec names is untrusted: confined like any path
+        model = spec_model(bg.model, loaded.base_dir, _model_dirs(opts), loaded.positions.locate(("background", "model")))
     brand = loaded.spec.brand if not isinstance(loaded.spec.brand, str) else None
     lora = [{"path": str(_resolve(loaded, lo.path, ("brand", "lora", i, "path"), opts)), "scale": lo.scale}
             for i, lo in enumerate(brand.lora if brand else ())]  # the brand's adapters first, then the spec's own
@@ -125,9 +133,10 @@ def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
     o = {
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
-        "allow_download": opts.allow_download, "progress": opts.progress,
+        # a spec's hub id must already be in the local cache: only the operator's --model may download
+        "allow_download": opts.allow_download and not (bg.model and not opts.model), "progress": opts.progress,
         "calm_strength": bg.calm_strength, "attention_scale": bg.attention_scale, "calm_until": bg.calm_until,
-        "revision": bg.revision,
+        "revision": bg.revision, "allow_pickle": opts.allow_pickle,
     }
     o.update(extra)
     return {k: v for k, v in o.items() if v is not None}
@@ -227,6 +236,8 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     el = p.el
     bg = loaded.spec.background
     w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
+    # before painting: 5,000 illustrations stop here, not at 2 GB; each layer has a fixed cost too
+    charge_pixels(max(w * h, MIN_LAYER_COST), f"illustration {p.id!r}")
     generator = illustration_generator(el, loaded, opts)
     extra: dict[str, Any] = {"blend": el.blend}
     if el.blend == "inpaint" and background is not None:

@@ -27,17 +27,28 @@ from composer.core.png import png_data_uri
 from composer.spec.charts import KIND_OF
 
 _ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder
-MAX_ENVS = 16
-MAX_TEMPLATE_ITEMS = 1_000_000  # range() steps per build, and the longest sequence `*` may build
-MAX_TEMPLATE_BYTES = 1024 * 1024
-# The range() budget of the build whose templates are rendering now (per build, and per thread).
+from composer.core.limits import MAX_ENVS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED  # noqa: E402
+from composer.render.fragment import sanitize_fragment  # noqa: E402
+from composer.render.produced import CheckedCodeGenerator, charge, check_format_string, checked_filters  # noqa: E402
+# The budget of the build whose templates are rendering now (per build, and per thread):
+# [range() steps left, characters or items that expressions may still produce].
 _BUDGET: ContextVar[list[int]] = ContextVar("placard_template_budget")
+
+
+def _budget() -> list[int]:
+    return _BUDGET.get([MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED])
 
 
 class _FolderLoader(FileSystemLoader):
     """A FileSystemLoader that refuses a file whose real path (symlinks followed) leaves its folder."""
 
+    def __init__(self, searchpath: str, protected: frozenset[str] = frozenset()):
+        super().__init__(searchpath)
+        self.protected = protected
+
     def get_source(self, environment, template):
+        if template in self.protected:  # the document's own templates come from the built-ins only
+            raise TemplateNotFound(template)
         for root in self.searchpath:  # checked before anything is read
             real = Path(root, *split_template_path(template)).resolve()
             if real.is_file():
@@ -52,14 +63,42 @@ class _FolderLoader(FileSystemLoader):
 class _Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox with a budget: range() steps per build, and no huge `**` or sequence `*`."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+"})
+    code_generator_class = CheckedCodeGenerator
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.globals["range"] = self._range
+        self.globals.pop("lipsum", None)  # lipsum(n) builds text of any size; templates have no use for it
+        self.filters.update(checked_filters(_budget))
+
+    def checked_join(self, join: Any, parts: tuple) -> Any:
+        """`a ~ b`: charged to the build's budget before the string is built."""
+        charge(_budget(), sum(len(p) if isinstance(p, str) else 16 for p in parts))
+        return join(parts)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self._checked_format(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return self._checked_format(obj, argument, super().getitem(obj, argument))
+
+    @staticmethod
+    def _checked_format(obj: Any, name: Any, value: Any) -> Any:
+        """`'{:>999999999}'.format(1)`: widths checked and the result charged, like the `format` filter."""
+        if not (isinstance(obj, str) and name in ("format", "format_map") and callable(value)):
+            return value
+        check_format_string(obj)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            out = value(*args, **kwargs)
+            charge(_budget(), len(out) if isinstance(out, str) else 16)
+            return out
+
+        return call
 
     def _range(self, *args: Any):
-        budget = _BUDGET.get([MAX_TEMPLATE_ITEMS])
+        budget = _budget()
         for i in range(*args):  # builtin range, so its arguments are checked the same way
             budget[0] -= 1
             if budget[0] < 0:
@@ -76,6 +115,10 @@ class _Sandbox(SandboxedEnvironment):
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEMPLATE_ITEMS:
                     raise SecurityError(f"a sequence of {len(seq) * n:,} items is too long")
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
+                    charge(_budget(), len(seq) * max(n, 0))
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            charge(_budget(), len(left) + len(right))
         return super().call_binop(context, operator, left, right)
 
 
@@ -86,7 +129,10 @@ def template_env(user_dir: Path | None) -> SandboxedEnvironment:
         _ENVS.move_to_end(key)
         return _ENVS[key]
     builtin = data_dir("templates")
-    loaders = [_FolderLoader(str(user_dir))] if user_dir else []
+    protected = frozenset(
+        p.relative_to(builtin).as_posix() for p in builtin.rglob("*.j2") if p.parent.name != "blocks"
+    )
+    loaders = [_FolderLoader(str(user_dir), protected)] if user_dir else []
     loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
     # auto_reload: a long-running process (preview) sees a template edited on disk at its next build
     env = _Sandbox(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=True)
@@ -168,7 +214,7 @@ class SvgRenderer:
         self.env = template_env(user_templates)
         self.r = layout.resolver
         self._ids = 0
-        self._budget = [MAX_TEMPLATE_ITEMS]  # this build's template range() budget, shared by its passes
+        self._budget = [MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED]  # this build's template budget, shared by its passes
 
     def next(self, scene: Scene) -> SvgRenderer:
         """A renderer for a later pass of the same build: same templates and budget, ids continue."""
@@ -329,7 +375,7 @@ class SvgRenderer:
         problem = check_fragment(str(out), name, filename)
         if problem:
             raise SpecError(problem, location=where, path=format_path(p.path + ("template",)))
-        return out
+        return sanitize_fragment(out, f"template {name!r}", where)
 
     def _text_helper(self, p: Placed) -> Callable[..., Markup]:
         """`text(...)` inside templates: set a label with Placard's typography engine."""

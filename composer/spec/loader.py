@@ -112,11 +112,22 @@ def _check_plain_data(data: dict, file: str) -> None:
     from composer.core.errors import Location
     from composer.spec.yamlload import MAX_DEPTH, MAX_NODES
 
+    from composer.core.limits import MAX_SPEC_CHARS, MAX_STRING_CHARS
+    from composer.spec.yamlload import _NOT_XML
+
     stack: list[tuple[Any, int]] = [(data, 0)]
-    count = 0
+    count = chars = 0
     while stack:
         node, depth = stack.pop()
         count += 1
+        if isinstance(node, str):  # the same string limits as a YAML file (issue 16)
+            chars += len(node)
+            bad = _NOT_XML.search(node)
+            if len(node) > MAX_STRING_CHARS or chars > MAX_SPEC_CHARS or bad:
+                why = (f"the character U+{ord(bad.group(0)):04X} cannot appear in a poster's text or SVG" if bad
+                       else f"a string of {len(node):,} characters; at most {MAX_STRING_CHARS} characters are allowed"
+                       if len(node) > MAX_STRING_CHARS else f"its strings add up to more than {MAX_SPEC_CHARS:,} characters")
+                raise SpecError(f"{why}; refused", location=Location(file))
         if depth > MAX_DEPTH:
             raise SpecError(f"the document nests deeper than {MAX_DEPTH} levels; refused", location=Location(file))
         if count > MAX_NODES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from composer.spec.base import (
     BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
@@ -13,8 +13,7 @@ from composer.spec.base import (
 from composer.spec.charts import INFOGRAPHIC_ELEMENTS
 from composer.spec.stack import StackElement
 
-MAX_TEXT_CHARS = 20_000
-MAX_ELEMENTS = 2_000
+from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
 
 
 class FontSpec(Model):
@@ -30,6 +29,14 @@ class FontSpec(Model):
     min_size: Union[Finite, str, None] = None
     max_size: Union[Finite, str, None] = None
     features: dict[str, Union[bool, int]] = Field(default_factory=dict)
+
+    @field_validator("features")
+    @classmethod
+    def _features(cls, v: dict) -> dict:
+        for name, value in v.items():  # HarfBuzz takes an unsigned feature value
+            if not isinstance(value, bool) and not 0 <= value <= 65535:
+                raise ValueError(f"invalid value {value!r} for feature {name!r}; allowed: true, false or a number from 0 to 65535")
+        return v
 
     @field_validator("size", "min_size", "max_size", mode="before")
     @classmethod
@@ -164,7 +171,7 @@ class GroupElement(ElementBase):
 
     type: Literal["group"]
     box: BoxSpec | None = None
-    elements: list["Element"] = Field(default_factory=list)
+    elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
 
 Element = Annotated[
@@ -183,7 +190,7 @@ class CanvasSpec(Model):
     width: Length | None = None
     height: Length | None = None
     orientation: Literal["portrait", "landscape"] | None = None
-    dpi: Annotated[float, Field(ge=36, le=1200)] | None = None
+    dpi: Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)] | None = None
     bleed: Length = 0
     background: Color | None = None
 
@@ -282,6 +289,19 @@ class Spec(Model):
     @classmethod
     def _canvas_preset(cls, v: Any) -> Any:
         return {"preset": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _element_count(self) -> "Spec":
+        """MAX_ELEMENTS counts the elements inside groups and stacks too (each is laid out and drawn)."""
+        count, todo = 0, list(self.elements)
+        while todo:
+            el = todo.pop()
+            count += 1
+            if count > MAX_ELEMENTS:
+                raise ValueError(f"more than {MAX_ELEMENTS:,} elements, counting those inside groups and stacks; "
+                                 "split the design")
+            todo.extend(getattr(el, "elements", None) or ())
+        return self
 
 
 def json_schema() -> dict[str, Any]:

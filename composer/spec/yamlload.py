@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,12 @@ import yaml
 
 from composer.core.errors import Location, SpecError
 
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # a hand-written spec is a few KB; 2 MB leaves room for data
-MAX_NODES = 200_000  # counts alias expansions too, so an alias bomb stops here
-MAX_DEPTH = 64
+from composer.core.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_SPEC_CHARS, MAX_STRING_CHARS  # noqa: E402
 
 PathKey = tuple[Any, ...]
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+# Characters XML 1.0 cannot carry: C0 controls but tab/newline/return, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: same marks, ~10x faster
 
 
@@ -81,6 +83,7 @@ class _Converter:
         self.positions = Positions(file)
         self.file = file
         self.count = 0
+        self.chars = 0  # characters of every string, each alias counted again
         self.constructor = yaml.constructor.SafeConstructor()
 
     def _mark(self, node: yaml.Node) -> tuple[str, int, int]:
@@ -100,6 +103,11 @@ class _Converter:
                 location=Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1),
             )
         self.positions.marks[path] = self._mark(node)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            raise SpecError(
+                f"the YAML tag {node.tag!r} is not allowed; only plain mappings, lists and scalars are",
+                location=Location(self.file, *self._mark(node)[1:]), path=format_path(path),
+            )
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -130,8 +138,25 @@ class _Converter:
             return [self.convert(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         value = self._scalar(node)
         if isinstance(value, (bool, int, float)) and not node.style and _is_text_field(path):
-            return node.value  # `text: 1.10` is the words "1.10", not 1.1; `text: NO` is "NO", not false
+            value = node.value  # `text: 1.10` is the words "1.10", not 1.1; `text: NO` is "NO", not false
+        if isinstance(value, str):
+            self._check_string(value, node, path)
         return value
+
+    def _check_string(self, value: str, node: yaml.Node, path: PathKey) -> None:
+        where = {"location": Location(self.file, *self._mark(node)[1:]), "path": format_path(path)}
+        self.chars += len(value)
+        if len(value) > MAX_STRING_CHARS:
+            raise SpecError(f"a string of {len(value):,} characters; at most {MAX_STRING_CHARS} characters are allowed", **where)
+        if self.chars > MAX_SPEC_CHARS:
+            raise SpecError(
+                f"the document's strings add up to more than {MAX_SPEC_CHARS:,} characters once aliases "
+                "expand; refused", **where,
+            )
+        bad = _NOT_XML.search(value)
+        if bad:
+            raise SpecError(f"the character U+{ord(bad.group(0)):04X} cannot appear in a poster's text or SVG; "
+                            "remove it", **where)
 
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):

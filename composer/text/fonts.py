@@ -18,7 +18,9 @@ from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTCollection, TTFont
 
 from composer.core.errors import FontError
+from composer.core.limits import MAX_FONT_INDEX_ENTRIES
 from composer.core.lru import LRU
+from composer.text.fontfiles import check_font_file, font_files
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
@@ -75,6 +77,7 @@ class FontFace:
         self.path, self.index, self.wght = path, index, wght
         # the font file as reported: the path, plus '#index' inside a collection
         self.key = f"{path}#{index}" if index else str(path)
+        check_font_file(path)
         try:
             self.tt = TTFont(str(path), fontNumber=index, lazy=True)
             self.upem = self.tt["head"].unitsPerEm
@@ -192,6 +195,7 @@ def load_face(path: Path, index: int = 0, wght: float | None = None) -> FontFace
 
 def _entries_of(path: Path, source: str) -> list[FontEntry]:
     """Read the family, weight, slant and wght range of every face in a font file."""
+    check_font_file(path)
     try:
         if path.suffix.lower() in {".ttc", ".otc"}:
             fonts = list(TTCollection(str(path), lazy=True).fonts)
@@ -250,6 +254,10 @@ def _save_index(index: dict) -> None:
         return
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
+        # A shared cache: one spec's folder of thousands of fonts must not slow every later build,
+        # so the oldest entries go once the index holds MAX_FONT_INDEX_ENTRIES files.
+        for key in list(index)[: max(0, len(index) - MAX_FONT_INDEX_ENTRIES)]:
+            del index[key]
         fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".part")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(index, f)
@@ -281,8 +289,8 @@ def _scan_dir(directory: str, source: str, stamp: float) -> tuple[FontEntry, ...
     changed = False
     entries: list[FontEntry] = []
     root = Path(directory).resolve()
-    for p in sorted(Path(directory).rglob("*")):
-        if p.suffix.lower() in FONT_SUFFIXES and p.is_file():
+    for p in font_files(Path(directory), FONT_SUFFIXES):
+        if p.is_file():
             if source == "extra" and not p.resolve().is_relative_to(root):
                 raise FontError(f"font file {p} is a symlink to a place outside its folder; refused")
             found, new = _cached_entries(p, source, index)
@@ -425,13 +433,12 @@ def folders_signature(dirs: list[Path]) -> int:
     removed or edited, so a long-running process picks up the change at its next build."""
     stamps = []
     for d in dirs:
-        for p in sorted(Path(d).rglob("*")):
-            if p.suffix.lower() in FONT_SUFFIXES:
-                try:
-                    st = p.stat()
-                except OSError:
-                    continue
-                stamps.append((str(p), st.st_size, st.st_mtime_ns))
+        for p in font_files(Path(d), FONT_SUFFIXES):
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            stamps.append((str(p), st.st_size, st.st_mtime_ns))
     return hash(tuple(stamps))
 
 

@@ -14,18 +14,49 @@ from pathlib import Path
 from composer.text.scripts import visual_order
 
 
-def _font_face(face, embed: bool) -> str:
-    """An @font-face rule for one face."""
+def css_string(text: str) -> str:
+    """`text` as the inside of a quoted CSS string: anything but letters, digits, space, '-' and '_' is a
+    CSS hex escape, so a family name such as `x';}@import url(http://...)` cannot leave the string (and
+    the result needs no XML escaping either)."""
+    return "".join(c if c.isalnum() and c.isascii() or c in " -_" else f"\\{ord(c):x} " for c in text)
+
+
+def subset_font(face, text: str) -> bytes:
+    """The face's font file cut down to the glyphs `text` needs (with their layout features), as TrueType/CFF bytes.
+
+    Embedding a whole font costs its full size in every SVG (a sparse 1 GB font once took 5 GB);
+    fontTools.subset keeps only what this text draws.
+    """
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(str(face.path), fontNumber=face.index)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _font_face(face, embed: bool, text: str = "") -> str:
+    """An @font-face rule for one face (embedded: subset to the characters of `text`)."""
     fam = face.tt["name"].getBestFamilyName()
     weight = face.tt["OS/2"].usWeightClass if "OS/2" in face.tt else 400
     italic = "italic" if "OS/2" in face.tt and face.tt["OS/2"].fsSelection & 1 else "normal"
     if embed:
         fmt = "opentype" if face.path.suffix.lower() == ".otf" else "truetype"
-        data = base64.b64encode(Path(face.path).read_bytes()).decode("ascii")
+        data = base64.b64encode(subset_font(face, text)).decode("ascii")
         src = f"url(data:font/{face.path.suffix[1:].lower()};base64,{data}) format('{fmt}')"
     else:
         src = f"url('{Path(face.path).resolve().as_uri()}')"
-    return (f"@font-face{{font-family:'{escape(fam)}';font-weight:{weight};font-style:{italic};"
+    return (f"@font-face{{font-family:'{css_string(fam)}';font-weight:{weight};font-style:{italic};"
             f"src:{src};}}")
 
 
@@ -58,6 +89,7 @@ def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
 def live_svg(block, embed: bool = False) -> str:
     """`<text>`/`<tspan>` markup for a TextBlock, one tspan per visual run of a line."""
     faces = {}
+    used: dict[str, str] = {}  # face key -> the characters it sets, for subsetting embedded fonts
     texts = []
     for li, ln in enumerate(block._layout_lines):
         p = ln.para
@@ -70,6 +102,8 @@ def live_svg(block, embed: bool = False) -> str:
         for k in visual_order([r.level for r, _, _ in pieces]):
             run, a, b = pieces[k]
             faces[run.face.key] = run.face
+            # with the hyphen a hyphenated line adds (main's hyphenation), so the subset keeps its glyph
+            used[run.face.key] = used.get(run.face.key, "") + p.text[a:b] + ("-" if ln.hyphen and b == ln.end else "")
             rtl = run.level % 2 == 1
             parts = _colour_ranges(p.colors, a, b)
             for lo, hi in (reversed(parts) if rtl else parts):
@@ -78,6 +112,6 @@ def live_svg(block, embed: bool = False) -> str:
                     shown = p.text[lo:hi] + ("-" if ln.hyphen and hi == ln.end else "")
                     spans.append(_tspan(block, run.face, shown, p.colors[lo], gl, rtl))
         texts.append(f'<text xml:space="preserve">{"".join(spans)}</text>')
-    style = "".join(_font_face(f, embed) for f in faces.values())
+    style = "".join(_font_face(f, embed, used.get(k, "")) for k, f in faces.items())
     return (f'<g id="{escape(block.element_id)}" class="live-text"><style>{style}</style>'
             f'{"".join(texts)}</g>')

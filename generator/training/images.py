@@ -21,6 +21,8 @@ from generator.errors import InputError
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 OTHER_IMAGE_SUFFIXES = (".gif", ".bmp", ".tif", ".tiff", ".heic", ".avif")
+# generator/ cannot import Placard: these caps live here, not in composer/core/limits.py (SECURITY.md lists them).
+# MAX_PIXELS must equal composer.core.limits.MAX_IMAGE_PIXELS.
 MAX_IMAGES = 5000  # every image's latents are kept in memory for the whole run
 MAX_PIXELS = 100_000_000  # the same cap as the composer's rasters: refuse decompression bombs
 FEW_IMAGES = 5  # below this a style rarely generalises; warn, do not refuse

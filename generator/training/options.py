@@ -47,7 +47,8 @@ class TrainConfig:
     made_by: str = field(default_factory=lambda: _placard_version())  # the file's `placard.version`
 
 
-# flag: (attribute, kind, lowest, highest, what it is)
+# flag: (attribute, kind, lowest, highest, what it is). generator/ cannot import Placard, so these ranges
+# stay here rather than in composer/core/limits.py.
 _LIMITS = (
     ("--steps", "steps", int, 1, 1_000_000, "the number of optimizer steps"),
     ("--rank", "rank", int, 1, 256, "the LoRA rank"),

@@ -182,7 +182,7 @@ def test_private_attributes_render_as_nothing(site, name):
           - {type: template, template: evil, box: {x: 0, y: 0, width: 100, height: 100}}
         """)
     result = build_ok(site, spec)
-    assert "<g></g>" in result.svg and "__" not in result.svg
+    assert "<g />" in result.svg and "__" not in result.svg  # template output passes the SVG sanitiser
 
 
 def test_template_names_cannot_leave_the_folder(site):

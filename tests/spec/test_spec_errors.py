@@ -188,3 +188,15 @@ def test_cli_bad_format_flag(write_spec, tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr == "error: invalid value for '--format': 'gif' is not one of png, pdf, svg, jpeg, webp\n"
+
+
+def test_a_negative_opentype_feature_value_is_refused():
+    """HarfBuzz takes unsigned feature values: -1 used to end in an OverflowError (found by the fuzzer)."""
+    import composer
+
+    spec = {"version": 1, "canvas": {"width": 100, "height": 100}, "elements": [
+        {"type": "text", "text": "hi", "box": {"x": 0, "y": 0, "width": 100, "height": 100}, "font": {"features": {"liga": -1}}}]}
+    with pytest.raises(composer.SpecError) as e:
+        composer.validate(spec)
+    assert str(e.value) == ("<spec>:1:1: elements[0].font.features: invalid value -1 for feature 'liga'; "
+                            "allowed: true, false or a number from 0 to 65535")

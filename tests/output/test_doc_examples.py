@@ -45,6 +45,12 @@ def test_example_builds(workdir, where, data):
         composer.build(load_spec(spec, base_dir=workdir), None, ["png"])
         return
     spec = as_spec(data, CANVAS)
+    if "data" in spec:  # a campaign: give it the data file and photos it names, and build one row in every size
+        _campaign_files(workdir, spec)
+        (workdir / "campaign.yaml").write_text(__import__("yaml").safe_dump(spec))
+        results = list(composer.build_many(workdir / "campaign.yaml", rows=None, out_dir=workdir / "out", formats=["png"], jobs=1))
+        assert results and all(r.status == "built" for r in results), [(r.name, r.status, r.error) for r in results]
+        return
     if spec.get("background", {}).get("generator") == "diffusion":
         # a diffusion example needs a model on disk: it must load and validate; the tiny-model tests build it
         from composer.layout.resolve import resolve_layout
@@ -53,3 +59,19 @@ def test_example_builds(workdir, where, data):
         return
     result = composer.build(load_spec(spec, base_dir=workdir, name="example"), None, ["png"])
     assert result.image is not None
+
+
+def _campaign_files(workdir, spec) -> None:
+    """One data row with every column the example's placeholders name, and an image for each image path."""
+    import re
+
+    from PIL import Image
+
+    text = __import__("json").dumps(spec)
+    columns = sorted(set(re.findall(r"(?<!\$)\$\{(\w+)\}", text)) - {"size", "row"})
+    row = {c: ("ab-12" if c == "sku" else "19" if c == "price" else f"Sample {c}") for c in columns}
+    (workdir / spec["data"]).write_text(",".join(columns) + "\n" + ",".join(row[c] for c in columns) + "\n")
+    for path in re.findall(r'"([^"]*\.(?:jpg|jpeg|png))"', text):
+        target = workdir / re.sub(r"\$\{(\w+)\}", lambda m: row.get(m.group(1), ""), path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (320, 240), (200, 120, 40)).save(target)

@@ -148,6 +148,11 @@ def _csv_rows(reader: Any, name: str) -> Table:
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
+            # checked here, not left to csv's field_size_limit(): that is one setting for the whole process,
+            # and the campaign reader raises it for its own, larger cells
+            if any(len(c) > MAX_DATA_FIELD_CHARS for c in cells):
+                raise DataError(f"{name}:{reader.line_num}: a cell is longer than {MAX_DATA_FIELD_CHARS:,} characters, "
+                                "the limit of a cell")
             if len(cells) > len(header):
                 raise DataError(
                     f"{name}:{reader.line_num}: {len(cells)} cells but the header has {len(header)} columns"

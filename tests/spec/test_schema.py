@@ -85,7 +85,8 @@ def test_documented_canvas_shorthands_are_valid(spec_validator, canvas):
     ],
 )
 def test_values_placard_refuses_fail_the_schema(spec_validator, data, message):
-    assert message in errors(spec_validator, data)
+    # older jsonschema versions print a float bound ("36.0"); the bound is the same number
+    assert message in [m.replace(".0", "") if m.endswith(".0") else m for m in errors(spec_validator, data)]
 
 
 def test_the_schema_refuses_what_the_build_refuses(spec_validator):

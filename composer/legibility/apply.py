@@ -140,7 +140,7 @@ def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12,
     """
     import cairocffi as cairo
     from cairosvg.parser import Tree
-    from cairosvg.surface import PNGSurface
+    from composer.core.svgpaths import FastPNGSurface as PNGSurface
 
     out = np.zeros((height, width), np.float32)
     x0, y0 = max(0, int(box.x) - pad), max(0, int(box.y) - pad)

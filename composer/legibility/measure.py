@@ -463,7 +463,7 @@ def fix(
 def ink_mask(path_data: Sequence[str], width: int, height: int) -> np.ndarray:
     """Rasterise glyph outlines (SVG path data in canvas px) to an (H, W) coverage array, via cairo."""
     from cairosvg.parser import Tree
-    from cairosvg.surface import PNGSurface
+    from composer.core.svgpaths import FastPNGSurface as PNGSurface
 
     paths = "".join(f'<path d="{d}"/>' for d in path_data)
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{paths}</svg>'

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
+from composer.core.svgpaths import FastPaths
 from composer.render.raster import svg_tree
 
 
@@ -35,7 +36,7 @@ def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = 
     return buf.getvalue()
 
 
-class _PDFSurface(cairosvg.surface.PDFSurface):
+class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
     """PDF surface with metadata, a fixed creation date, and the background painted as a JPEG.
 
     cairosvg would re-encode an embedded JPEG as PNG and cairo would store raw pixels; painting

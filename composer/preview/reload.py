@@ -43,14 +43,14 @@ def trim() -> bool:
     outlines' C-side path data), but in a preview nearly every entry is a draft that will never be set
     again. Dropping them all costs one re-typeset of the current spec's texts on the next build.
     """
-    from composer.render import fastpath
+    from composer.core import svgpaths
     from composer.text import block, shaping
 
     if len(block._BLOCKS) <= MAX_TEXT_ENTRIES:
         return False
     block._BLOCKS.clear()
     shaping._PARAGRAPHS.clear()
-    fastpath._encoded.cache_clear()  # parsed outline paths of the same drafts
+    svgpaths.clear_cache()  # parsed outline paths of the same drafts
     return True
 
 

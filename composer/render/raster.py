@@ -11,9 +11,7 @@ from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
 from composer.rasters.assets import safe_url_fetcher  # also refuses a cairosvg older than 2.9.0
-from composer.render import fastpath
-
-fastpath.install()
+from composer.core.svgpaths import FastPaths
 
 
 def svg_tree(svg: str) -> cairosvg.parser.Tree:
@@ -23,7 +21,7 @@ def svg_tree(svg: str) -> cairosvg.parser.Tree:
     return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=safe_url_fetcher(()), unsafe=False)
 
 
-class _RasterOverSurface(cairosvg.surface.PNGSurface):
+class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     base: Image.Image | None = None

@@ -6,11 +6,17 @@ cost of rendering text. Placard's own path data uses only absolute/relative M, L
 plain numbers, so this handler tokenizes that subset in one pass and hands cairo the whole path
 with a single `append_path`. Anything else (arcs, markers, shorthand curves) falls back to
 cairosvg's own handler, so behaviour is unchanged for user SVG.
+
+The handler reaches cairosvg without patching it: cairosvg looks its tag handlers up in the module
+global `TAGS` from `Surface.draw`, so `FastPaths` gives Placard's own surfaces a `draw` built from
+the same code over a copy of those globals with our `<path>` handler. Every other cairosvg user in
+the process keeps cairosvg exactly as shipped.
 """
 
 from __future__ import annotations
 
 import re
+import types
 from functools import lru_cache
 
 import cairocffi as cairo
@@ -89,6 +95,11 @@ def _encoded(d: str):
     return _encode_path(items) if items else ()
 
 
+def clear_cache() -> None:
+    """Forget parsed outlines (a long-running process calls this between unrelated builds)."""
+    _encoded.cache_clear()
+
+
 def path(surface, node) -> None:
     """cairosvg `<path>` handler: the fast subset via one append_path, else cairosvg's own."""
     d = node.get("d", "")
@@ -102,6 +113,21 @@ def path(surface, node) -> None:
         surface.context._check_status()
 
 
-def install() -> None:
-    """Register the fast handler with cairosvg (idempotent)."""
-    cairosvg.surface.TAGS["path"] = path
+def _draw_with_tags(tags: dict) -> types.FunctionType:
+    """cairosvg's `Surface.draw`, the same code, reading its handlers from `tags`."""
+    draw = cairosvg.surface.Surface.draw
+    scope = dict(draw.__globals__, TAGS=tags)
+    return types.FunctionType(draw.__code__, scope, draw.__name__, draw.__defaults__, draw.__closure__)
+
+
+TAGS = dict(cairosvg.surface.TAGS, path=path)
+
+
+class FastPaths:
+    """Mixin for a cairosvg surface class: draws `<path>` through the fast handler above."""
+
+    draw = _draw_with_tags(TAGS)
+
+
+class FastPNGSurface(FastPaths, cairosvg.surface.PNGSurface):
+    """cairosvg's PNG surface with the fast `<path>` handler."""

@@ -408,17 +408,11 @@ def fix(
         )
 
     # 1. Another brand colour that meets the target, the nearest to the one asked for.
-    tried: list[str] = []
+    tried: list[str] = ["color"]
     ring_rgb = _ring_rgb(background, ink, box, radius)[0]
-    lum = relative_luminance(ring_rgb)
-    ok = []
-    for name, hx in palette.items():
-        rgb = _rgb(hx)
-        if hx.upper() != text_hex and _stats(lum, rgb)[0] >= target:
-            ok.append((float(np.sum((rgb - text) ** 2)), name, hx.upper()))
-    tried.append("color")
-    if ok:
-        _, name, hx = min(ok)
+    other = _nearest_passing_colour(ring_rgb, text, text_hex, palette, target)
+    if other is not None:
+        name, hx = other
         after = measure(background, ink, hx, box, radius=radius)
         return FixResult(policy, "color", target, before, after, hx, color_name=name, tried=tried)
 
@@ -458,6 +452,21 @@ def fix(
     after = measure(painted, ink, text, box, radius=radius)
     action = "halo" if after.contrast_p5 >= target else "unmet"
     return FixResult(policy, action, target, before, after, text_hex, halo=halo, tried=tried)
+
+
+def _nearest_passing_colour(ring_rgb: np.ndarray, text: np.ndarray, text_hex: str,
+                            palette: Mapping[str, str], target: float) -> tuple[str, str] | None:
+    """The palette colour (name, hex) nearest to `text` that meets `target` on these ring pixels."""
+    lum = relative_luminance(ring_rgb)
+    ok = []
+    for name, hx in palette.items():
+        rgb = _rgb(hx)
+        if hx.upper() != text_hex and _stats(lum, rgb)[0] >= target:
+            ok.append((float(np.sum((rgb - text) ** 2)), name, hx.upper()))
+    if not ok:
+        return None
+    _, name, hx = min(ok)
+    return name, hx
 
 
 def ink_mask(path_data: Sequence[str], width: int, height: int) -> np.ndarray:

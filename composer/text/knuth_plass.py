@@ -184,21 +184,31 @@ def _search(ctx: _Context, max_consecutive: int) -> list[int] | None:
             there = nodes[kj]
             if there is None:
                 there = nodes[kj] = {}
-            for (fit0, run0), (total, _, _, _) in here.items():
-                if flagged:
-                    if run0 >= max_consecutive:
-                        continue
-                    d = total + base + (DOUBLE_HYPHEN if run0 else 0.0)
-                    run = run0 + 1
-                else:
-                    d = total + base
-                    run = 0
-                if fit - fit0 > 1 or fit0 - fit > 1:
-                    d += FITNESS_JUMP
-                key = (fit, run)
-                old = there.get(key)
-                if old is None or d < old[0]:
-                    there[key] = (d, fit, run, (ka, fit0, run0))
+            _relax(there, here, ka, base, fit, flagged, max_consecutive)
+    return _trace(nodes, cands, n)
+
+
+def _relax(there: dict, here: dict, ka: int, base: float, fit: int, flagged: bool, max_consecutive: int) -> None:
+    """Offer every active node at candidate `ka` a line ending at the node table `there`."""
+    for (fit0, run0), (total, _, _, _) in here.items():
+        if flagged:
+            if run0 >= max_consecutive:
+                continue
+            d = total + base + (DOUBLE_HYPHEN if run0 else 0.0)
+            run = run0 + 1
+        else:
+            d = total + base
+            run = 0
+        if fit - fit0 > 1 or fit0 - fit > 1:
+            d += FITNESS_JUMP
+        key = (fit, run)
+        old = there.get(key)
+        if old is None or d < old[0]:
+            there[key] = (d, fit, run, (ka, fit0, run0))
+
+
+def _trace(nodes: list[dict | None], cands: list[int], n: int) -> list[int] | None:
+    """The break positions of the best final node, followed back to the start."""
     final = nodes[-1]
     if not final:
         return None
@@ -208,5 +218,7 @@ def _search(ctx: _Context, max_consecutive: int) -> list[int] | None:
     while link is not None and link[0] > 0:
         ka, fit0, run0 = link
         out.append(cands[ka])
-        link = nodes[ka][(fit0, run0)][3]
+        node = nodes[ka]
+        assert node is not None  # a link only ever points at a candidate that has nodes
+        link = node[(fit0, run0)][3]
     return out[::-1]

@@ -70,6 +70,36 @@ class _OutlinePen(BasePen):
         self.ops.append(("Z", ()))
 
 
+def encode_outline(ops, k: float, sx: float = 1.0) -> tuple[str, int, int]:
+    """Outline ops (font units) as path data in 1/100 px: (relative path after the first point, x0, y0).
+
+    `k` converts font units to 1/100 px; `sx` scales horizontally (glyph scaling; 1.0 is exact).
+    """
+    parts: list[str] = []
+    first = None
+    cx = cy = px = py = 0
+    for op, pts in ops:
+        if op == "Z":
+            parts.append("z")
+            cx, cy = px, py  # closing a subpath returns to its start
+            continue
+        ints = [round(v * k * sx) if i % 2 == 0 else round(-v * k) for i, v in enumerate(pts)]
+        if first is None:
+            first = (ints[0], ints[1])
+            cx, cy = px, py = first
+            continue
+        rel = []
+        for i in range(0, len(ints), 2):
+            rel.append(_fmt(ints[i] - cx))
+            rel.append(_fmt(ints[i + 1] - cy))
+        cx, cy = ints[-2], ints[-1]
+        if op == "M":
+            px, py = cx, cy
+        parts.append(op.lower() + " ".join(rel))
+    x0, y0 = first or (0, 0)
+    return "".join(parts), x0, y0
+
+
 class FontFace:
     """A loaded font at one variation: HarfBuzz for shaping, fontTools for outlines."""
 
@@ -147,29 +177,7 @@ class FontFace:
         hit = self._paths.get(key)
         if hit is not None:
             return hit
-        k = 100.0 * size / self.upem
-        parts: list[str] = []
-        first = None
-        cx = cy = sx = sy = 0
-        for op, pts in self.outline(gid):
-            if op == "Z":
-                parts.append("z")
-                cx, cy = sx, sy  # closing a subpath returns to its start
-                continue
-            ints = [round(v * k) if i % 2 == 0 else round(-v * k) for i, v in enumerate(pts)]
-            if first is None:
-                first = (ints[0], ints[1])
-                cx, cy = sx, sy = first
-                continue
-            rel = []
-            for i in range(0, len(ints), 2):
-                rel.append(_fmt(ints[i] - cx))
-                rel.append(_fmt(ints[i + 1] - cy))
-            cx, cy = ints[-2], ints[-1]
-            if op == "M":
-                sx, sy = cx, cy
-            parts.append(op.lower() + " ".join(rel))
-        hit = self._paths[key] = ("".join(parts), *(first or (0, 0)))
+        hit = self._paths[key] = encode_outline(self.outline(gid), 100.0 * size / self.upem)
         return hit
 
 

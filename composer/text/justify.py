@@ -66,28 +66,6 @@ def plan(slack: float, spaces: int, space_width: float, letter_gaps: int, em: fl
 
 def scaled_path(face, gid: int, size: float, sx: float) -> tuple[str, int, int]:
     """FontFace.local_path for a glyph scaled horizontally by `sx` (glyph scaling)."""
-    from composer.text.fonts import _fmt
+    from composer.text.fonts import encode_outline
 
-    k = 100.0 * size / face.upem
-    parts: list[str] = []
-    first = None
-    cx = cy = px = py = 0
-    for op, pts in face.outline(gid):
-        if op == "Z":
-            parts.append("z")
-            cx, cy = px, py
-            continue
-        ints = [round(v * k * sx) if i % 2 == 0 else round(-v * k) for i, v in enumerate(pts)]
-        if first is None:
-            first = (ints[0], ints[1])
-            cx, cy = px, py = first
-            continue
-        rel = []
-        for i in range(0, len(ints), 2):
-            rel.append(_fmt(ints[i] - cx))
-            rel.append(_fmt(ints[i + 1] - cy))
-        cx, cy = ints[-2], ints[-1]
-        if op == "M":
-            px, py = cx, cy
-        parts.append(op.lower() + " ".join(rel))
-    return "".join(parts), *(first or (0, 0))
+    return encode_outline(face.outline(gid), 100.0 * size / face.upem, sx)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import uharfbuzz as hb
 
-from composer.text.shaping import Paragraph, Run
+from composer.text.shaping import Paragraph, Run, shape_buffer
 
 
 @dataclass
@@ -60,13 +59,7 @@ def _reshape(para: Paragraph, run: Run, a: int, b: int, start: int, end: int, hy
     if hyphen:
         cps.append(0x2010 if run.face.has_char(0x2010) else 0x2D)
         length += 1
-    buf = hb.Buffer()
-    buf.add_codepoints(cps, a - start, length)
-    buf.guess_segment_properties()
-    buf.direction = "rtl" if run.level % 2 else "ltr"
-    if lang:
-        buf.language = lang
-    hb.shape(run.face.hb_font, buf, features)
+    buf = shape_buffer(run, cps, a - start, length, features, lang)
     u = run.face.upem
     pos = buf.glyph_positions
     clusters = [min(g.cluster + start, b - 1) for g in buf.glyph_infos]

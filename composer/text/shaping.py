@@ -269,15 +269,25 @@ def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text) or has_explicit(text)
 
 
-def _shape_run(run: Run, codepoints: list[int], features: dict, lang: str | None) -> None:
-    """Shape one run in font units and store its glyphs (HarfBuzz output order)."""
+def shape_buffer(run: Run, codepoints: list[int], offset: int, length: int, features: dict,
+                 lang: str | None) -> hb.Buffer:
+    """HarfBuzz's output for codepoints[offset:offset+length] in the run's font and direction.
+
+    The codepoints around the item are context (for joining scripts and contextual forms).
+    """
     buf = hb.Buffer()
-    buf.add_codepoints(codepoints, run.start, run.end - run.start)
+    buf.add_codepoints(codepoints, offset, length)
     buf.guess_segment_properties()
     buf.direction = "rtl" if run.level % 2 else "ltr"
     if lang:
         buf.language = lang
     hb.shape(run.face.hb_font, buf, features)
+    return buf
+
+
+def _shape_run(run: Run, codepoints: list[int], features: dict, lang: str | None) -> None:
+    """Shape one run in font units and store its glyphs (HarfBuzz output order)."""
+    buf = shape_buffer(run, codepoints, run.start, run.end - run.start, features, lang)
     u = run.face.upem
     run.gids = [g.codepoint for g in buf.glyph_infos]
     run.clusters = [g.cluster for g in buf.glyph_infos]

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from composer.campaign import data as datamod
 from composer.campaign import substitute as sub
-from composer.campaign.variants import Campaign, from_spec, sanitise
+from composer.campaign.variants import Campaign, Variant, from_spec, make_variant, sanitise
 from composer.campaign.worker import Job, Outcome, clean_temporaries
 from composer.core.errors import DataError, Location, PlacardError, SpecError
 from composer.core.warnings import Warning
@@ -82,7 +82,7 @@ def check_jobs(jobs: int | None) -> int:
 
 
 def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, out_dir: str | Path = "out",
-         options: Any = None, strict: bool = False, select: Any = None) -> Plan:
+         options: Any = None, strict: bool = False, select: Any = None, select_name: str = "'--rows'") -> Plan:
     """Check everything a campaign needs before building anything; PlacardError on any mistake."""
     if not isinstance(spec, (str, os.PathLike, dict)):
         raise PlacardError(f"a campaign spec is a file path or a dict, got {type(spec).__name__}")
@@ -106,8 +106,38 @@ def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, 
         datamod.check_file(source, camp.data_display)
         _check_columns(camp, datamod.columns(source, camp.data_display))
     selection = parse_rows(select) if isinstance(select, str) else (set(select) if select is not None else None)
-    total = _check_names(camp, source, selection)
+    total = _check_names(camp, source, selection, select_name)
     return Plan(camp, source, selection, total, Path(out_dir))
+
+
+def one_variant(spec: str | Path, row: int | None = None, size: str | None = None, *, options: Any = None) -> Variant:
+    """One variant of a campaign spec, loaded and validated but not built (the live preview shows it).
+
+    `row` is a data row number (1 = the first; default 1), `size` a preset of the spec's `sizes:`
+    (default: the spec's own layout). A row the data does not have, a bad row or a missing column
+    is a PlacardError naming the file and row, as in a campaign build.
+    """
+    want = 1 if row is None else row
+    if want < 1:
+        raise DataError(f"invalid value for row: {want}; the rows are numbered from 1")
+    p = plan(spec, sizes=[size] if size is not None else None, options=options, select=[want], select_name="row")
+    if p.rows is None:
+        if row is not None:
+            raise SpecError(f"row {row}: this campaign spec has no data file")
+        chosen = datamod.Row(0, None, {})
+    else:
+        chosen = next((r for r in iter_rows(p.rows, p.camp.data_display) if r.number == want), None)
+        if chosen is None:  # plan() has refused a row past the last already
+            raise DataError(f"{p.camp.data_display}: no row {want}")
+    number = chosen.number or None
+    job = _job(p.camp, chosen, number, size)
+    if job.error is not None:
+        where = chosen.where(p.camp.data_display or "<rows>")
+        raise DataError(f"{where}: " + (f"{job.column}: " if job.column else "") + job.error)
+    try:
+        return make_variant(p.camp, number, chosen.values, size, job.name)
+    except sub.MissingColumn as e:
+        raise DataError(f"{chosen.where(p.camp.data_display or '<rows>')}: {e}") from None
 
 
 def _placeholders(camp: Campaign) -> list[tuple[tuple, str]]:
@@ -186,7 +216,7 @@ def _default_name(camp: Campaign, number: int | None, size: str | None) -> str:
     return sanitise("-".join(parts))
 
 
-def _check_names(camp: Campaign, source: Any, selection: set[int] | None) -> int:
+def _check_names(camp: Campaign, source: Any, selection: set[int] | None, select_name: str = "'--rows'") -> int:
     """Refuse two variants with the same name before anything is built; returns the variant count."""
     seen: set[int] = set()  # 64-bit hashes keep a million names in a few tens of MB
     total = last = 0
@@ -208,7 +238,7 @@ def _check_names(camp: Campaign, source: Any, selection: set[int] | None) -> int
     if selection is not None and source is not None:
         missing = sorted(n for n in selection if n > last)
         if missing:
-            raise PlacardError(f"invalid value for '--rows': row {missing[0]} is past the last row ({last}) of {camp.data_display}")
+            raise PlacardError(f"invalid value for {select_name}: row {missing[0]} is past the last row ({last}) of {camp.data_display}")
     if total == 0:
         raise DataError("the data has no rows", location=Location(camp.data_display or camp.display))
     return total

@@ -90,12 +90,14 @@ class Session:
             try:
                 new.campaign = campaign_info(self.spec)
                 new.selection = dict(self.selection)
-                loaded = load_target(self.spec, **self.selection)
+                loaded, changed_by_campaign = load_target(self.spec, **self.selection, allow_dirs=self.allow_dirs,
+                                                          campaign=new.campaign is not None)
                 self.folders = watch_folders(loaded, self.allow_dirs)
                 result = build(loaded, self.out_dir, ["png"], options=BuildOptions(allow_dirs=self.allow_dirs))
                 png = (self.out_dir / f"{loaded.name}.png").read_bytes()
                 overlay = overlay_data(loaded, result, self.allow_dirs)
-                warnings = [_plain(w) for w in (getattr(result, "warnings", None) or result.report.get("warnings", []))]
+                found = list(getattr(result, "warnings", None) or result.report.get("warnings", []))
+                warnings = [_plain(w) for w in changed_by_campaign + [w for w in found if w not in changed_by_campaign]]
                 del result  # the composition holds full-size rasters; keep only what the page needs
                 new.render = Render(bid, png, loaded, overlay, warnings, time.perf_counter() - t0, wall)
                 new.ok, new.error, new.source = True, None, None
@@ -134,15 +136,24 @@ class Session:
             return r.downloads[fmt]
 
 
-def load_target(spec: str, size: str | None = None, row: int | None = None):
-    """The one place a campaign variant is chosen: the spec itself, or one size and data row of it."""
-    from composer.spec.loader import load_spec
+def load_target(spec: str, size: str | None = None, row: int | None = None, *,
+                allow_dirs: tuple[Path, ...] = (), campaign: bool = False) -> tuple[Any, list]:
+    """The one place a variant is chosen: the spec itself, or one size and data row of a campaign.
 
-    if size is None and row is None:
-        return load_spec(spec)
-    # The campaigns feature (`data:` / `sizes:`) lands in another branch; after that merge this
-    # builds the variant (size, row) through it. Until then a selection is refused in words.
-    raise SpecError(f"this build of Placard cannot preview campaign variants yet (size={size!r}, row={row!r})")
+    Returns the loaded spec and what the campaign changed in it (warnings, e.g. slots a size drops).
+    A campaign spec with nothing selected shows its first data row in the spec's own layout.
+    """
+    if not campaign:
+        from composer.spec.loader import load_spec
+
+        if size is not None or row is not None:
+            raise SpecError(f"this spec is not a campaign (no data: or sizes:); there is no size {size!r} or row {row!r} to show")
+        return load_spec(spec), []
+    from composer.campaign.run import one_variant
+    from composer.core.options import BuildOptions
+
+    variant = one_variant(spec, row, size, options=BuildOptions(allow_dirs=allow_dirs))
+    return variant.loaded, list(variant.warnings)
 
 
 def campaign_info(spec: str) -> dict | None:

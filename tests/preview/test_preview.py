@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import io
+import json
 import os
 import re
 import shutil
@@ -258,19 +259,55 @@ def test_downloads_build_pdf_and_svg_of_what_is_shown(client):
     assert client.get(f"/download/7.pdf?token={TOKEN}").status_code == 404
 
 
+CAMPAIGN = """\
+version: 1
+layout: social/post
+data: rows.csv
+name: "${sku}-${size}"
+sizes: [social/post, social/story]
+slots:
+  headline: "${name}"
+background: {style: aurora, seed: 3}
+"""
+
+
 def test_a_campaign_spec_gets_size_and_row_selectors(client, spec: Path):
-    (spec.parent / "rows.csv").write_text("sku,name\nA1,Kettle\nB2,Toaster\nC3,Lamp\n")
+    (spec.parent / "rows.csv").write_text("sku,name\nA1,Kettle\nB2,Toaster\nC3,\n")
     from composer.preview.session import campaign_info
 
     assert campaign_info(str(spec)) is None
-    spec.write_text(SPEC + "data: rows.csv\nsizes: [social/post, social/story]\n")
+    spec.write_text(CAMPAIGN)
     assert campaign_info(str(spec)) == {"sizes": ["social/post", "social/story"], "rows": 3}
+    state = client.session.build()  # nothing chosen: the first row in the spec's own layout
+    assert state.ok, state.error
+    assert state.render.loaded.name == "A1-post" and _png(state.render.png).size == (1080, 1350)
+    headline = next(e for e in state.render.overlay["elements"] if e["id"] == "headline")
     assert client.post(f"/select?token={TOKEN}", content=b"not json").status_code == 400
     assert client.post(f"/select?token={TOKEN}", json={"size": "social/story", "row": "2"}).json() == {
         "selection": {"size": "social/story", "row": 2}}
     state = client.session.build()
+    assert state.ok, state.error
     assert state.campaign == {"sizes": ["social/post", "social/story"], "rows": 3}
-    assert state.error == "error: this build of Placard cannot preview campaign variants yet (size='social/story', row=2)"
+    assert state.render.loaded.name == "B2-story" and _png(state.render.png).size == (1080, 1920)
+    story_headline = next(e for e in state.render.overlay["elements"] if e["id"] == "headline")
+    assert story_headline["box"] != headline["box"]
+    assert "Toaster" in json.dumps(state.render.loaded.raw) and "Kettle" not in json.dumps(state.render.loaded.raw)
+
+
+def test_a_campaign_selection_that_does_not_exist_is_one_message(client, spec: Path):
+    (spec.parent / "rows.csv").write_text("sku,name\nA1,Kettle\n")
+    spec.write_text(CAMPAIGN)
+    client.session.selection = {"row": 9}
+    assert client.session.build().error == f"error: invalid value for row: row 9 is past the last row (1) of {spec.parent / 'rows.csv'}"
+    client.session.selection = {"row": 0}
+    assert client.session.build().error == "error: invalid value for row: 0; the rows are numbered from 1"
+    client.session.selection = {"size": "social/poster", "row": 1}
+    error = client.session.build().error
+    assert error.startswith("error: ") and "social/poster" in error and "social/story" in error
+    spec.write_text(SPEC)
+    client.session.selection = {"row": 1}
+    assert client.session.build().error == (
+        "error: this spec is not a campaign (no data: or sizes:); there is no size None or row 1 to show")
 
 
 # --- refused requests ------------------------------------------------------------------------

@@ -43,9 +43,12 @@ class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
     the background ourselves with the JPEG attached as MIME data lets cairo embed it as-is.
     """
 
-    meta: dict[str, str] = {}
-    background: tuple[Image.Image, bytes] | None = None
-    background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # x, y, width, height: page fractions
+    def __init__(self, tree, output, dpi, *, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None,
+                 background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), **kwargs):
+        # per instance, before cairosvg's __init__ calls _create_surface (see render/raster.py)
+        self.meta, self.background = meta, background
+        self.background_box = background_box  # x, y, width, height: page fractions
+        super().__init__(tree, output, dpi, **kwargs)
 
     def _create_surface(self, width, height):
         surface, w, h = super()._create_surface(width, height)
@@ -81,9 +84,8 @@ def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Ima
                background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> bytes:
     """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`."""
     out = io.BytesIO()
-    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background, "background_box": background_box})
     try:
-        surface = cls(svg_tree(svg), out, dpi)
+        surface = _PDFSurface(svg_tree(svg), out, dpi, meta=meta, background=background, background_box=background_box)
         surface.finish()
     except AssetError:
         raise

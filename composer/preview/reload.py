@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,12 +61,20 @@ def release_memory() -> None:
     A build allocates and frees several full-canvas rasters; glibc keeps freed heap pages, so
     without this a preview's RSS climbs by tens of MB over a few hundred edits and stays there.
     """
+    trim_heap = _malloc_trim()
+    if trim_heap is not None:
+        trim_heap(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, loaded once (a CDLL made per call is cyclic garbage); None elsewhere."""
     import ctypes
     import sys
 
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # musl and other C libraries have no malloc_trim
-        pass
+        return None

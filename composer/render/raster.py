@@ -24,8 +24,13 @@ def svg_tree(svg: str) -> cairosvg.parser.Tree:
 class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
-    base: Image.Image | None = None
-    base_bgra: bytes | None = None  # cairo's own pixels from an earlier render of the same size
+    # Set per instance before cairosvg's __init__ calls _create_surface. Not a class made per call:
+    # a class is cyclic garbage, so the full-canvas buffers in its dict would wait for the cycle
+    # collector (the preview's RSS climbed ~1 MB per build that way).
+    def __init__(self, tree, output, dpi, *, base: Image.Image | None = None, base_bgra=None, **kwargs):
+        self.base = base
+        self.base_bgra = base_bgra  # cairo's own pixels from an earlier render of the same size
+        super().__init__(tree, output, dpi, **kwargs)
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
@@ -53,9 +58,9 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     """
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
-    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_bgra": base_bgra})
     try:
-        surface = cls(svg_tree(svg), None, dpi, output_width=width, output_height=height)
+        surface = _RasterOverSurface(svg_tree(svg), None, dpi, base=base, base_bgra=base_bgra,
+                                     output_width=width, output_height=height)
     except AssetError:
         raise
     except Exception as e:  # cairosvg raises assorted errors on malformed input

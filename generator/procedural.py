@@ -9,9 +9,12 @@ full-size monochrome grain, so gradients never band.
 
 from __future__ import annotations
 
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageChops
@@ -57,6 +60,12 @@ class ProceduralBackend:
     """Model-free raster backend: `generate(GenerateRequest) -> GeneratedImage`."""
 
     name = "procedural"
+    PAINTINGS_KEPT = 4  # a handful of full-size paintings at most
+
+    def __init__(self) -> None:
+        # key -> (painting, random state after painting); least recently used first
+        self._painted: OrderedDict[tuple, tuple[Any, dict]] = OrderedDict()
+        self._lock = threading.Lock()  # one backend serves every build thread of the process
 
     def generate(self, request: GenerateRequest) -> GeneratedImage:
         """Paint a background (RGB) or an illustration (RGBA) for `request`."""
@@ -93,15 +102,20 @@ class ProceduralBackend:
         """
         calm = canvas.calm.tobytes() if (name == "geometric" and canvas.calm is not None) else b""
         key = (name, request.width, request.height, request.seed, tuple(request.palette), zlib.crc32(calm), len(calm))
-        cache = self.__dict__.setdefault("_painted", {})
-        if key in cache:
-            painted, state = cache[key]
+        with self._lock:
+            hit = self._painted.get(key)
+            if hit is not None:
+                self._painted.move_to_end(key)
+        if hit is not None:
+            painted, state = hit
             canvas.rng.bit_generator.state = state
             return painted.copy() if hasattr(painted, "copy") else painted
         painted = style.paint(canvas)
-        cache[key] = (painted.copy() if hasattr(painted, "copy") else painted, canvas.rng.bit_generator.state)
-        while len(cache) > 4:  # a handful of full-size paintings at most
-            cache.pop(next(iter(cache)))
+        kept = (painted.copy() if hasattr(painted, "copy") else painted, canvas.rng.bit_generator.state)
+        with self._lock:
+            self._painted[key] = kept
+            while len(self._painted) > self.PAINTINGS_KEPT:
+                self._painted.popitem(last=False)
         return painted
 
     @staticmethod

@@ -204,3 +204,17 @@ def test_importing_never_imports_torch_or_scipy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_kept_paintings_are_a_bounded_lru_and_a_hit_paints_the_same_bytes():
+    backend = ProceduralBackend()
+    first = backend.generate(GenerateRequest(160, 90, seed=0, style="aurora")).image.tobytes()
+    for seed in range(1, 4):
+        backend.generate(GenerateRequest(160, 90, seed=seed, style="aurora"))
+    again = backend.generate(GenerateRequest(160, 90, seed=0, style="aurora"))  # a hit: seed 0 is the most recent now
+    for seed in range(4, 7):
+        backend.generate(GenerateRequest(160, 90, seed=seed, style="aurora"))
+    seeds = [key[3] for key in backend._painted]
+    assert len(seeds) == ProceduralBackend.PAINTINGS_KEPT == 4
+    assert seeds == [0, 4, 5, 6]  # 1-3 were used longest ago; seed 0's hit kept it
+    assert again.image.tobytes() == first

@@ -1,0 +1,283 @@
+"""Chart legibility on the real pixels: the ground under each chart, and every label measured on it.
+
+Two steps, both on renders the pipeline hands in (this stage does not draw):
+
+1. `fit_charts`: the ground under each chart (everything below it drawn, no text, no chart) picks
+   the chart's neutral and series colours (composer.charts.ground), and the chart is drawn again
+   in them. Colours the spec or brand named are warned about when they change.
+2. `fix_labels`: each chart label (axis ticks, categories, legends, slice labels, table cells and
+   headers, node labels, stat numbers and captions, every kind in KINDS) is set, its glyph ink
+   rasterised, and its contrast measured on the pixels around the glyphs, as for a text element.
+   Under `legibility: auto` a label below its target is drawn in the nearest colour that meets it
+   (`chart-colour-adjusted`); `strict` and `off` leave it, and `LabelCheck` records the figures
+   for the report, lint and the build's strict check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from composer.core.colour import parse_color
+from composer.core.errors import LegibilityError, PlacardError
+from composer.core.geometry import Box
+from composer.layout.resolve import Layout, Placed
+from composer.legibility import measure as L
+from composer.legibility.apply import BAND_PAD, CanvasPixels, ink_mask, policy_for
+from composer.spec.charts import KIND_OF
+from composer.spec.loader import LoadedSpec
+from composer.spec.yamlload import format_path
+
+if TYPE_CHECKING:
+    from composer.charts import Drawing, Label
+    from composer.charts.ground import Ground
+
+__all__ = ["ChartLabels", "LabelCheck", "chart_grounds", "fit_charts", "fix_labels", "raise_strict"]
+
+_SAMPLES = 40_000  # pixels sampled per chart box for its ground (a stride keeps big boxes cheap)
+
+
+@dataclass(frozen=True)
+class LabelCheck:
+    """One chart label's contrast around its glyphs, before and after the policy acted."""
+
+    text: str
+    role: str  # tick | category | legend | slice | cell | header | node | value | label ...
+    asked: str  # the colour the chart drew it in
+    color: str  # the colour it is drawn in
+    target: float
+    before: float  # the ratio 95% of the pixels around its glyphs meet (floored to 0.01)
+    after: float
+    action: str  # none | color | unmet (auto could not reach the target) | kept (strict or off)
+
+    @property
+    def met(self) -> bool:
+        return self.after >= self.target
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "role": self.role, "asked": self.asked, "color": self.color, "target": self.target,
+                "before": self.before, "after": self.after, "action": self.action, "met": self.met}
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    """The charts with their labels in final colours, each label's check, and each chart's policy and ground."""
+
+    charts: dict[str, Drawing]
+    checks: dict[str, tuple[LabelCheck, ...]]
+    policies: dict[str, str]
+    grounds: dict[str, str]
+    element_off: dict[str, bool] = field(default_factory=dict)  # the chart itself says legibility: off (decorative)
+
+    def report(self, chart_id: str) -> dict:
+        """For report.json: the chart's policy, ground, lowest contrast, and every label below its target."""
+        checks = self.checks.get(chart_id, ())
+        return {
+            "policy": self.policies.get(chart_id, "auto"), "ground": self.grounds.get(chart_id),
+            "labels": len(checks), "min_contrast": min((c.after for c in checks), default=None),
+            "adjusted": sum(c.action == "color" for c in checks), "unmet": sum(not c.met for c in checks),
+            "below_target": [c.as_dict() for c in checks if c.before < c.target],
+        }
+
+
+def _charts(layout: Layout) -> list[Placed]:
+    return [p for p in layout.walk() if p.kind in KIND_OF]
+
+
+def chart_grounds(layout: Layout, pixels: CanvasPixels) -> dict[str, Ground]:
+    """The ground under each chart: the median colour of its box on `pixels` (the canvas without charts or text)."""
+    from composer.charts.ground import Ground, ground_of
+
+    rgb = pixels.rgb
+    h, w = rgb.shape[:2]
+    out = {}
+    for p in _charts(layout):
+        x0, y0 = max(0, int(p.box.x)), max(0, int(p.box.y))
+        x1, y1 = min(w, int(np.ceil(p.box.right))), min(h, int(np.ceil(p.box.bottom)))
+        if x1 <= x0 or y1 <= y0:
+            out[p.id] = Ground("#FFFFFF")
+            continue
+        step = max(1, int(np.sqrt((x1 - x0) * (y1 - y0) / _SAMPLES)))
+        out[p.id] = ground_of(np.ascontiguousarray(rgb[y0:y1:step, x0:x1:step]))
+    return out
+
+
+def fit_charts(loaded: LoadedSpec, layout: Layout, charts: dict[str, Drawing], grounds: dict[str, Ground],
+               font_dirs: tuple[Path, ...]) -> dict[str, Drawing]:
+    """Each chart drawn again with its colours chosen against its ground (under its legibility policy)."""
+    from composer.charts.stage import chart_measure, draw_chart
+
+    measure = chart_measure(layout, font_dirs)
+    out = dict(charts)
+    for p in _charts(layout):
+        policy = policy_for(loaded, p)[0]
+        if p.id in grounds and policy != "off":
+            out[p.id] = draw_chart(layout, p, measure, grounds[p.id], policy)
+    return out
+
+
+def _candidates(layout: Layout) -> dict[str, str]:
+    """The colours a label may switch to: the brand's, then white and black."""
+    out = {name: c.hex.upper() for name, c in layout.brand.colors.items()}
+    return {**out, **{k: v for k, v in (("white", "#FFFFFF"), ("black", "#000000")) if v not in out.values()}}
+
+
+def _lightness_steps(asked: str, dark: bool) -> list[str]:
+    """The asked colour lightened (on dark pixels) or darkened, hue and saturation kept, in 32 steps."""
+    import colorsys
+
+    h, light, s = colorsys.rgb_to_hls(*(L._rgb(asked) / 255.0))
+    end = 1.0 if dark else 0.0
+    return [L._hex(np.array(colorsys.hls_to_rgb(h, light + (end - light) * k / 32, s)) * 255.0) for k in range(1, 33)]
+
+
+def _group_colour(lums: list[np.ndarray], asked: str, candidates: dict[str, str], target: float) -> str | None:
+    """One colour for labels that were drawn alike: the asked hue made lighter or darker, else the
+    candidate nearest the asked colour, that meets the target around every one of them."""
+    def worst(hx: str) -> float:
+        return min(L._stats(lum, L._rgb(hx))[0] for lum in lums)
+
+    dark = float(np.median(np.concatenate(lums))) < 0.179 if lums else True
+    for cand in _lightness_steps(asked, dark):
+        if worst(cand) >= target:
+            return cand
+    a = L._rgb(asked)
+    meeting = [(float(np.sum((L._rgb(hx) - a) ** 2)), hx) for hx in candidates.values() if worst(hx) >= target]
+    return min(meeting)[1] if meeting else None
+
+
+def _best_colour(lum: np.ndarray, asked: str, candidates: dict[str, str]) -> tuple[str, float]:
+    """When nothing meets the target: the candidate (or the asked hue at either end) with most contrast."""
+    options = [*candidates.values(), _lightness_steps(asked, True)[-1], _lightness_steps(asked, False)[-1]]
+    return max(((L._stats(lum, L._rgb(hx))[0], hx) for hx in options))[::-1]
+
+
+def _measure_label(under: np.ndarray, label: Label, runs: list[str]) -> np.ndarray:
+    """Relative luminance of the pixels around the label's glyphs (its ring), on the pixels under it."""
+    h, w = under.shape[:2]
+    b = label.box
+    y0 = min(h, max(0, int(b.y) - BAND_PAD))
+    y1 = max(y0, min(h, int(np.ceil(b.bottom)) + BAND_PAD))
+    band, box = under[y0:y1], Box(b.x, b.y - y0, b.width, b.height)
+    ink = ink_mask(runs, w, y1 - y0, box, offset=(0, y0))
+    return L.relative_luminance(L._ring_rgb(band, ink, box, L.RING_RADIUS)[0])
+
+
+def _check_chart(lums: list[np.ndarray], labels: list[Label], policy: str, targets: tuple[float, float],
+                 dpi: float, candidates: dict[str, str]) -> list[LabelCheck]:
+    """Each label's check; under auto, labels drawn alike that miss their target get one new colour together."""
+    asked = [parse_color(lab.color).hex.upper() for lab in labels]
+    target = [targets[1] if L.is_large_text(lab.size, lab.weight, dpi) else targets[0] for lab in labels]
+    before = [L._stats(lum, L._rgb(a))[0] for lum, a in zip(lums, asked)]
+    color, after = list(asked), list(before)
+    failing = [i for i in range(len(labels)) if before[i] < target[i]]
+    if policy == "auto":
+        groups: dict[tuple[str, float], list[int]] = defaultdict(list)
+        for i in failing:
+            groups[(asked[i], target[i])].append(i)
+        for (a, t), idx in groups.items():
+            new = _group_colour([lums[i] for i in idx], a, candidates, t)
+            for i in idx:
+                color[i], after[i] = (new, L._stats(lums[i], L._rgb(new))[0]) if new else _best_colour(lums[i], a, candidates)
+    out = []
+    for i, lab in enumerate(labels):
+        action = "none" if i not in failing else "kept" if policy != "auto" else "color" if after[i] >= target[i] else "unmet"
+        out.append(LabelCheck(lab.text.splitlines()[0] if lab.text else "", lab.role, asked[i], color[i], target[i],
+                              L._floor2(before[i]), L._floor2(after[i]), action))
+    return out
+
+
+def fix_labels(loaded: LoadedSpec, layout: Layout, charts: dict[str, Drawing], pixels: CanvasPixels | None,
+               font_dirs: tuple[Path, ...], grounds: dict[str, Ground] | None = None) -> ChartLabels:
+    """Every chart label measured on `pixels` (the canvas without text or chart labels) and fixed by policy."""
+    from composer.charts.stage import label_family, set_chart_label
+
+    places = _charts(layout)
+    policies = {p.id: policy_for(loaded, p)[0] for p in places}
+    shown_grounds = {k: g.hex for k, g in (grounds or {}).items()}
+    off = {p.id: p.el.legibility == "off" for p in places}
+    if pixels is None:
+        return ChartLabels(dict(charts), {}, policies, shown_grounds, off)
+    under, family, candidates = pixels.rgb, label_family(layout), _candidates(layout)
+    dpi = layout.canvas.dpi if layout.canvas.physical else 96.0
+    out, checks = dict(charts), {}
+    for p in places:
+        drawing = charts[p.id]
+        policy, body, large = policy_for(loaded, p)
+        lums = [_measure_label(under, lab, [r.d for r in set_chart_label(font_dirs, family, lab, p.id).runs])
+                for lab in drawing.labels]
+        found = _check_chart(lums, drawing.labels, policy, (body, large), dpi, candidates)
+        checks[p.id] = tuple(found)
+        if any(c.action in ("color", "unmet") for c in found):
+            labels = [replace(lab, color=c.color) for lab, c in zip(drawing.labels, found)]
+            out[p.id] = replace(drawing, labels=labels)
+        _warn_labels(layout, p, found, _named_colours(layout, p))
+    return ChartLabels(out, checks, policies, shown_grounds, off)
+
+
+def _named_colours(layout: Layout, p: Placed) -> set[str]:
+    """Every colour the spec named for this chart: its brand's colours and the colours in the element."""
+    spec_brand = layout.resolver.loaded.spec.brand
+    spec_names = set(spec_brand.colors) if spec_brand is not None and not isinstance(spec_brand, str) else set()
+    named = {c.hex.upper() for name, c in layout.brand.colors.items() if name in spec_names}
+    todo: list = [p.el.model_dump(exclude_none=True, exclude={"box"}, warnings=False)]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            todo += list(v.values())
+        elif isinstance(v, list):
+            todo += v
+        elif isinstance(v, str) and (v.startswith("#") or v.startswith("rgb") or v in layout.brand.colors):
+            try:
+                named.add(layout.resolver.color(v, p.path).hex.upper())
+            except PlacardError:
+                pass
+    return named
+
+
+def _quoted(checks: list[LabelCheck], most: int = 3) -> str:
+    shown = ", ".join(repr(c.text) for c in checks[:most])
+    return shown + (f" and {len(checks) - most} more" if len(checks) > most else "")
+
+
+def _warn_labels(layout: Layout, p: Placed, found: list[LabelCheck], named: set[str]) -> None:
+    """One warning per change to a colour the spec named (labels grouped; a colour Placard chose itself
+    is changed silently, and the report says so), one for the labels auto could not fix."""
+    from composer.core.warnings import warn
+
+    where = {"location": layout.resolver.positions.locate(p.path), "path": format_path(p.path)}
+    groups: dict[tuple[str, str], list[LabelCheck]] = defaultdict(list)
+    for c in found:
+        if c.action == "color" and c.asked in named:
+            groups[(c.asked, c.color)].append(c)
+    for (asked, color), cs in groups.items():
+        lo = min(cs, key=lambda c: c.before)
+        warn("chart-colour-adjusted", f"{len(cs)} chart label{'s' if len(cs) > 1 else ''} ({_quoted(cs)}) drawn in "
+             f"{color} instead of {asked} for legibility (lowest contrast {lo.before:.2f}:1 -> {lo.after:.2f}:1, "
+             f"target {lo.target:g}:1)", **where)
+    unmet = [c for c in found if c.action == "unmet"]
+    if unmet:
+        lo = min(unmet, key=lambda c: c.after)
+        warn("contrast-unmet", f"{len(unmet)} chart label{'s' if len(unmet) > 1 else ''} ({_quoted(unmet)}) stay below "
+             f"their contrast target in any brand colour, white or black (lowest {lo.after:.2f}:1, target "
+             f"{lo.target:g}:1)", **where)
+
+
+def raise_strict(layout: Layout, labels: ChartLabels) -> None:
+    """`legibility: strict`: a chart label below its target stops the build, like a text would."""
+    for p in _charts(layout):
+        if labels.policies.get(p.id) != "strict":
+            continue
+        below = [c for c in labels.checks.get(p.id, ()) if not c.met]
+        if below:
+            worst = min(below, key=lambda c: c.after)
+            raise LegibilityError(
+                f"chart label {worst.text!r} ({worst.role}) has a contrast of {worst.after:.2f}:1 around its glyphs "
+                f"(the ratio 95% of those pixels meet), below its target of {worst.target:g}:1"
+                + (f", and {len(below) - 1} more labels of this chart" if len(below) > 1 else "")
+                + "; choose chart colours with more contrast (ink, muted, series colours), or set legibility: auto",
+                location=layout.resolver.positions.locate(p.path), path=format_path(p.path))

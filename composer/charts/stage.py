@@ -161,8 +161,9 @@ def fit_to_ground(layout: Layout, p: Placed, config: dict, ground: Ground, *,
     palette, series_changes = fit_series(palette_from_brand(brand_hex), ground, named=len(own),
                                          needed=_series_count(config), keep_named=keep_named)
     config, own_changes = _own_series_colours(config, ground, keep_named, KIND_OF[p.el.type])
+    own_before = {c.before.upper() for _, c in own_changes}  # said once, where the element names it
     _warn_ground(layout, p, ground, [c for c in changes if c.named],
-                 [((), c) for c in series_changes if c.named] + own_changes)
+                 [((), c) for c in series_changes if c.named and c.before.upper() not in own_before] + own_changes)
     return config, palette, theme
 
 

@@ -73,8 +73,8 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
     """Resolve colours and apply legibility policies, measured on `pixels`: the canvas drawn without text."""
     texts = layout.text_elements()
     blocks = dict(texts_set)
-    if not texts or pixels is None:
-        return Legibility(blocks)
+    if not texts or pixels is None:  # (charts alone: their labels are drawn over `pixels` too)
+        return Legibility(blocks, under=pixels)
     c = layout.canvas
     under = pixels.rgb  # an RGB view of cairo's BGRA pixels: no conversion, no copy
     colors: dict[str, RGBA] = {}

@@ -87,7 +87,7 @@ def _chart_contrast(labels: ChartLabels | None) -> list[Problem]:
     out: list[Problem] = []
     for eid, checks in (labels.checks if labels is not None else {}).items():
         below = sorted((c for c in checks if not c.met), key=lambda c: c.after)
-        fixed = [c for c in checks if c.action == "color"]
+        fixed = [c for c in checks if c.action in ("color", "halo")]
         if below:
             w = below[0]
             more = f" ({len(below) - 1} more label{'s' if len(below) > 2 else ''} below target)" if len(below) > 1 else ""
@@ -102,7 +102,7 @@ def _chart_contrast(labels: ChartLabels | None) -> list[Problem]:
             w = min(fixed, key=lambda c: c.before)
             out.append(Problem("warning", eid, "contrast-fixed",
                                f"{len(fixed)} chart label{'s' if len(fixed) > 1 else ''} below target; legibility: auto "
-                               f"changed their colour (worst {w.text!r}: {w.before:.2f}:1 -> {w.after:.2f}:1)",
+                               f"changed their colour or drew a halo (worst {w.text!r}: {w.before:.2f}:1 -> {w.after:.2f}:1)",
                                "pick chart colours with more contrast on this background"))
     return out
 

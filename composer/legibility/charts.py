@@ -52,7 +52,7 @@ class LabelCheck:
     target: float
     before: float  # the ratio 95% of the pixels around its glyphs meet (floored to 0.01)
     after: float
-    action: str  # none | color | unmet (auto could not reach the target) | kept (strict or off)
+    action: str  # none | color | halo | unmet (auto could not reach the target) | kept (strict or off)
 
     @property
     def met(self) -> bool:
@@ -79,7 +79,7 @@ class ChartLabels:
         return {
             "policy": self.policies.get(chart_id, "auto"), "ground": self.grounds.get(chart_id),
             "labels": len(checks), "min_contrast": min((c.after for c in checks), default=None),
-            "adjusted": sum(c.action == "color" for c in checks), "unmet": sum(not c.met for c in checks),
+            "adjusted": sum(c.action in ("color", "halo") for c in checks), "unmet": sum(not c.met for c in checks),
             "below_target": [c.as_dict() for c in checks if c.before < c.target],
         }
 
@@ -156,25 +156,46 @@ def _best_colour(lum: np.ndarray, asked: str, candidates: dict[str, str]) -> tup
     return max(((L._stats(lum, L._rgb(hx))[0], hx) for hx in options))[::-1]
 
 
+def _halo(ring: np.ndarray, color: str, target: float) -> tuple[tuple[str, float, float], float] | None:
+    """The lightest halo (black or white, as measure.fix draws it) that brings the label to its target.
+
+    The halo's stroke covers the whole measured ring, so the ring becomes the halo colour composited
+    at its opacity over the pixels there.
+    """
+    text = L._rgb(color)
+    shade = L._rgb(L._contrasting({}, text, target + L.SAFETY))
+
+    def ratio_at(a: float) -> float:
+        return L._stats(L.relative_luminance(L._composite(ring, np.ones(len(ring)) * a, shade)), text)[0]
+
+    opacity = L._search(ratio_at, target + L.SAFETY)
+    if opacity is None:
+        return None
+    return (L._hex(shade), float(2 * L.RING_RADIUS + 3), opacity), ratio_at(opacity)
+
+
 def _measure_label(under: np.ndarray, label: Label, runs: list[str]) -> np.ndarray:
-    """Relative luminance of the pixels around the label's glyphs (its ring), on the pixels under it."""
+    """RGB (float) of the pixels around the label's glyphs (its ring), on the pixels under it."""
     h, w = under.shape[:2]
     b = label.box
     y0 = min(h, max(0, int(b.y) - BAND_PAD))
     y1 = max(y0, min(h, int(np.ceil(b.bottom)) + BAND_PAD))
     band, box = under[y0:y1], Box(b.x, b.y - y0, b.width, b.height)
     ink = ink_mask(runs, w, y1 - y0, box, offset=(0, y0))
-    return L.relative_luminance(L._ring_rgb(band, ink, box, L.RING_RADIUS)[0])
+    return L._ring_rgb(band, ink, box, L.RING_RADIUS)[0]
 
 
-def _check_chart(lums: list[np.ndarray], labels: list[Label], policy: str, targets: tuple[float, float],
-                 dpi: float, candidates: dict[str, str]) -> list[LabelCheck]:
-    """Each label's check; under auto, labels drawn alike that miss their target get one new colour together."""
+def _check_chart(rings: list[np.ndarray], labels: list[Label], policy: str, targets: tuple[float, float],
+                 dpi: float, candidates: dict[str, str]) -> tuple[list[LabelCheck], dict[int, tuple[str, float, float]]]:
+    """Each label's check; under auto, labels drawn alike that miss their target get one new colour
+    together, and a label no colour can save gets a halo. Returns the checks and the halos by index."""
+    lums = [L.relative_luminance(r) for r in rings]
     asked = [parse_color(lab.color).hex.upper() for lab in labels]
     target = [targets[1] if L.is_large_text(lab.size, lab.weight, dpi) else targets[0] for lab in labels]
     before = [L._stats(lum, L._rgb(a))[0] for lum, a in zip(lums, asked)]
     color, after = list(asked), list(before)
     failing = [i for i in range(len(labels)) if before[i] < target[i]]
+    halos: dict[int, tuple[str, float, float]] = {}
     if policy == "auto":
         groups: dict[tuple[str, float], list[int]] = defaultdict(list)
         for i in failing:
@@ -183,12 +204,17 @@ def _check_chart(lums: list[np.ndarray], labels: list[Label], policy: str, targe
             new = _group_colour([lums[i] for i in idx], a, candidates, t)
             for i in idx:
                 color[i], after[i] = (new, L._stats(lums[i], L._rgb(new))[0]) if new else _best_colour(lums[i], a, candidates)
+        for i in failing:
+            found = _halo(rings[i], color[i], target[i]) if after[i] < target[i] else None
+            if found is not None:
+                halos[i], after[i] = found
     out = []
     for i, lab in enumerate(labels):
-        action = "none" if i not in failing else "kept" if policy != "auto" else "color" if after[i] >= target[i] else "unmet"
+        action = ("none" if i not in failing else "kept" if policy != "auto" else "halo" if i in halos
+                  else "color" if after[i] >= target[i] else "unmet")
         out.append(LabelCheck(lab.text.splitlines()[0] if lab.text else "", lab.role, asked[i], color[i], target[i],
                               L._floor2(before[i]), L._floor2(after[i]), action))
-    return out
+    return out, halos
 
 
 def fix_labels(loaded: LoadedSpec, layout: Layout, charts: dict[str, Drawing], pixels: CanvasPixels | None,
@@ -208,12 +234,12 @@ def fix_labels(loaded: LoadedSpec, layout: Layout, charts: dict[str, Drawing], p
     for p in places:
         drawing = charts[p.id]
         policy, body, large = policy_for(loaded, p)
-        lums = [_measure_label(under, lab, [r.d for r in set_chart_label(font_dirs, family, lab, p.id).runs])
-                for lab in drawing.labels]
-        found = _check_chart(lums, drawing.labels, policy, (body, large), dpi, candidates)
+        rings = [_measure_label(under, lab, [r.d for r in set_chart_label(font_dirs, family, lab, p.id).runs])
+                 for lab in drawing.labels]
+        found, halos = _check_chart(rings, drawing.labels, policy, (body, large), dpi, candidates)
         checks[p.id] = tuple(found)
-        if any(c.action in ("color", "unmet") for c in found):
-            labels = [replace(lab, color=c.color) for lab, c in zip(drawing.labels, found)]
+        if any(c.action in ("color", "halo", "unmet") for c in found):
+            labels = [replace(lab, color=c.color, halo=halos.get(i)) for i, (lab, c) in enumerate(zip(drawing.labels, found))]
             out[p.id] = replace(drawing, labels=labels)
         _warn_labels(layout, p, found, _named_colours(layout, p))
     return ChartLabels(out, checks, policies, shown_grounds, off)
@@ -259,11 +285,17 @@ def _warn_labels(layout: Layout, p: Placed, found: list[LabelCheck], named: set[
         warn("chart-colour-adjusted", f"{len(cs)} chart label{'s' if len(cs) > 1 else ''} ({_quoted(cs)}) drawn in "
              f"{color} instead of {asked} for legibility (lowest contrast {lo.before:.2f}:1 -> {lo.after:.2f}:1, "
              f"target {lo.target:g}:1)", **where)
+    haloed = [c for c in found if c.action == "halo"]
+    if haloed:
+        lo = min(haloed, key=lambda c: c.before)
+        warn("halo-added", f"{len(haloed)} chart label{'s' if len(haloed) > 1 else ''} ({_quoted(haloed)}) got a halo "
+             f"(a soft outline) because no colour alone reads on the pixels under them (lowest contrast "
+             f"{lo.before:.2f}:1 -> {lo.after:.2f}:1, target {lo.target:g}:1)", **where)
     unmet = [c for c in found if c.action == "unmet"]
     if unmet:
         lo = min(unmet, key=lambda c: c.after)
         warn("contrast-unmet", f"{len(unmet)} chart label{'s' if len(unmet) > 1 else ''} ({_quoted(unmet)}) stay below "
-             f"their contrast target in any brand colour, white or black (lowest {lo.after:.2f}:1, target "
+             f"their contrast target in any brand colour, white or black, even with a halo (lowest {lo.after:.2f}:1, target "
              f"{lo.target:g}:1)", **where)
 
 

@@ -133,5 +133,5 @@ def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
         labels = leg.charts[p.id].labels if p.id in leg.charts else []
         if labels and p.el.opacity < 1:  # the group's opacity spans shapes and labels together
             return False
-        texts_so_far += [lab.box.inflate(4.0) for lab in labels]  # a chart's labels are drawn with the text
+        texts_so_far += [lab.box.inflate(8.0) for lab in labels]  # a chart's labels (and halos) are drawn with the text
     return True

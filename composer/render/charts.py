@@ -16,7 +16,13 @@ def _label(renderer, p, family: str, label) -> Markup:
     """Glyph outlines of one label, set at exactly its size in its box."""
     from composer.render.labels import runs_markup
 
-    return runs_markup(set_chart_label(renderer.scene.font_dirs, family, label, p.id).runs)
+    runs = set_chart_label(renderer.scene.font_dirs, family, label, p.id).runs
+    if label.halo is None:
+        return runs_markup(runs)
+    from composer.legibility.measure import Halo
+
+    halo = Halo(label.halo[1], label.halo[0], label.halo[2])  # drawn exactly as the legibility stage measured it
+    return Markup("".join(halo.svg(r.d) for r in runs)) + runs_markup(runs)
 
 
 def _shape_dict(s: Any) -> dict:

@@ -50,14 +50,13 @@ def _rendered_contrast(result, chart_id: str) -> list[tuple[str, float, float]]:
     """(text, contrast, target) of each label of a chart, measured on the built PNG.
 
     The glyph colour is read from the PNG (the median of the pixels the glyphs fully cover) and its
-    contrast taken against the canvas drawn without text or chart labels, around the glyphs (the
-    5th percentile of the ring, as for text elements).
+    contrast taken against the PNG's own pixels around the glyphs (the ring within 3 px of the ink,
+    its 5th percentile, as for text elements): a halo, when one was drawn, is part of them.
     """
     from composer.charts.stage import label_family, set_chart_label
 
     comp = result.composition
     png = np.asarray(result.image)
-    under = comp.legibility.under.rgb
     h, w = png.shape[:2]
     out = []
     for label in comp.legibility.charts[chart_id].labels:
@@ -68,7 +67,7 @@ def _rendered_contrast(result, chart_id: str) -> list[tuple[str, float, float]]:
             continue
         drawn = np.median(png[core], axis=0)
         target = 3.0 if L.is_large_text(label.size, label.weight) else 4.5
-        out.append((label.text, L.measure(under, ink, drawn, label.box).contrast_p5, target))
+        out.append((label.text, L.measure(png, ink, drawn, label.box).contrast_p5, target))
     return out
 
 
@@ -261,3 +260,13 @@ def test_the_raster_equals_a_full_render_when_labels_are_drawn_with_the_text(dar
     full = rasterize(doc, c.width, c.height, comp.rasters.background, dpi=c.dpi, raw=True)
     diff = np.abs(full.rgb.astype(int) - np.asarray(dark_default.image).astype(int))
     assert diff.max() <= 2 and (diff > 0).mean() < 0.001
+
+
+def test_a_label_no_colour_can_save_gets_a_halo_and_a_warning(dark_default):
+    """'Winter' sits on the aurora's bright streak: white gives about 3:1 there, black less; a halo it is."""
+    checks = {c.text: c for c in dark_default.composition.legibility.chart_labels.checks["sales"]}
+    assert checks["Winter"].action == "halo" and checks["Winter"].after >= 4.5
+    label = next(lab for lab in dark_default.composition.legibility.charts["sales"].labels if lab.text == "Winter")
+    assert label.halo is not None and label.halo[0] in ("#000000", "#FFFFFF")
+    halo = [w for w in dark_default.warnings if w.code == "halo-added"]
+    assert len(halo) == 1 and halo[0].path == "elements[0]" and "('Winter')" in halo[0].message

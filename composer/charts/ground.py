@@ -22,7 +22,6 @@ from typing import Sequence
 
 import numpy as np
 
-from composer.core.colour import contrast_ratio, relative_luminance
 
 from .primitives import Theme
 
@@ -56,7 +55,7 @@ class Ground:
 
     @property
     def luminance(self) -> float:
-        return float(relative_luminance(_rgb(self.hex)))
+        return _luminance(self.hex)
 
     @property
     def dark(self) -> bool:
@@ -92,9 +91,20 @@ def _hex(rgb: Sequence[float]) -> str:
     return "#" + "".join(f"{int(round(min(255.0, max(0.0, float(c))))):02X}" for c in rgb)
 
 
+def _luminance(hx: str) -> float:
+    """WCAG relative luminance of "#RRGGBB" in plain floats (these run thousands of times per build)."""
+    h = hx.lstrip("#")
+    lin = []
+    for i in (0, 2, 4):
+        c = int(h[i : i + 2], 16) / 255.0
+        lin.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
 def contrast(a: str, b: str) -> float:
     """The WCAG contrast ratio of two "#RRGGBB" colours."""
-    return float(contrast_ratio(float(relative_luminance(_rgb(a))), float(relative_luminance(_rgb(b)))))
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def _lab(hx: str) -> np.ndarray:
@@ -127,14 +137,17 @@ def fit_colour(color: str, ground: Ground, target: float) -> str:
         return color
     h, lightness, s = colorsys.rgb_to_hls(*(_rgb(color) / 255.0))
     end = 1.0 if ground.dark else 0.0
-    best = color
-    for step in range(1, 65):
-        ll = lightness + (end - lightness) * step / 64
-        cand = _hex(np.array(colorsys.hls_to_rgb(h, ll, s)) * 255.0)
-        best = cand
-        if contrast(cand, ground.hex) >= target:
-            return cand
-    return best
+
+    def at(step: int) -> str:
+        return _hex([c * 255.0 for c in colorsys.hls_to_rgb(h, lightness + (end - lightness) * step / 64, s)])
+
+    if contrast(at(64), ground.hex) < target:
+        return at(64)
+    lo, hi = 0, 64  # contrast grows as the lightness moves away from the ground: the first step that meets it
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if contrast(at(mid), ground.hex) >= target else (mid, hi)
+    return at(hi)
 
 
 def _ink_for(theme: Theme, ground: Ground) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 
 from composer.core.colour import parse_color
 from composer.core.errors import LegibilityError, PlacardError
-from composer.core.geometry import Box
+from composer.core.geometry import Box, bounds
 from composer.layout.resolve import Layout, Placed
 from composer.legibility import measure as L
 from composer.legibility.apply import BAND_PAD, CanvasPixels, ink_mask, policy_for
@@ -174,15 +174,35 @@ def _halo(ring: np.ndarray, color: str, target: float) -> tuple[tuple[str, float
     return (L._hex(shade), float(2 * L.RING_RADIUS + 3), opacity), ratio_at(opacity)
 
 
-def _measure_label(under: np.ndarray, label: Label, runs: list[str]) -> np.ndarray:
-    """RGB (float) of the pixels around the label's glyphs (its ring), on the pixels under it."""
+def _measure_labels(under: np.ndarray, labels: list[Label], runs: list[list[str]]) -> list[np.ndarray]:
+    """RGB (float) of the pixels around each label's glyphs (its ring), on the pixels under the labels.
+
+    The glyphs of all the labels are rasterised at once, in the band of rows they span; each label
+    then keeps the ink inside its own box (labels never overlap: a kind's contract).
+    """
+    if not labels:
+        return []
     h, w = under.shape[:2]
-    b = label.box
-    y0 = min(h, max(0, int(b.y) - BAND_PAD))
-    y1 = max(y0, min(h, int(np.ceil(b.bottom)) + BAND_PAD))
-    band, box = under[y0:y1], Box(b.x, b.y - y0, b.width, b.height)
-    ink = ink_mask(runs, w, y1 - y0, box, offset=(0, y0))
-    return L._ring_rgb(band, ink, box, L.RING_RADIUS)[0]
+    ext = bounds([v for lab in labels for v in (lab.box.x, lab.box.right)],
+                 [v for lab in labels for v in (lab.box.y, lab.box.bottom)])
+    y0 = min(h, max(0, int(ext.y) - BAND_PAD))
+    y1 = max(y0, min(h, int(np.ceil(ext.bottom)) + BAND_PAD))
+    band = under[y0:y1]
+    ink = ink_mask([d for r in runs for d in r], w, y1 - y0, Box(ext.x, ext.y - y0, ext.width, ext.height), offset=(0, y0))
+    out = []
+    grow = 4  # px of ink kept around a label's box (its set box is padded by 2)
+    for lab in labels:
+        # a crop around the label: its own ink, and room for the ring around it
+        cx0, cy0 = max(0, int(lab.box.x) - grow - L.RING_RADIUS - 2), max(0, int(lab.box.y) - y0 - grow - L.RING_RADIUS - 2)
+        cx1 = min(w, int(np.ceil(lab.box.right)) + grow + L.RING_RADIUS + 2)
+        cy1 = min(y1 - y0, int(np.ceil(lab.box.bottom)) - y0 + grow + L.RING_RADIUS + 2)
+        box = Box(lab.box.x - cx0, lab.box.y - y0 - cy0, lab.box.width, lab.box.height)
+        own = np.zeros((max(0, cy1 - cy0), max(0, cx1 - cx0)), np.float32)
+        ys = slice(max(0, int(box.y) - grow), max(0, int(np.ceil(box.bottom)) + grow))
+        xs = slice(max(0, int(box.x) - grow), max(0, int(np.ceil(box.right)) + grow))
+        own[ys, xs] = ink[cy0:cy1, cx0:cx1][ys, xs]
+        out.append(L._ring_rgb(band[cy0:cy1, cx0:cx1], own, box, L.RING_RADIUS)[0])
+    return out
 
 
 def _check_chart(rings: list[np.ndarray], labels: list[Label], policy: str, targets: tuple[float, float],
@@ -234,8 +254,8 @@ def fix_labels(loaded: LoadedSpec, layout: Layout, charts: dict[str, Drawing], p
     for p in places:
         drawing = charts[p.id]
         policy, body, large = policy_for(loaded, p)
-        rings = [_measure_label(under, lab, [r.d for r in set_chart_label(font_dirs, family, lab, p.id).runs])
-                 for lab in drawing.labels]
+        runs = [[r.d for r in set_chart_label(font_dirs, family, lab, p.id).runs] for lab in drawing.labels]
+        rings = _measure_labels(under, drawing.labels, runs)
         found, halos = _check_chart(rings, drawing.labels, policy, (body, large), dpi, candidates)
         checks[p.id] = tuple(found)
         if any(c.action in ("color", "halo", "unmet") for c in found):

@@ -270,3 +270,101 @@ def test_a_label_no_colour_can_save_gets_a_halo_and_a_warning(dark_default):
     assert label.halo is not None and label.halo[0] in ("#000000", "#FFFFFF")
     halo = [w for w in dark_default.warnings if w.code == "halo-added"]
     assert len(halo) == 1 and halo[0].path == "elements[0]" and "('Winter')" in halo[0].message
+
+
+EVERY_KIND = """\
+# Every chart kind on the default background (procedural aurora, no brand).
+version: 1
+canvas: {width: 1200, height: 1500}
+elements:
+  - {type: text, id: title, text: "Every chart kind", box: {x: 40, y: 20, width: 1120, height: 60}, font: {size: 44, weight: 800}, color: auto}
+  - {type: stat, id: stat, box: {x: 40, y: 100, width: 360, height: 200}, value: 48230000, format: compact, label: "passenger journeys", delta: 12.4, delta_format: percent, delta_label: "vs 2024"}
+  - type: bar_chart
+    id: bar
+    box: {x: 420, y: 100, width: 740, height: 300}
+    categories: [Spring, Summer, Autumn, Winter]
+    series:
+      - {name: Revenue, values: [12, 30, 18, 45]}
+      - {name: Costs, values: [8, 12, 10, 20]}
+  - type: line_chart
+    id: line
+    box: {x: 40, y: 420, width: 560, height: 300}
+    categories: [Jan, Feb, Mar, Apr, May, Jun]
+    series:
+      - {name: Visitors, values: [120, 132, 101, 134, 190, 230]}
+      - {name: Signups, values: [20, 32, 40, 34, 50, 60]}
+  - type: area_chart
+    id: area
+    box: {x: 620, y: 420, width: 540, height: 300}
+    categories: [Jan, Feb, Mar, Apr, May, Jun]
+    series: [{name: Energy, values: [5, 7, 6, 9, 11, 14]}]
+  - type: donut_chart
+    id: donut
+    box: {x: 40, y: 740, width: 560, height: 280}
+    slices: [{name: Search, value: 40}, {name: Social, value: 25}, {name: Referral, value: 28}]
+    center: "93K"
+    center_label: visits
+  - type: pie_chart
+    id: pie
+    box: {x: 620, y: 740, width: 540, height: 280}
+    slices: [{name: Delays, value: 41}, {name: Crowding, value: 26}, {name: Cleaning, value: 13}]
+  - {type: progress, id: progress, box: {x: 40, y: 1040, width: 360, height: 80}, value: 72, label: "Migration done"}
+  - type: table
+    id: table
+    box: {x: 420, y: 1040, width: 740, height: 200}
+    columns: [Line, {title: Journeys, key: journeys, align: right, format: compact}, {title: Wi-Fi, key: wifi}]
+    rows:
+      - {Line: Tram 1, journeys: 41200, wifi: true}
+      - {Line: Bus 12, journeys: 28900, wifi: false}
+      - {Line: Night N2, journeys: 6300, wifi: true}
+  - type: timeline
+    id: timeline
+    box: {x: 40, y: 1260, width: 560, height: 220}
+    events:
+      - {date: "2019", title: Founded, text: Two people}
+      - {date: "2021", title: Series A, text: "Europe"}
+      - {date: "2024", title: Profit, text: "First year"}
+  - type: process
+    id: process
+    box: {x: 620, y: 1260, width: 540, height: 100}
+    steps: [Discover, Define, Deliver]
+  - type: icon_list
+    id: icons
+    box: {x: 40, y: 1140, width: 360, height: 110}
+    items:
+      - {icon: rocket, title: Fast, text: Builds quickly}
+      - {icon: shield-check, title: Safe, text: No network}
+  - type: graph
+    id: graph
+    box: {x: 620, y: 1370, width: 540, height: 120}
+    direction: LR
+    nodes: [web, api, db]
+    edges: [web -> api, {from: api, to: db, label: writes}]
+outputs: [png]
+"""
+
+
+def test_every_kind_s_labels_reach_their_target_on_the_dark_default(tmp_path):
+    """Each kind in KINDS that has labels: every label measured, and every one at its target after auto."""
+    from composer.charts.kinds import KINDS
+    from composer.spec.charts import KIND_OF
+
+    path = tmp_path / "every-kind.yaml"
+    path.write_text(EVERY_KIND)
+    r = composer.build(str(path))
+    comp = r.composition
+    checks = comp.legibility.chart_labels.checks
+    kinds = {KIND_OF[p.el.type]: p.id for p in comp.layout.walk() if p.kind in KIND_OF}
+    assert set(KINDS) - set(kinds) == {"icon", "qr"}  # a lone icon and a QR code have no text
+    for kind, eid in kinds.items():
+        assert checks[eid], kind
+        below = [(c.text, c.after, c.target) for c in checks[eid] if not c.met]
+        assert not below, (kind, below)
+    off = yaml_off(EVERY_KIND, tmp_path)
+    assert sum(not c.met for cs in off.values() for c in cs) > 50  # the same page as main drew it
+
+
+def yaml_off(text: str, tmp_path) -> dict:
+    path = tmp_path / "every-kind-off.yaml"
+    path.write_text(text.replace("version: 1\n", "version: 1\nlegibility: off\n", 1))
+    return composer.build(str(path)).composition.legibility.chart_labels.checks

@@ -201,18 +201,20 @@ def fit_theme(theme: Theme, ground: Ground, named: frozenset[str] = frozenset())
     return replace(theme, **values), changes
 
 
-def fit_series(palette: Sequence[str], ground: Ground, named: int = 0, needed: int = 1,
+def fit_series(palette: Sequence[str], ground: Ground, named: frozenset[str] = frozenset(), needed: int = 1,
                keep_named: bool = False) -> tuple[list[str], list[Change]]:
     """Series colours that reach 3:1 on the ground and stay `MIN_SERIES_DELTA_E` apart, in palette order.
 
-    The first `named` entries are the brand's own hues: each keeps its hue (its lightness moves to
-    reach 3:1) and comes first (with `keep_named`, as it is). A built-in hue that fails either test
+    The palette puts the brand's own hues first; those the spec named ("#RRGGBB" in `named`) are
+    warned about when they change, and with `keep_named` stay as they are. Every colour keeps its
+    hue: its lightness moves to reach 3:1. A built-in hue that fails either test
     is left out. Changes are reported for the first `needed` entries, the ones the chart draws.
     """
     out: list[str] = []
     changes: list[Change] = []
-    for i, c in enumerate(palette):
-        if keep_named and i < named:
+    for c in palette:
+        is_named = c.upper() in named
+        if keep_named and is_named:
             out.append(c)
             continue
         fitted = fit_colour(c, ground, GRAPHIC_TARGET)
@@ -220,6 +222,6 @@ def fit_series(palette: Sequence[str], ground: Ground, named: int = 0, needed: i
             continue
         if fitted.upper() != c.upper() and len(out) < needed:
             changes.append(Change(f"series {len(out) + 1}", c, fitted, contrast(c, ground.hex),
-                                  contrast(fitted, ground.hex), i < named))
+                                  contrast(fitted, ground.hex), is_named))
         out.append(fitted)
     return out or [fit_colour("#0B5FFF", ground, GRAPHIC_TARGET)], changes

@@ -157,8 +157,8 @@ def fit_to_ground(layout: Layout, p: Placed, config: dict, ground: Ground, *,
         theme = replace(theme, **{c.role: c.before for c in changes if c.named})
         changes = [c for c in changes if not c.named]
     config = {**config, **{k: getattr(theme, k) for k in THEME_KEYS if k in config}}
-    own = brand_series({k: v for k, v in brand_hex.items() if k in brand_named})
-    palette, series_changes = fit_series(palette_from_brand(brand_hex), ground, named=len(own),
+    own = frozenset(c.upper() for c in brand_series({k: v for k, v in brand_hex.items() if k in brand_named}))
+    palette, series_changes = fit_series(palette_from_brand(brand_hex), ground, named=own,
                                          needed=_series_count(config), keep_named=keep_named)
     config, own_changes = _own_series_colours(config, ground, keep_named, KIND_OF[p.el.type])
     own_before = {c.before.upper() for _, c in own_changes}  # said once, where the element names it

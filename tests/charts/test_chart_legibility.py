@@ -194,11 +194,14 @@ def test_series_colours_reach_3_to_1_on_the_ground_and_stay_apart():
 
 def test_fit_series_puts_brand_hues_first_and_drops_colliding_defaults():
     ground = Ground("#0A1430")
-    palette, changes = fit_series(["#1B2A6B", "#FFB000", "#0B5FFF", "#E11D48"], ground, named=2, needed=2)
+    palette, changes = fit_series(["#1B2A6B", "#FFB000", "#0B5FFF", "#E11D48"], ground,
+                                  named=frozenset({"#1B2A6B", "#FFB000"}), needed=2)
     assert palette[1] == "#FFB000"  # already 3:1 on navy: kept exactly
     assert all(contrast(c, ground.hex) >= GRAPHIC_TARGET for c in palette)
     assert all(delta_e(x, y) >= MIN_SERIES_DELTA_E for i, x in enumerate(palette) for y in palette[i + 1:])
     assert [c.role for c in changes] == ["series 1"] and changes[0].named
+    kept, _ = fit_series(["#1B2A6B", "#FFB000"], ground, named=frozenset({"#1B2A6B"}), keep_named=True)
+    assert kept[0] == "#1B2A6B"  # legibility: strict keeps a colour the spec named
 
 
 def test_the_dark_colour_is_not_a_series_colour():

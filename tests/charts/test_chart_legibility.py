@@ -371,3 +371,33 @@ def yaml_off(text: str, tmp_path) -> dict:
     path = tmp_path / "every-kind-off.yaml"
     path.write_text(text.replace("version: 1\n", "version: 1\nlegibility: off\n", 1))
     return composer.build(str(path)).composition.legibility.chart_labels.checks
+
+
+def test_a_chart_that_already_reads_is_left_alone():
+    """On white paper, the default theme and the brand's blue and green reach their targets: nothing moves."""
+    spec = _spec(background={"style": "flat"}, brand={"colors": {"primary": "#0B5FFF", "accent": "#0E7C3A",
+                                                                 "ink": "#111111", "paper": "#FFFFFF"}})
+    spec["elements"] = spec["elements"][:1]
+    r = composer.build(spec)
+    assert r.composition.legibility.chart_labels.grounds["sales"] == "#FFFFFF"
+    assert [w.code for w in r.warnings] == []
+    checks = r.composition.legibility.chart_labels.checks["sales"]
+    assert all(c.action == "none" and c.color == c.asked for c in checks)
+    bars = {p.fill for p in r.composition.legibility.charts["sales"].primitives if p.role == "bar"}
+    assert bars == {"#0B5FFF", "#0E7C3A"}
+
+
+def test_a_chart_that_says_legibility_off_is_decorative_for_lint(tmp_path, capsys):
+    import yaml
+
+    from composer.lint import run_lint
+
+    spec = _spec("auto")
+    spec["elements"] = spec["elements"][:1]
+    spec["elements"][0]["legibility"] = "off"
+    path = tmp_path / "chart.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    code = run_lint([str(path)], "text", ())
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"{path}: warning sales [low-contrast-decorative]: chart label " in out

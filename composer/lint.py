@@ -15,6 +15,7 @@ from composer.text import TextBlock
 
 if TYPE_CHECKING:
     from composer.charts import Label
+    from composer.legibility.charts import ChartLabels
 
 MIN_PRINT_PT = 6.0
 MIN_SCREEN_PX = 10.0
@@ -49,6 +50,7 @@ def check_composition(loaded, comp, allow_dirs: tuple[Path, ...] = ()) -> list[P
     problems: list[Problem] = []
     texts = comp.legibility.texts
     problems += _contrast(comp.legibility.figures)
+    problems += _chart_contrast(comp.legibility.chart_labels)
     problems += _overlaps(layout, texts)
     problems += _bounds(layout, texts)
     problems += _small_text(layout, texts, {eid: d.labels for eid, d in comp.charts.items()})
@@ -77,6 +79,31 @@ def _contrast(legibility: dict[str, dict]) -> list[Problem]:
             out.append(Problem("error", eid, "low-contrast",
                                f"contrast {after:.2f}:1 around its glyphs is below its {target:g}:1 target",
                                "use a colour with more contrast, set legibility: auto, or move the text to a calmer area"))
+    return out
+
+
+def _chart_contrast(labels: ChartLabels | None) -> list[Problem]:
+    """Chart labels measured like texts: one problem per chart (its worst label named, the others counted)."""
+    out: list[Problem] = []
+    for eid, checks in (labels.checks if labels is not None else {}).items():
+        below = sorted((c for c in checks if not c.met), key=lambda c: c.after)
+        fixed = [c for c in checks if c.action in ("color", "halo")]
+        if below:
+            w = below[0]
+            more = f" ({len(below) - 1} more label{'s' if len(below) > 2 else ''} below target)" if len(below) > 1 else ""
+            policy = labels.policies.get(eid, "auto")
+            sev = "warning" if policy == "off" and labels.element_off.get(eid) else "error"
+            out.append(Problem(sev, eid, "low-contrast" if sev == "error" else "low-contrast-decorative",
+                               f"chart label {w.text!r} ({w.role}) has a contrast of {w.after:.2f}:1 around its glyphs, "
+                               f"below its {w.target:g}:1 target{more}",
+                               "set the chart's ink, muted or series colours for this background, move the chart "
+                               "to a calmer area, or set legibility: auto"))
+        if fixed:
+            w = min(fixed, key=lambda c: c.before)
+            out.append(Problem("warning", eid, "contrast-fixed",
+                               f"{len(fixed)} chart label{'s' if len(fixed) > 1 else ''} below target; legibility: auto "
+                               f"changed their colour or drew a halo (worst {w.text!r}: {w.before:.2f}:1 -> {w.after:.2f}:1)",
+                               "pick chart colours with more contrast on this background"))
     return out
 
 

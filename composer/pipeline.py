@@ -22,12 +22,13 @@ from composer.core.warnings import StrictError, Warning, collecting
 from composer.core.version import __version__
 from composer.layout.resolve import Layout
 from composer.legibility import apply as legibility
+from composer.legibility import charts as chart_legibility
 from composer.output import formats as output_formats
 from composer.output import metadata as meta
 from composer.output.formats import Encoded
 from composer.output.writers import encode_png, write_atomic
 from composer.rasters.paint import Rasters, paint
-from composer.render.artwork import Artwork, under_text
+from composer.render.artwork import UNDER_CHARTS, Artwork, under_text
 from composer.render.raster import Pixels
 from composer.render.svg import Scene, SvgRenderer
 from composer.spec.loader import LoadedSpec, load_spec
@@ -109,12 +110,21 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     # 4. Paint the background and illustrations
     text_boxes = tuple(b.ink_box for b in texts.values() if b.lines)
     rasters = paint(loaded, layout, text_boxes, opts)
-    # 5. Choose text colours and fix legibility on the real pixels under each text
+    # 5. Choose chart and text colours and fix legibility on the real pixels under each chart and text
     scene = Scene(texts, rasters.illustrations, rasters.image_hrefs, charts, text_mode=loaded.spec.text_mode, font_dirs=font_dirs)
     renderer = SvgRenderer(layout, scene, _templates_dir(loaded, opts))
-    under = under_text(layout, renderer, rasters.background) if texts else None
+    grounds = {}
+    if charts:  # each chart's colours against the ground under it (drawn without text and charts)
+        grounds = chart_legibility.chart_grounds(layout, under_text(layout, renderer, rasters.background, UNDER_CHARTS))
+        charts = chart_legibility.fit_charts(loaded, layout, charts, grounds, font_dirs)
+        scene = replace(scene, charts=charts)
+        renderer = renderer.next(scene)
+    under = under_text(layout, renderer, rasters.background) if texts or charts else None
     leg = legibility.apply(loaded, layout, texts, under)
-    final = renderer.next(replace(scene, texts=leg.texts, underlays=leg.underlays, halos=leg.halos))
+    if charts:  # every chart label measured on the pixels under it, like a text
+        leg = replace(leg, chart_labels=chart_legibility.fix_labels(loaded, layout, charts, under, font_dirs, grounds))
+        charts = leg.charts
+    final = renderer.next(replace(scene, texts=leg.texts, charts=charts, underlays=leg.underlays, halos=leg.halos))
     return Composition(loaded, layout, texts, charts, rasters, leg, final)
 
 
@@ -146,6 +156,7 @@ def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, for
         fmts = output_formats.choose(opts.formats or loaded.spec.outputs)
         # 2-5. Layout, text, charts, rasters, legibility
         comp = compose(loaded, opts)
+        _slot_errors(_strict_charts)(comp)  # legibility: strict and a chart label below its target
         # 6. Draw the design once, for every output that needs it
         art = artwork(comp)
         # 7. Encode every format (nothing is written if anything above failed)
@@ -172,6 +183,12 @@ def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, for
     svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
     pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
     return BuildResult(loaded.name, written, report, svg_text, pixels, comp, found, files)
+
+
+def _strict_charts(comp: Composition) -> None:
+    """A chart label below its target under `legibility: strict` stops the build (lint reports it instead)."""
+    if comp.legibility.chart_labels is not None:
+        chart_legibility.raise_strict(comp.layout, comp.legibility.chart_labels)
 
 
 def artwork(comp: Composition) -> Artwork:
@@ -246,6 +263,8 @@ def build_report(comp: Composition, fmts: list[str], warnings: list[Warning] = (
             entry["color"] = leg.colors.get(p.id, parse_color("#000000")).css()
             if p.id in leg.figures:
                 entry["legibility"] = leg.figures[p.id]
+        elif leg.chart_labels is not None and p.id in leg.chart_labels.checks:
+            entry["legibility"] = leg.chart_labels.report(p.id)
         elements.append(entry)
     return {
         "placard_version": __version__, "spec": loaded.file, "name": loaded.name,

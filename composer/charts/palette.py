@@ -6,21 +6,31 @@ from typing import Mapping
 
 from .primitives import Theme
 
-__all__ = ["DEFAULT_SERIES", "palette_from_brand", "theme_from_brand"]
+__all__ = ["DEFAULT_SERIES", "brand_series", "palette_from_brand", "theme_from_brand"]
 
 # Distinct hues in an order where neighbours stay distinguishable (after the brand's own colours).
 DEFAULT_SERIES = ("#0B5FFF", "#FFB000", "#E11D48", "#10B981", "#7C3AED", "#0EA5E9", "#F97316", "#64748B")
-_NEUTRAL = {"ink", "paper", "muted", "grid", "background", "text"}
+# Neutral roles never become series colours: `dark` and `light` are surfaces (header bands, panels),
+# and a navy `dark` slice vanishes on the dark backgrounds it was made for.
+_NEUTRAL = {"ink", "paper", "muted", "grid", "background", "text", "dark", "light", "positive", "negative"}
 
 
-def palette_from_brand(colors: Mapping[str, str] | None) -> list[str]:
-    """primary, accent, then the brand's other non-neutral colours, then the default hues (no repeats)."""
+def brand_series(colors: Mapping[str, str] | None) -> list[str]:
+    """The brand's own series hues: primary, accent, secondary, then its other non-neutral colours (no repeats)."""
     colors = dict(colors or {})
     ordered = [colors[k] for k in ("primary", "accent", "secondary") if k in colors]
     ordered += [v for k, v in colors.items() if k not in _NEUTRAL and k not in ("primary", "accent", "secondary")]
+    first: dict[str, str] = {}
+    for c in ordered:
+        first.setdefault(c.upper(), c)
+    return list(first.values())
+
+
+def palette_from_brand(colors: Mapping[str, str] | None) -> list[str]:
+    """The brand's series hues (brand_series), then the default hues (no repeats)."""
     seen: set[str] = set()
     out = []
-    for c in [*ordered, *DEFAULT_SERIES]:
+    for c in [*brand_series(colors), *DEFAULT_SERIES]:
         key = c.upper()
         if key not in seen:
             seen.add(key)

@@ -136,6 +136,9 @@ class Label:
     color: str = "#111111"
     line_height: float = 1.2
     key: tuple = ()
+    # (colour, stroke width px, opacity): a stroke under the glyphs that the legibility stage adds
+    # when no colour alone reaches the label's contrast target on the pixels under it
+    halo: tuple[str, float, float] | None = None
 
     @property
     def lines(self) -> list[str]:

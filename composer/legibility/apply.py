@@ -9,7 +9,7 @@ the renderer draws exactly as they were composited for the measurement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from markupsafe import Markup
@@ -22,6 +22,10 @@ from composer.text import GlyphRun, TextBlock
 from composer.text.style import ELEMENT_COLOR
 from composer.spec.yamlload import format_path
 from composer.core.geometry import Box
+
+if TYPE_CHECKING:
+    from composer.charts import Drawing
+    from composer.legibility.charts import ChartLabels
 
 BAND_PAD = 24
 
@@ -57,14 +61,20 @@ class Legibility:
     halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     figures: dict[str, dict] = field(default_factory=dict)  # text id -> measures for the report
     under: CanvasPixels | None = None  # everything but the text, as drawn (the final raster may start here)
+    chart_labels: ChartLabels | None = None  # the charts in their final colours, each label's contrast
+
+    @property
+    def charts(self) -> dict[str, Drawing]:
+        """Chart id -> its Drawing with every label in its final colour (empty without charts)."""
+        return self.chart_labels.charts if self.chart_labels is not None else {}
 
 
 def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], pixels: CanvasPixels | None) -> Legibility:
     """Resolve colours and apply legibility policies, measured on `pixels`: the canvas drawn without text."""
     texts = layout.text_elements()
     blocks = dict(texts_set)
-    if not texts or pixels is None:
-        return Legibility(blocks)
+    if not texts or pixels is None:  # (charts alone: their labels are drawn over `pixels` too)
+        return Legibility(blocks, under=pixels)
     c = layout.canvas
     under = pixels.rgb  # an RGB view of cairo's BGRA pixels: no conversion, no copy
     colors: dict[str, RGBA] = {}

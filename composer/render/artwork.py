@@ -19,13 +19,15 @@ from composer.legibility.apply import Legibility
 from composer.render.raster import Pixels, rasterize
 from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
-TEXT_ONLY = Pass(others=False)
+TEXT_ONLY = Pass(others=False)  # the texts and the charts' labels
+UNDER_TEXT = Pass(texts=False, labels=False)  # everything the texts and chart labels are drawn on
+UNDER_CHARTS = Pass(texts=False, labels=False, charts=False)  # the ground each chart is drawn on
 
 
-def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None) -> Pixels:
-    """The canvas (trim) as it looks without any text, as cairo drew it."""
+def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None, ps: Pass = UNDER_TEXT) -> Pixels:
+    """The canvas (trim) as it looks without any text (or, with `ps`, without other parts), as cairo drew it."""
     c = layout.canvas
-    body = renderer.body(Pass(texts=False))
+    body = renderer.body(ps)
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
     base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
@@ -124,9 +126,12 @@ def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
             grow = 64.0 if (p.id in leg.underlays or p.id in leg.halos) else 4.0
             texts_so_far.append(b.inflate(grow))
             continue
-        if not texts_so_far:
-            continue
-        extent = _extent(p, layout)
-        if extent is None or any(overlaps(extent, t) for t in texts_so_far):
+        if texts_so_far:
+            extent = _extent(p, layout)
+            if extent is None or any(overlaps(extent, t) for t in texts_so_far):
+                return False
+        labels = leg.charts[p.id].labels if p.id in leg.charts else []
+        if labels and p.el.opacity < 1:  # the group's opacity spans shapes and labels together
             return False
+        texts_so_far += [lab.box.inflate(8.0) for lab in labels]  # a chart's labels (and halos) are drawn with the text
     return True

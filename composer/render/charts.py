@@ -8,24 +8,21 @@ from typing import Any
 from markupsafe import Markup
 
 from composer.charts import icon_markup
-from composer.charts.stage import label_family
-from composer.core.geometry import Box
+from composer.charts.stage import label_family, set_chart_label
 from composer.spec.charts import KIND_OF
 
 
 def _label(renderer, p, family: str, label) -> Markup:
     """Glyph outlines of one label, set at exactly its size in its box."""
-    from composer.text import TextStyle, set_text
     from composer.render.labels import runs_markup
-    from composer.text.typeset import font_library
 
-    lib = font_library(renderer.scene.font_dirs)
-    b = label.box
-    pad = 2.0  # measurement and setting agree; the pad absorbs float rounding at the box edge
-    box = Box(b.x - pad, b.y - pad / 2, b.width + 2 * pad, b.height + pad)
-    style = TextStyle(family=family, weight=label.weight, size=label.size, color=label.color, align=label.align,
-                      wrap="none", line_height=label.line_height, markup=False, valign="top")
-    return runs_markup(set_text(label.text, box, style, lib, element_id=f"{p.id}.{label.role}").runs)
+    runs = set_chart_label(renderer.scene.font_dirs, family, label, p.id).runs
+    if label.halo is None:
+        return runs_markup(runs)
+    from composer.legibility.measure import Halo
+
+    halo = Halo(label.halo[1], label.halo[0], label.halo[2])  # drawn exactly as the legibility stage measured it
+    return Markup("".join(halo.svg(r.d) for r in runs)) + runs_markup(runs)
 
 
 def _shape_dict(s: Any) -> dict:
@@ -39,15 +36,19 @@ def _shape_dict(s: Any) -> dict:
     return d
 
 
-def render_infographic(renderer, p) -> Markup:
-    """SVG for one chart element, from the Drawing the charts stage computed."""
+def render_infographic(renderer, p, shapes: bool = True, labels: bool = True) -> Markup:
+    """SVG for one chart element, from the Drawing the charts stage computed.
+
+    A pass may draw only the shapes (the legibility stage measures the labels on them) or only the
+    labels (drawn over that pass's pixels, with the text); the labels-only group has no id.
+    """
     el = p.el
     drawing = renderer.scene.charts[p.id]
     family = label_family(renderer.layout)
-    labels = [_label(renderer, p, family, lab) for lab in drawing.labels]
-    shapes = [_shape_dict(s) for s in drawing.primitives]
-    return renderer._render(f"infographics/{el.type}.svg.j2", p.path, id=el.id, kind=el.type, shapes=shapes,
-                            labels=labels, opacity=el.opacity, box=p.box)
+    label_marks = [_label(renderer, p, family, lab) for lab in drawing.labels] if labels else []
+    shape_dicts = [_shape_dict(s) for s in drawing.primitives] if shapes else []
+    return renderer._render(f"infographics/{el.type}.svg.j2", p.path, id=el.id if shapes else None, kind=el.type,
+                            shapes=shape_dicts, labels=label_marks, opacity=el.opacity, box=p.box)
 
 
 RENDERERS = {t: render_infographic for t in KIND_OF}

@@ -188,11 +188,17 @@ class Scene:
 
 @dataclass(frozen=True)
 class Pass:
-    """Which elements one drawing of the body includes, and whether `text_mode: live` text stays <text>."""
+    """Which elements one drawing of the body includes, and whether `text_mode: live` text stays <text>.
+
+    A chart's shapes belong to `others` and its labels to `labels` (drawn with the text when `others`
+    is off); `charts: False` leaves charts out altogether (the ground the legibility stage measures).
+    """
 
     texts: bool = True
     others: bool = True
     live: bool = False
+    labels: bool = True
+    charts: bool = True
 
 
 FULL = Pass()
@@ -266,6 +272,8 @@ class SvgRenderer:
             return self.group(p, ps)
         if p.kind == "text":
             return self.text(p, ps.live) if ps.texts else Markup("")
+        if p.kind in KIND_OF:
+            return _chart(self, p, ps.others, ps.labels) if ps.charts and (ps.others or ps.labels) else Markup("")
         if not ps.others:
             return Markup("")
         fn = RENDERERS.get(p.kind)
@@ -412,11 +420,11 @@ class SvgRenderer:
         )
 
 
-def _chart(renderer: SvgRenderer, p: Placed) -> Markup:
+def _chart(renderer: SvgRenderer, p: Placed, shapes: bool = True, labels: bool = True) -> Markup:
     """Chart kinds: imported on first use, so a poster without charts never loads their code."""
     from composer.render.charts import render_infographic
 
-    return render_infographic(renderer, p)
+    return render_infographic(renderer, p, shapes, labels)
 
 
 # The element-kind table: kind -> draw(renderer, placed). Text and group are drawn by the renderer

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from composer.spec.base import BoxSpec, Color, ElementBase, Model
+from composer.spec.base import BoxSpec, Color, ElementBase, Model, _yaml_off
 
 Number = Union[float, int]
 Cell = Union[float, int, str, bool, None]
@@ -40,6 +40,11 @@ class Infographic(ElementBase):
     negative: Color | None = None
     text_size: Annotated[float, Field(gt=0, le=400)] | None = None
     min_text_size: Annotated[float, Field(gt=0, le=400)] | None = None
+    legibility: Literal["auto", "strict", "off"] | None = Field(
+        default=None, description="this chart's legibility policy (default: the spec's): auto fixes label and "
+        "series colours, strict stops the build on an unreadable label, off leaves them")
+
+    _off = field_validator("legibility", mode="before")(_yaml_off)
 
 
 class Series(Model):

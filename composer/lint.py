@@ -15,7 +15,7 @@ from composer.text import TextBlock
 
 if TYPE_CHECKING:
     from composer.charts import Label
-    from composer.legibility.charts import ChartLabels
+    from composer.legibility.chartlabels import ChartLabels
 
 MIN_PRINT_PT = 6.0
 MIN_SCREEN_PX = 10.0

@@ -25,7 +25,7 @@ from composer.core.geometry import Box
 
 if TYPE_CHECKING:
     from composer.charts import Drawing
-    from composer.legibility.charts import ChartLabels
+    from composer.legibility.chartlabels import ChartLabels
 
 BAND_PAD = 24
 

@@ -16,7 +16,7 @@ Two steps, both on renders the pipeline hands in (this stage does not draw):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from composer.core.geometry import Box, bounds
 from composer.layout.resolve import Layout, Placed
 from composer.legibility import measure as L
 from composer.legibility.apply import BAND_PAD, CanvasPixels, ink_mask, policy_for
+from composer.legibility.chartlabels import ChartLabels, LabelCheck
 from composer.spec.charts import KIND_OF
 from composer.spec.loader import LoadedSpec
 from composer.spec.yamlload import format_path
@@ -39,49 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["ChartLabels", "LabelCheck", "chart_grounds", "fit_charts", "fix_labels", "raise_strict"]
 
 _SAMPLES = 40_000  # pixels sampled per chart box for its ground (a stride keeps big boxes cheap)
-
-
-@dataclass(frozen=True)
-class LabelCheck:
-    """One chart label's contrast around its glyphs, before and after the policy acted."""
-
-    text: str
-    role: str  # tick | category | legend | slice | cell | header | node | value | label ...
-    asked: str  # the colour the chart drew it in
-    color: str  # the colour it is drawn in
-    target: float
-    before: float  # the ratio 95% of the pixels around its glyphs meet (floored to 0.01)
-    after: float
-    action: str  # none | color | halo | unmet (auto could not reach the target) | kept (strict or off)
-
-    @property
-    def met(self) -> bool:
-        return self.after >= self.target
-
-    def as_dict(self) -> dict:
-        return {"text": self.text, "role": self.role, "asked": self.asked, "color": self.color, "target": self.target,
-                "before": self.before, "after": self.after, "action": self.action, "met": self.met}
-
-
-@dataclass(frozen=True)
-class ChartLabels:
-    """The charts with their labels in final colours, each label's check, and each chart's policy and ground."""
-
-    charts: dict[str, Drawing]
-    checks: dict[str, tuple[LabelCheck, ...]]
-    policies: dict[str, str]
-    grounds: dict[str, str]
-    element_off: dict[str, bool] = field(default_factory=dict)  # the chart itself says legibility: off (decorative)
-
-    def report(self, chart_id: str) -> dict:
-        """For report.json: the chart's policy, ground, lowest contrast, and every label below its target."""
-        checks = self.checks.get(chart_id, ())
-        return {
-            "policy": self.policies.get(chart_id, "auto"), "ground": self.grounds.get(chart_id),
-            "labels": len(checks), "min_contrast": min((c.after for c in checks), default=None),
-            "adjusted": sum(c.action in ("color", "halo") for c in checks), "unmet": sum(not c.met for c in checks),
-            "below_target": [c.as_dict() for c in checks if c.before < c.target],
-        }
 
 
 def _charts(layout: Layout) -> list[Placed]:

@@ -67,12 +67,12 @@ def parse_color(value: object, brand: dict[str, RGBA] | None = None) -> RGBA:
         want = 4 if m.group(1) == "rgba" else 3
         if len(parts) == want:
             try:
-                chans = [_channel(p) for p in parts[:3]]
+                r, g, b = (_channel(p) for p in parts[:3])
                 alpha = float(parts[3]) if want == 4 else 1.0
             except ValueError:
                 raise ColorError(_allowed(value, brand)) from None
             if 0 <= alpha <= 1:
-                return RGBA(*chans, alpha)
+                return RGBA(r, g, b, alpha)
     if v.lower() in CSS_NAMES:
         return parse_color(CSS_NAMES[v.lower()])
     raise ColorError(_allowed(value, brand))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from composer.spec import model as specmod
 from composer.core.errors import SpecError
@@ -324,7 +325,7 @@ SLOT_KEYS: dict[str, tuple[str, ...]] = {
 def _slot_target(el: dict, k: tuple) -> tuple:
     if k:
         return k
-    return SLOT_KEYS.get(el.get("type"), ("text",))
+    return SLOT_KEYS.get(str(el.get("type")), ("text",))
 
 
 def name_slot(e: Any, positions: Positions) -> Any:
@@ -521,9 +522,9 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
     return SpecError(f"invalid value {given!r}; {kind}", location=positions.locate(path), path=where)
 
 
-def _pick(errors: list[dict]) -> dict:
+def _pick(errors: list[ErrorDetails]) -> ErrorDetails:
     """Choose the error a user most needs to see when a union reports every branch's failure."""
-    def rank(e: dict) -> tuple:
+    def rank(e: ErrorDetails) -> tuple:
         t = e["type"]
         loc = e["loc"]
         branchy = sum(1 for p in loc if isinstance(p, str) and _looks_like_branch(p))

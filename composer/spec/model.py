@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -10,7 +10,10 @@ from composer.spec.base import (
     BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
     weight_value,
 )
-from composer.spec.charts import INFOGRAPHIC_ELEMENTS
+from composer.spec.charts import (
+    INFOGRAPHIC_ELEMENTS, BarChartElement, DonutElement, GraphElement, IconElement, IconListElement, LineChartElement,
+    ProcessElement, ProgressElement, QrElement, StatElement, TableElement, TimelineElement,
+)
 from composer.spec.stack import StackElement
 
 from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
@@ -174,11 +177,18 @@ class GroupElement(ElementBase):
     elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
 
-Element = Annotated[
-    Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-           StackElement, *INFOGRAPHIC_ELEMENTS)],
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpack INFOGRAPHIC_ELEMENTS)
+    Element = Union[
+        TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
+        StackElement, StatElement, BarChartElement, LineChartElement, DonutElement, ProgressElement, IconElement,
+        IconListElement, TimelineElement, ProcessElement, GraphElement, TableElement, QrElement,
+    ]
+else:
+    Element = Annotated[
+        Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
+               StackElement, *INFOGRAPHIC_ELEMENTS)],
+        Field(discriminator="type"),
+    ]
 GroupElement.model_rebuild()
 StackElement.model_rebuild()
 
@@ -261,6 +271,9 @@ class LegibilitySpec(Model):
     large: Annotated[float, Field(ge=1, le=21)] = 3.0
 
 
+_DEFAULT_OUTPUTS: tuple[Literal["png", "pdf", "svg", "jpeg", "webp"], ...] = ("png", "pdf", "svg")
+
+
 class Spec(Model):
     """A Placard spec (version 1)."""
 
@@ -281,7 +294,7 @@ class Spec(Model):
     lang: str | None = Field(default=None, description="the language of every text (BCP 47: en, de, fr-CA)")
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
-    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: ["png", "pdf", "svg"])
+    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: list(_DEFAULT_OUTPUTS))
 
     _off = field_validator("legibility", mode="before")(_yaml_off)
 

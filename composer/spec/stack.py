@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
 from composer.core.limits import MAX_ELEMENTS
 from composer.spec.base import BoxSpec, Color, ElementBase, Gradient, Length, non_negative
+
+if TYPE_CHECKING:
+    from composer.spec.model import Element
 
 
 
@@ -25,7 +28,7 @@ class StackElement(ElementBase):
     stroke: Color | None = None
     stroke_width: Annotated[float, Field(ge=0)] = 0
     radius: Annotated[float, Field(ge=0)] = 0
-    elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)  # noqa: F821  (resolved in composer.spec.model)
+    elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)  # resolved in composer.spec.model
 
     _gap = field_validator("gap", mode="before")(lambda v: non_negative(v, "gap"))
 

@@ -11,7 +11,7 @@ from composer.core.errors import TextFitError
 from composer.core.lru import LRU
 from composer.text import coloremoji, fitting, justify, optical, reshape
 from composer.text.fitting import Layout, Line, Overflow
-from composer.text.fonts import FontFace, FontLibrary, _fmt
+from composer.text.fonts import FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
 from composer.text.scripts import visual_order
 from composer.text.shaping import Paragraph, paragraphs_of, shape_paragraph
@@ -172,7 +172,7 @@ def _place(lay: Layout, box: Box, style: TextStyle):
                 a, b = x + e[0] * sz * sx, x + e[2] * sz * sx
                 left = a if left is None or a < left else left
                 right = b if right is None or b > right else right
-        if left is not None:
+        if left is not None and right is not None:
             left, right = x0 + left, x0 + right
             if right - left > box.width + fitting.EPS:
                 return Overflow("width", right - left, box.width, word=ln.text)
@@ -343,7 +343,6 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     x0 = y0 = float("inf")
     x1 = y1 = float("-inf")
     for face, gid, cl, x, y, adv, sz, color, li, sx in glyphs:
-        face: FontFace
         fonts[face.key] = None
         placed.append(PlacedGlyph(face.key, gid, cl, x, y, adv, sz, color, li))
         ex0, ey0, ex1, ey1 = face.extents(gid)

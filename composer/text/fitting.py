@@ -117,7 +117,7 @@ def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, s
     shrink = wrap == "estimate" and style is not None and style.align == "justify"
     lines = None if long else _greedy(para, size, width, force, hyph, shrink)
     if total_fit and not isinstance(lines, Overflow):
-        if wrap == "optimal" or long or len(lines) >= 3:
+        if wrap == "optimal" or long or (lines is not None and len(lines) >= 3):
             ends = knuth_plass.optimal_breaks(
                 para, size, width, justify=style is not None and style.align == "justify", hyphens=hyph,
                 max_consecutive=hyphenate.MAX_CONSECUTIVE,
@@ -283,6 +283,7 @@ def fit_size_guided(try_size, quick, lo: float, hi: float):
         if s in (lo, hi) and (bad if up else good) is None:
             return good if good is not None else trial
         step *= 2
+    assert good is not None and bad is not None  # the loop ends when the missing one is found
     if up and good.size >= hi:
         return good
     while bad.size - good.size > 0.25 + 1e-9:

@@ -62,7 +62,7 @@ def _font_face(face, embed: bool, text: str = "") -> str:
 
 def _colour_ranges(colors: list[str], a: int, b: int) -> list[tuple[int, int]]:
     """Split [a, b) where the colour changes."""
-    out = []
+    out: list[tuple[int, int]] = []
     for i in range(a, b):
         if out and colors[i] == colors[out[-1][0]]:
             out[-1] = (out[-1][0], i + 1)

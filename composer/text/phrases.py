@@ -57,7 +57,8 @@ def split_breaks(text: str, breaks: list[int], lang: str | None) -> tuple[list[i
     if kind is None:
         return breaks, []
     cuts = phrase_boundaries(text, kind)
-    keep, emergency = [], []
+    keep: list[int] = []
+    emergency: list[int] = []
     for b in breaks:
         inside = script_of(text[b - 1]) in _PHRASE_SCRIPTS and script_of(text[b]) in _PHRASE_SCRIPTS
         (emergency if inside and b not in cuts else keep).append(b)

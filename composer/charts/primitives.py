@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from composer.core.geometry import Box, overlaps
 
@@ -177,11 +177,12 @@ class Theme:
     min_text_size: float = 9.0
 
     @classmethod
-    def from_config(cls, config: dict, default: "Theme | None" = None) -> "Theme":
+    def from_config(cls, config: Mapping[str, object], default: "Theme | None" = None) -> "Theme":
         """Take theme colours/sizes from an element config's keys of the same names."""
         base = default or cls()
-        values = {k: config[k] for k in cls.__dataclass_fields__ if config.get(k) is not None}
-        return cls(**{**base.__dict__, **values})
+        merged = dict(base.__dict__)
+        merged.update((k, config[k]) for k in cls.__dataclass_fields__ if config.get(k) is not None)
+        return cls(**merged)
 
 
 def auto(config, key: str, default):
@@ -319,7 +320,7 @@ def translate(drawing: Drawing, dx: float, dy: float) -> Drawing:
         out.append(d[pos:])
         return "".join(out)
 
-    prims = []
+    prims: list[Primitive] = []
     for p in drawing.primitives:
         if isinstance(p, (Rect, Icon)):
             prims.append(replace(p, x=p.x + dx, y=p.y + dy))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _FUNC = re.compile(r"^(rgba?)\(\s*([^)]*)\)$")
@@ -106,7 +107,7 @@ def srgb_to_linear(c: np.ndarray) -> np.ndarray:
 _LINEAR_LUT = srgb_to_linear(np.arange(256) / 255.0)
 
 
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+def relative_luminance(rgb: npt.ArrayLike) -> np.ndarray:
     """WCAG relative luminance of an (..., 3) array of 0-255 sRGB values."""
     a = np.asarray(rgb)[..., :3]
     if a.dtype == np.uint8:  # the common case: a lookup table instead of a pow per pixel

@@ -79,10 +79,11 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
         policy, body, large_target = policy_for(loaded, p)
         # Work on the band of rows around the text: the measures only look near the glyphs, and a
         # full-width band keeps the full-width gradient scrim possible.
-        y0 = min(c.height, max(0, int(p.box.y) - BAND_PAD))
-        y1 = max(y0, min(c.height, int(np.ceil(p.box.bottom)) + BAND_PAD))  # text below the canvas: an empty band
+        box = p.frame
+        y0 = min(c.height, max(0, int(box.y) - BAND_PAD))
+        y1 = max(y0, min(c.height, int(np.ceil(box.bottom)) + BAND_PAD))  # text below the canvas: an empty band
         under_b = under[y0:y1]
-        box_b = Box(p.box.x, p.box.y - y0, p.box.width, p.box.height)
+        box_b = Box(box.x, box.y - y0, box.width, box.height)
         ink = ink_mask([r.d for r in block.runs], c.width, y1 - y0, box_b, offset=(0, y0))
         if el.color == "auto":
             name, hx, _ = L.pick_color(under_b, ink, palette, box_b)

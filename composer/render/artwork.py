@@ -68,7 +68,9 @@ class Artwork:
         if text_is_on_top(self.layout, self.legibility):
             # Everything but the text was drawn for the legibility pass: draw only the text on it.
             doc = self._document(self.renderer.body(TEXT_ONLY), has_raster=True)
-            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=self.legibility.under, raw=True)
+            under = self.legibility.under
+            assert isinstance(under, Pixels)  # the legibility pass drew it with render.raster
+            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=under, raw=True)
         doc = self._document(self.body())
         base = self.background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if self.background is not None else None
         return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)

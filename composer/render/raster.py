@@ -27,7 +27,7 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     base: Image.Image | None = None
-    base_bgra: bytes | None = None  # cairo's own pixels from an earlier render of the same size
+    base_bgra: bytes | Pixels | None = None  # cairo's own pixels from an earlier render of the same size
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
@@ -47,7 +47,7 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | None = None, raw: bool = False):
+              base_bgra: bytes | Pixels | None = None, raw: bool = False):
     """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
 
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later

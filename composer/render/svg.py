@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
@@ -132,7 +132,7 @@ def template_env(user_dir: Path | None) -> SandboxedEnvironment:
     protected = frozenset(
         p.relative_to(builtin).as_posix() for p in builtin.rglob("*.j2") if p.parent.name != "blocks"
     )
-    loaders = [_FolderLoader(str(user_dir), protected)] if user_dir else []
+    loaders: list[BaseLoader] = [_FolderLoader(str(user_dir), protected)] if user_dir else []
     loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
     # auto_reload: a long-running process (preview) sees a template edited on disk at its next build
     env = _Sandbox(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=True)
@@ -253,7 +253,7 @@ class SvgRenderer:
 
     def _radius(self, p: Placed) -> float:
         """An element's corner radius in pixels (units like every length; % of the box's shorter side)."""
-        return self.r.length(p.el.radius, p.path + ("radius",), min(p.box.width, p.box.height))
+        return self.r.length(p.el.radius, p.path + ("radius",), min(p.frame.width, p.frame.height))
 
     def _uid(self, prefix: str) -> str:
         self._ids += 1
@@ -277,8 +277,8 @@ class SvgRenderer:
         block = self.scene.texts[p.id]
         under = Markup("").join(self.scene.underlays.get(p.id, ()))
         if live and (p.el.text_mode or self.scene.text_mode) == "live":
-            live = Markup(block.live_svg(embed=True))
-            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=live)
+            markup = Markup(block.live_svg(embed=True))
+            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=markup)
         halo = self.scene.halos.get(p.id)
         runs = []
         for run in block.runs:
@@ -299,7 +299,7 @@ class SvgRenderer:
             fill = self.r.color(el.fill, p.path + ("fill",))
         stroke = self.r.color(el.stroke, p.path + ("stroke",)) if el.stroke else None
         return self._render(
-            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(self._radius(p)), fill=fill,
+            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.frame), radius=fmt(self._radius(p)), fill=fill,
             gradient=gradient, gid=self._uid("g"), stroke=stroke, stroke_width=fmt(el.stroke_width), opacity=el.opacity,
         )
 
@@ -335,7 +335,7 @@ class SvgRenderer:
     def image(self, p: Placed) -> Markup:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
-            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.scene.image_hrefs[p.id],
+            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=self.scene.image_hrefs[p.id],
             aspect=aspect, radius=fmt(self._radius(p)), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
@@ -343,7 +343,7 @@ class SvgRenderer:
         href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
         radius = self._radius(p) if p.el.blend == "rounded" else 0
         return self._render(
-            "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
+            "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=href, aspect="none",
             radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
@@ -366,7 +366,7 @@ class SvgRenderer:
                             location=where, path=format_path(p.path + ("template",))) from None
         except (TemplateError, SecurityError):
             filename = None  # a syntax error or an oversized file: _render below reports it
-        box = SvgBox.of(p.box)
+        box = SvgBox.of(p.frame)
         out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
             color=lambda v: TemplateColour(self.r.color(v, p.path + ("params",))), text=self._text_helper(p),
@@ -382,7 +382,7 @@ class SvgRenderer:
         from composer.render.labels import set_label
 
         def text(value: Any, box: Any = None, **style: Any) -> Markup:
-            b = p.box if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
+            b = p.frame if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
             return set_label(self.layout, self.scene.font_dirs, p, str(value), b, style)
 
         return text
@@ -447,7 +447,7 @@ def crop_marks(layout: Layout) -> Markup:
     mm = c.dpi / 25.4
     start, end = b + CROP_MARK_MM[0] * mm, b + sum(CROP_MARK_MM) * mm
     w = max(0.5, c.dpi / 300)
-    lines = []
+    lines: list[tuple[float, float, float, float]] = []
     for x, sx in ((0, -1), (c.width, 1)):
         for y, sy in ((0, -1), (c.height, 1)):
             lines.append((x + sx * start, y, x + sx * end, y))

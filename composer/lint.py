@@ -148,7 +148,7 @@ def _small_text(layout: Layout, blocks: dict[str, TextBlock], chart_labels: dict
 def _print(loaded, layout: Layout, allow_dirs) -> list[Problem]:
     from composer.rasters import assets
     c = layout.canvas
-    out = []
+    out: list[Problem] = []
     if not c.physical:
         return out
     if c.dpi < MIN_PRINT_DPI:

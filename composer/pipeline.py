@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PIL import Image
 
@@ -232,7 +232,7 @@ def warn_outside_canvas(layout: Layout, texts: dict[str, TextBlock]) -> None:
              location=layout.resolver.positions.locate(p.path + ("box",)), path=format_path(p.path + ("box",)))
 
 
-def build_report(comp: Composition, fmts: list[str], warnings: list[Warning] = ()) -> dict[str, Any]:
+def build_report(comp: Composition, fmts: list[str], warnings: Sequence[Warning] = ()) -> dict[str, Any]:
     """The build report: canvas, background, formats, and every element's box (texts: font, size, lines, legibility)."""
     loaded, layout, leg = comp.loaded, comp.layout, comp.legibility
     c = layout.canvas

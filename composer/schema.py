@@ -199,7 +199,9 @@ def _elements(schema: dict) -> None:
     sides = [k for k in ("width", "height") if k in defs["BoxSpec"].get("required", [])]
     defs["BoxSpec"]["required"] = [k for k in defs["BoxSpec"].get("required", []) if k not in sides]
 
-    text, example = describe("", "box")
+    doc = describe("", "box")
+    assert doc is not None  # schema_docs.FIELDS describes box
+    text, example = doc
 
     def then(tag: str, ref: str) -> dict:
         box = {"description": text, "examples": [example], "required": sides}

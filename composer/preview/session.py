@@ -239,6 +239,6 @@ def _plain(w: Any) -> dict:
     """A warning entry as a JSON-ready dict ({code, message, file, line, column, path})."""
     if isinstance(w, dict):
         return w
-    if dataclasses.is_dataclass(w):
+    if dataclasses.is_dataclass(w) and not isinstance(w, type):
         return dataclasses.asdict(w)
     return {k: getattr(w, k, None) for k in ("code", "message", "file", "line", "column", "path")}

@@ -159,7 +159,7 @@ def _print(loaded, layout: Layout, allow_dirs) -> list[Problem]:
             continue
         path = assets.resolve_path(p.el.src, loaded.base_dir, allow_dirs, field="src")
         _, w, h = assets.raster_size(assets.read_asset(path), p.el.src)
-        sx, sy = p.box.width / w, p.box.height / h
+        sx, sy = p.frame.width / w, p.frame.height / h
         scale = max(sx, sy) if p.el.fit == "cover" else min(sx, sy) if p.el.fit == "contain" else max(sx, sy)
         if scale > MAX_PRINT_ENLARGEMENT:
             out.append(Problem("warning", p.id, "image-enlarged", f"{p.el.src} ({w}×{h} px) is enlarged {scale * 100:.0f}% in print",

@@ -185,7 +185,7 @@ class Theme:
         return cls(**merged)
 
 
-def auto(config, key: str, default):
+def auto(config: Mapping[str, object], key: str, default: object) -> object:
     """config[key], or `default` when it is missing, None or "auto"."""
     value = config.get(key)
     return default if value is None or value == "auto" else value

@@ -5,18 +5,19 @@ Render turns a Drawing into markup, lint reads its labels, and legibility sees t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from composer.core.errors import PlacardError
+from composer.core.jsonvalue import JSONValue
 from composer.layout.resolve import Layout, Placed
 from composer.spec.charts import KIND_OF
 from composer.spec.yamlload import format_path
 
 if TYPE_CHECKING:  # the chart code itself is imported on first use: posters without charts never load it
     from composer.charts import Drawing
+    from composer.charts.primitives import Measure
 
 COLOR_KEYS = {
     "color", "track", "background", "node_fill", "node_text", "edge_color", "header_fill", "header_text",
@@ -25,7 +26,7 @@ COLOR_KEYS = {
 SKIP = {"type", "id", "slot", "opacity", "box"}
 
 
-def _resolve_colors(layout: Layout, value: Any, path: tuple, key: str | None = None) -> Any:
+def _resolve_colors(layout: Layout, value: JSONValue, path: tuple, key: str | None = None) -> JSONValue:
     """Brand colour names and CSS colours in a config become "#RRGGBB" (errors at the spec location)."""
     if isinstance(value, dict):
         if key == "colors":
@@ -38,7 +39,7 @@ def _resolve_colors(layout: Layout, value: Any, path: tuple, key: str | None = N
     return value
 
 
-def _measure(cache: dict, font_dirs: tuple[Path, ...], family: str, text: str, size: float, weight: int) -> tuple[float, float]:
+def _measure(cache: dict[tuple[str, str, float, int], tuple[float, float]], font_dirs: tuple[Path, ...], family: str, text: str, size: float, weight: int) -> tuple[float, float]:
     """Width of the widest line and the height of all lines at line height 1.2 (the labels' contract)."""
     key = (family, text, round(size, 3), weight)
     if key not in cache:
@@ -58,7 +59,7 @@ def label_family(layout: Layout) -> str:
     return layout.brand.fonts.get("body", ("Inter", 400, "normal"))[0]
 
 
-def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, float]]) -> Drawing:
+def draw_chart(layout: Layout, p: Placed, measure: Measure) -> Drawing:
     """The Drawing of one chart element placed at p.box; errors carry its location."""
     from composer.charts import draw
     from composer.charts.palette import palette_from_brand, theme_from_brand
@@ -67,6 +68,7 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     brand_hex = {k: v.hex for k, v in layout.brand.colors.items()}
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
+    assert isinstance(config, dict)  # a model dumps to a mapping
     from composer.charts.data import ALLOWED_DIRS
     from composer.charts.numbers import observing
     from composer.core.warnings import located

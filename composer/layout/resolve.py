@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from composer.spec import model as S
 from composer.core.colour import RGBA, ColorError, parse_color
@@ -88,7 +88,7 @@ class Placed:
     def id(self) -> str:
         return self.el.id or f"{self.kind}-{'-'.join(str(p) for p in self.path if isinstance(p, int))}"
 
-    def walk(self):
+    def walk(self) -> Iterator[Placed]:
         yield self
         for c in self.children:
             yield from c.walk()
@@ -251,7 +251,7 @@ class Layout:
     elements: list[Placed]
     resolver: Resolver
 
-    def walk(self):
+    def walk(self) -> Iterator[Placed]:
         for e in self.elements:
             yield from e.walk()
 

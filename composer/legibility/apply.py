@@ -9,13 +9,15 @@ the renderer draws exactly as they were composited for the measurement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 from markupsafe import Markup
 
 from composer.legibility import measure as L
 from composer.core.colour import RGBA, parse_color
+from composer.core.errors import Location
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
 from composer.text import GlyphRun, TextBlock
@@ -33,7 +35,7 @@ def policy_for(loaded: LoadedSpec, p: Placed) -> tuple[str, float, float]:
     return p.el.legibility or policy, body, large
 
 
-def recolor(block: Any, new: RGBA) -> Any:
+def recolor(block: TextBlock, new: RGBA) -> TextBlock:
     """The block with its element-colour runs in `new` (span colours stay); blocks are shared, so copy."""
     new_css = new.css()
     runs = [GlyphRun(r.d, new_css if r.fill == ELEMENT_COLOR else r.fill) for r in block.runs]
@@ -44,7 +46,7 @@ class CanvasPixels(Protocol):
     """The canvas as drawn without text (render.raster.Pixels): an (H, W, 3) RGB view."""
 
     @property
-    def rgb(self) -> np.ndarray: ...
+    def rgb(self) -> npt.NDArray[np.uint8]: ...
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
     return Legibility(blocks, colors, underlays, halos, results, pixels)
 
 
-def _warn_fix(result: L.FixResult, asked: str, path: str, location: Any) -> None:
+def _warn_fix(result: L.FixResult, asked: str, path: str, location: Location | None) -> None:
     """legibility: auto changed what the spec asked for: say what, and the contrast before and after."""
     from composer.core.warnings import warn
 
@@ -134,7 +136,7 @@ def _warn_fix(result: L.FixResult, asked: str, path: str, location: Any) -> None
              location=location, path=path + ".color")
 
 
-def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:
+def ink_mask(paths: list[str], width: int, height: int, box: Box, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> npt.NDArray[np.float32]:
     """Glyph coverage (H, W) in [0, 1], rasterised only in a window around the box (fast).
 
     `offset` is where this array's origin sits in the paths' coordinates (for a band of rows).

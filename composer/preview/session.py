@@ -95,7 +95,8 @@ class Session:
                 result = build(loaded, self.out_dir, ["png"], options=BuildOptions(allow_dirs=self.allow_dirs))
                 png = (self.out_dir / f"{loaded.name}.png").read_bytes()
                 overlay = overlay_data(loaded, result, self.allow_dirs)
-                warnings = [_plain(w) for w in (getattr(result, "warnings", None) or result.report.get("warnings", []))]
+                listed = result.report.get("warnings", [])
+                warnings = [_plain(w) for w in (getattr(result, "warnings", None) or (listed if isinstance(listed, list) else []))]
                 del result  # the composition holds full-size rasters; keep only what the page needs
                 new.render = Render(bid, png, loaded, overlay, warnings, time.perf_counter() - t0, wall)
                 new.ok, new.error, new.source = True, None, None

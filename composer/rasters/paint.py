@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -16,12 +15,13 @@ from contextlib import contextmanager
 from composer.core.errors import AssetError, GeneratorError, SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
+from composer.spec.model import IllustrationElement
 from composer.core.geometry import Box
 from composer.core.options import BuildOptions, from_environment
 from composer.rasters.models import spec_model
 from composer.core.budget import charge_pixels
 from generator.base import Box as GenBox
-from generator.base import GenerateRequest, backend_info, get_backend
+from generator.base import GenerateRequest, GeneratedImage, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
@@ -33,7 +33,7 @@ class Rasters:
     """The rasters stage's result: the background, each illustration, and each image element's data URI."""
 
     background: Image.Image | None  # full bleed, RGB; None for a flat colour
-    meta: dict[str, Any]  # what made the background (generator, seed, model, prompt, ...)
+    meta: dict[str, object]  # what made the background (generator, seed, model, prompt, ...)
     illustrations: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA
     image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
 
@@ -62,7 +62,7 @@ def background_generator(loaded: LoadedSpec, opts: BuildOptions) -> str:
     return "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
 
 
-def illustration_generator(el: Any, loaded: LoadedSpec, opts: BuildOptions) -> str:
+def illustration_generator(el: IllustrationElement, loaded: LoadedSpec, opts: BuildOptions) -> str:
     """The backend that paints an illustration: its own `generator`, else diffusion when a model is at hand."""
     bg = loaded.spec.background
     return el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
@@ -121,7 +121,7 @@ def _load_raster(path: Path) -> Image.Image:
     return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
 
 
-def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
+def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict[str, object]) -> dict[str, object]:
     bg = loaded.spec.background
     model = opts.model or from_environment("model")
     if bg.model and not opts.model:  # a model the spec names is untrusted: confined like any path
@@ -131,7 +131,7 @@ def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
             for i, lo in enumerate(brand.lora if brand else ())]  # the brand's adapters first, then the spec's own
     lora += [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
              for i, lo in enumerate(bg.lora)]
-    o = {
+    o: dict[str, object] = {
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
         # a spec's hub id must already be in the local cache: only the operator's --model may download
@@ -160,7 +160,7 @@ def generator_errors() -> Iterator[None]:
 _SPEC_FIELDS = {"scheduler": ("background", "scheduler")}
 
 
-def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, loaded: LoadedSpec | None = None):
+def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, loaded: LoadedSpec | None = None) -> GeneratedImage:
     try:
         with generator_errors():
             backend = get_backend(backend_name)
@@ -201,7 +201,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
     if "background" not in loaded.raw and c.background is not None:
         # canvas.background with no `background:` key asks for a flat canvas, not the default procedural style
         return None, {"generator": "flat", "color": c.background.hex}
-    extra: dict[str, Any] = {}
+    extra: dict[str, object] = {}
     if bg.init_image:
         try:
             extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
@@ -240,7 +240,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     # before painting: 5,000 illustrations stop here, not at 2 GB; each layer has a fixed cost too
     charge_pixels(max(w * h, MIN_LAYER_COST), f"illustration {p.id!r}")
     generator = illustration_generator(el, loaded, opts)
-    extra: dict[str, Any] = {"blend": el.blend}
+    extra: dict[str, object] = {"blend": el.blend}
     if el.blend == "inpaint" and background is not None:
         c = layout.canvas
         x0, y0 = int(p.frame.x + c.bleed), int(p.frame.y + c.bleed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Callable, TypeVar, cast
 
 from markupsafe import Markup
 from PIL import Image
@@ -20,6 +20,8 @@ from composer.render.raster import Pixels, rasterize
 from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
 TEXT_ONLY = Pass(others=False)
+
+T = TypeVar("T")
 
 
 def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None) -> Pixels:
@@ -43,13 +45,13 @@ class Artwork:
     legibility: Legibility
     title: str
     alt: str
-    metadata: dict[str, Any]
-    _made: dict[str, Any] = field(default_factory=dict, repr=False)
+    metadata: dict[str, object]
+    _made: dict[str, object] = field(default_factory=dict, repr=False)
 
-    def _once(self, key: str, make: Any) -> Any:
+    def _once(self, key: str, make: Callable[[], T]) -> T:
         if key not in self._made:
             self._made[key] = make()
-        return self._made[key]
+        return cast(T, self._made[key])  # each key is always made by the same function
 
     def body(self) -> Markup:
         """Every element, drawn once for all the outputs that need it."""
@@ -122,7 +124,7 @@ def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
     for p in order:
         if p.kind == "text":
             block = leg.texts[p.id]
-            b = block.ink_box if block.lines else p.box
+            b = block.ink_box if block.lines else p.frame
             grow = 64.0 if (p.id in leg.underlays or p.id in leg.halos) else 4.0
             texts_so_far.append(b.inflate(grow))
             continue

@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from PIL import Image
@@ -27,6 +28,10 @@ from composer.core.png import png_data_uri
 from composer.spec.charts import KIND_OF
 
 _ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder
+if TYPE_CHECKING:  # charts load on first use
+    from composer.charts import Drawing
+    from composer.text.block import TextBlock
+
 from composer.core.limits import MAX_ENVS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED  # noqa: E402
 from composer.render.fragment import sanitize_fragment  # noqa: E402
 from composer.render.produced import CheckedCodeGenerator, charge, check_format_string, checked_filters  # noqa: E402
@@ -46,7 +51,7 @@ class _FolderLoader(FileSystemLoader):
         super().__init__(searchpath)
         self.protected = protected
 
-    def get_source(self, environment, template):
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if template in self.protected:  # the document's own templates come from the built-ins only
             raise TemplateNotFound(template)
         for root in self.searchpath:  # checked before anything is read
@@ -97,7 +102,7 @@ class _Sandbox(SandboxedEnvironment):
 
         return call
 
-    def _range(self, *args: Any):
+    def _range(self, *args: int) -> Iterator[int]:
         budget = _budget()
         for i in range(*args):  # builtin range, so its arguments are checked the same way
             budget[0] -= 1
@@ -105,7 +110,7 @@ class _Sandbox(SandboxedEnvironment):
                 raise SecurityError(f"templates stepped through more than {MAX_TEMPLATE_ITEMS:,} range() items")
             yield i
 
-    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
             if right * abs(left).bit_length() > 4096:
                 raise SecurityError(f"{left} ** {right} is too large a number")
@@ -176,10 +181,10 @@ def _num(v: float) -> float | int:
 class Scene:
     """What render draws (the typed hand-off into this stage): texts, rasters, charts and legibility fixes."""
 
-    texts: Mapping[str, Any]  # text id -> TextBlock (coloured after legibility)
+    texts: Mapping[str, TextBlock]  # coloured after legibility
     illustrations: Mapping[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
     image_hrefs: Mapping[str, str] = field(default_factory=dict)  # element id -> data URI
-    charts: Mapping[str, Any] = field(default_factory=dict)  # chart id -> composer.charts.Drawing
+    charts: Mapping[str, Drawing] = field(default_factory=dict)  # chart id -> its geometry and labels
     underlays: Mapping[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
     halos: Mapping[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_mode: str = "outline"
@@ -224,7 +229,7 @@ class SvgRenderer:
         return other
 
     # ------------------------------------------------------------------ helpers
-    def _template(self, name: str, path: tuple):
+    def _template(self, name: str, path: tuple) -> Template:
         try:
             return self.env.get_template(name)
         except TemplateNotFound:

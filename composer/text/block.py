@@ -150,7 +150,7 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
     return block
 
 
-def _place(lay: Layout, box: Box, style: TextStyle):
+def _place(lay: Layout, box: Box, style: TextStyle) -> tuple[list[tuple], list[Box]] | Overflow:
     """Glyph positions for every line (align, justify, valign), or an Overflow of ink width."""
     free = box.height - lay.height
     y0 = box.y + lay.offset + {"top": 0.0, "middle": free / 2, "bottom": free}[style.valign]
@@ -195,7 +195,7 @@ def _line_align(ln: Line, width: float, box_width: float, style: TextStyle) -> s
     return align
 
 
-def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
+def _place_line(ln: Line, size: float, box_width: float, style: TextStyle) -> tuple[list[tuple], float]:
     """Glyphs of one line in visual order with x from the line start; and the line width.
 
     A justified line is stretched (or shrunk) so that its extent, the advance width widened by
@@ -226,7 +226,8 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
     return out, x
 
 
-def _glyphs(p, pieces, order, ln: Line, size: float, how):
+def _glyphs(p: Paragraph, pieces: list[reshape.Piece], order: list[int], ln: Line, size: float,
+            how: justify.Plan | None) -> tuple[list[tuple], float, tuple[int, float, int]]:
     """Place a line's glyphs (justified by `how`, or natural); return them, the width and
     (word spaces, their natural width, letter gaps) for justification."""
     out = []
@@ -272,7 +273,8 @@ def _between(p: Paragraph, cluster: int, size: float) -> float:
     return float(p.tracking[end] * (p.rel[end] * size + p.abs[end])) if p.tracking[end] else 0.0
 
 
-def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layout:
+def _ellipsize(paras: list[Paragraph], size: float, box: Box, style: TextStyle, lib: FontLibrary, element_id: str,
+              failed: Layout) -> Layout:
     """Keep the lines that fit and end the last one with an ellipsis."""
     lay = fitting.layout(paras, size, box, style.line_height, style.wrap, None, force=True, style=style)
     lines = lay.lines
@@ -297,7 +299,7 @@ def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layo
     return result
 
 
-def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib, element_id) -> Line:
+def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib: FontLibrary, element_id: str) -> Line:
     """The longest start of a line that fits with "…" appended, reshaped as its own paragraph."""
     p = ln.para
     end = ln.end
@@ -334,7 +336,7 @@ def _untransformed(style: TextStyle) -> TextStyle:
     return style if style.transform == "none" else replace(style, transform="none")
 
 
-def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock:
+def _build(element_id: str, box: Box, style: TextStyle, lay: Layout, glyphs: list[tuple], line_boxes: list[Box]) -> TextBlock:
     """Outline the placed glyphs into one path per colour and collect boxes and fonts."""
     by_color: dict[str, list[str]] = {}
     color_svg: list[str] = []

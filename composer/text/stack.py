@@ -85,8 +85,8 @@ class _Flow:
         for p in self._texts(root):
             self._check_text(p)
         for p in root.walk():
-            if p.kind not in ("text", "stack") and (p.box.width < 0.5 or p.box.height < 0.5):
-                axis = "width" if p.box.width < 0.5 else "height"
+            if p.kind not in ("text", "stack") and (p.frame.width < 0.5 or p.frame.height < 0.5):
+                axis = "width" if p.frame.width < 0.5 else "height"
                 raise self.r.fail(p.path, f"{p.kind} {p.id!r} got no {axis} in its stack; give its box a {axis}, "
                                   "or let it grow (flex: {grow: 1})")
         self._check_overflow(root)

@@ -46,7 +46,7 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
     background: tuple[Image.Image, bytes] | None = None
     background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # x, y, width, height: page fractions
 
-    def _create_surface(self, width, height):
+    def _create_surface(self, width: float, height: float) -> tuple[cairo.Surface, float, float]:
         surface, w, h = super()._create_surface(width, height)
         if self.background is not None:
             image, jpeg = self.background

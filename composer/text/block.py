@@ -144,6 +144,7 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
         if lay.overflow is not None:
             raise TextFitError(fitting.overflow_message(element_id, box, size, lay.overflow, auto))
     # 4. Glyph outlines, grouped by colour
+    assert lay.placed is not None  # a layout that fits has been placed
     glyphs, line_boxes = lay.placed
     block = _build(element_id, box, style, lay, glyphs, line_boxes)
     block.truncated = truncated

@@ -81,7 +81,7 @@ class Paragraph:
     cum_rel: np.ndarray = field(init=False)  # set in __post_init__
     cum_abs: np.ndarray = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.cum_rel = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_em)])
         self.cum_abs = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_px)])
         # plain lists for per-glyph loops (numpy scalar indexing is slow there)

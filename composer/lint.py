@@ -85,7 +85,9 @@ def _contrast(legibility: dict[str, dict]) -> list[Problem]:
 def _chart_contrast(labels: ChartLabels | None) -> list[Problem]:
     """Chart labels measured like texts: one problem per chart (its worst label named, the others counted)."""
     out: list[Problem] = []
-    for eid, checks in (labels.checks if labels is not None else {}).items():
+    if labels is None:
+        return out
+    for eid, checks in labels.checks.items():
         below = sorted((c for c in checks if not c.met), key=lambda c: c.after)
         fixed = [c for c in checks if c.action in ("color", "halo")]
         if below:
@@ -175,7 +177,7 @@ def _small_text(layout: Layout, blocks: dict[str, TextBlock], chart_labels: dict
 def _print(loaded, layout: Layout, allow_dirs) -> list[Problem]:
     from composer.rasters import assets
     c = layout.canvas
-    out = []
+    out: list[Problem] = []
     if not c.physical:
         return out
     if c.dpi < MIN_PRINT_DPI:
@@ -186,7 +188,7 @@ def _print(loaded, layout: Layout, allow_dirs) -> list[Problem]:
             continue
         path = assets.resolve_path(p.el.src, loaded.base_dir, allow_dirs, field="src")
         _, w, h = assets.raster_size(assets.read_asset(path), p.el.src)
-        sx, sy = p.box.width / w, p.box.height / h
+        sx, sy = p.frame.width / w, p.frame.height / h
         scale = max(sx, sy) if p.el.fit == "cover" else min(sx, sy) if p.el.fit == "contain" else max(sx, sy)
         if scale > MAX_PRINT_ENLARGEMENT:
             out.append(Problem("warning", p.id, "image-enlarged", f"{p.el.src} ({w}×{h} px) is enlarged {scale * 100:.0f}% in print",

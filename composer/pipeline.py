@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Callable, Concatenate, Iterable, Mapping, ParamSpec, Sequence, TypeVar
 
 from PIL import Image
 
@@ -48,7 +48,7 @@ class BuildResult:
 
     name: str
     files: list[Path]
-    report: dict[str, Any]
+    report: dict[str, object]
     svg: str | None = None
     pixels: Pixels | None = field(default=None, repr=False)  # the raster as cairo drew it
     composition: Composition | None = field(default=None, repr=False)  # every stage's result (tools, tests)
@@ -79,7 +79,12 @@ class Composition:
     renderer: SvgRenderer  # the final scene's renderer
 
 
-def _slot_errors(fn):
+_First = TypeVar("_First", LoadedSpec, Artwork, Composition)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _slot_errors(fn: Callable[Concatenate[_First, _P], _R]) -> Callable[Concatenate[_First, _P], _R]:
     """Errors about an element that a layout slot filled name the slot (`slots.photo`), not `elements[1]`."""
     import functools
 
@@ -87,7 +92,7 @@ def _slot_errors(fn):
     from composer.spec.loader import name_slot
 
     @functools.wraps(fn)
-    def wrapper(first, *args, **kwargs):
+    def wrapper(first: _First, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return fn(first, *args, **kwargs)
         except PlacardError as e:
@@ -130,7 +135,7 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
 
 def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = None, formats: list[str] | tuple[str, ...] | None = None,
           *, options: BuildOptions | None = None, name: str | None = None, strict: bool = False,
-          allow_dirs: Any = None) -> BuildResult:
+          allow_dirs: Iterable[str | Path] | None = None) -> BuildResult:
     """Build one spec (a path, a dict, or a loaded spec) into `out_dir`; returns the files, report and warnings.
 
     `allow_dirs` are further folders the spec's files may come from. With `strict`, any warning is an error
@@ -141,7 +146,7 @@ def build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None = Non
 
 
 def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, formats: list[str] | tuple[str, ...] | None,
-           *, options: BuildOptions | None, name: str | None, strict: bool, allow_dirs: Any = None) -> BuildResult:
+           *, options: BuildOptions | None, name: str | None, strict: bool, allow_dirs: Iterable[str | Path] | None = None) -> BuildResult:
     opts = options or BuildOptions()
     if formats is not None:
         opts = replace(opts, formats=tuple(formats))
@@ -180,7 +185,8 @@ def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, for
                 _remove(done)
             raise
         written.append(target)
-    svg_text = files["svg"].decode("utf-8") if isinstance(files.get("svg"), bytes) else None
+    svg = files.get("svg")
+    svg_text = svg.decode("utf-8") if isinstance(svg, bytes) else None
     pixels = art.pixels() if output_formats.RASTER_FORMATS & set(fmts) else None
     return BuildResult(loaded.name, written, report, svg_text, pixels, comp, found, files)
 
@@ -207,7 +213,7 @@ def _remove(path: Path) -> None:
         pass
 
 
-def write_files(comp: Composition, files: dict[str, Any], out_dir: str | Path, opts: BuildOptions,
+def write_files(comp: Composition, files: Mapping[str, Encoded], out_dir: str | Path, opts: BuildOptions,
                 written: list[Path] | None = None) -> list[Path]:
     """Write each encoded format, then (with `layers`) every generated raster as its own PNG.
 
@@ -249,13 +255,13 @@ def warn_outside_canvas(layout: Layout, texts: dict[str, TextBlock]) -> None:
              location=layout.resolver.positions.locate(p.path + ("box",)), path=format_path(p.path + ("box",)))
 
 
-def build_report(comp: Composition, fmts: list[str], warnings: list[Warning] = ()) -> dict[str, Any]:
+def build_report(comp: Composition, fmts: list[str], warnings: Sequence[Warning] = ()) -> dict[str, object]:
     """The build report: canvas, background, formats, and every element's box (texts: font, size, lines, legibility)."""
     loaded, layout, leg = comp.loaded, comp.layout, comp.legibility
     c = layout.canvas
     elements = []
     for p in layout.walk():
-        entry: dict[str, Any] = {"id": p.id, "type": p.kind}
+        entry: dict[str, object] = {"id": p.id, "type": p.kind}
         if p.box is not None:
             entry["box"] = {k: round(v, 2) for k, v in p.box.as_dict().items()}
         if p.kind == "text":

@@ -187,7 +187,7 @@ def _elements(schema: dict) -> None:
     order = [tag for cls in typing.get_args(typing.get_args(M.Element)[0])
              for tag in typing.get_args(cls.model_fields["type"].annotation)]
     mapping = {tag: found[0][tag] for tag in order}
-    # A stack sizes its children (spec/stack.py StackElement._auto_boxes): inside one, `box` and its width and
+    # A stack sizes its children (spec/model.py StackElement._auto_boxes): inside one, `box` and its width and
     # height may be left out. Elsewhere they are required, so the requirement moves from each element's own
     # definition (shared by both places) to the dispatch: `Element` requires them, `StackChild` does not.
     defs = schema["$defs"]
@@ -199,7 +199,9 @@ def _elements(schema: dict) -> None:
     sides = [k for k in ("width", "height") if k in defs["BoxSpec"].get("required", [])]
     defs["BoxSpec"]["required"] = [k for k in defs["BoxSpec"].get("required", []) if k not in sides]
 
-    text, example = describe("", "box")
+    doc = describe("", "box")
+    assert doc is not None  # schema_docs.FIELDS describes box
+    text, example = doc
 
     def then(tag: str, ref: str) -> dict:
         box = {"description": text, "examples": [example], "required": sides}

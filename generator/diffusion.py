@@ -166,7 +166,7 @@ def illustration_alpha(size: tuple[int, int], blend: str) -> Image.Image:
     if blend == "rounded":
         big = Image.new("L", (w * 4, h * 4), 0)
         ImageDraw.Draw(big).rounded_rectangle([0, 0, w * 4 - 1, h * 4 - 1], radius=short * 0.4, fill=255)
-        return big.resize(size, Image.LANCZOS)
+        return big.resize(size, Image.Resampling.LANCZOS)
     inset = max(1.0, short * 0.08)
     mask = Image.new("L", size, 0)
     ImageDraw.Draw(mask).rectangle([inset, inset, w - 1 - inset, h - 1 - inset], fill=255)
@@ -242,7 +242,7 @@ class DiffusionBackend:
         image, text_info = self._denoise(pipe, request, opts, (gw, gh), task_inputs)
 
         # 6. Scale to the requested size and blend illustrations
-        final = image.convert("RGB").resize((request.width, request.height), Image.LANCZOS)
+        final = image.convert("RGB").resize((request.width, request.height), Image.Resampling.LANCZOS)
         final = self._blend(final, request, opts)
         meta = {
             "backend": self.name,
@@ -281,11 +281,11 @@ class DiffusionBackend:
                 raise GeneratorError(
                     "blend: inpaint needs the background under the illustration (options.background)"
                 )
-            back = opts.background.convert("RGB").resize(size, Image.LANCZOS)
+            back = opts.background.convert("RGB").resize(size, Image.Resampling.LANCZOS)
             mask = illustration_alpha(size, "feather")
             return "inpaint", {"image": back, "mask_image": mask, "strength": opts.strength}
         if opts.init_image is not None:
-            init = ImageOps.fit(opts.init_image.convert("RGB"), size, Image.LANCZOS)
+            init = ImageOps.fit(opts.init_image.convert("RGB"), size, Image.Resampling.LANCZOS)
             return "img2img", {"image": init, "strength": opts.strength}
         return "text2img", {}
 
@@ -316,7 +316,7 @@ class DiffusionBackend:
             **task_inputs,
         )
         info: dict[str, Any] = {"enabled": bool(request.text_aware and request.text_boxes)}
-        hooks = contextlib.nullcontext("off")
+        hooks: contextlib.AbstractContextManager[str] = contextlib.nullcontext("off")
         calmer = None
         if info["enabled"]:
             vae = int(pipe.vae_scale_factor)
@@ -340,7 +340,7 @@ class DiffusionBackend:
             info.update(
                 calm_strength=opts.calm_strength,
                 calm_until=opts.calm_until,
-                calm_steps=list(calmer.applied),
+                calm_steps=list(calmer.applied) if calmer is not None else [],
                 attention_scale=opts.attention_scale,
                 attention=attention,
                 negative_prompt="default",
@@ -351,8 +351,8 @@ class DiffusionBackend:
         if request.kind != "illustration" or not opts.blend:
             return final
         alpha = illustration_alpha(final.size, opts.blend if opts.blend != "inpaint" else "feather")
-        if opts.blend == "inpaint":
-            back = opts.background.convert("RGB").resize(final.size, Image.LANCZOS)
+        if opts.blend == "inpaint" and opts.background is not None:
+            back = opts.background.convert("RGB").resize(final.size, Image.Resampling.LANCZOS)
             # The VAE round trip shifts colours slightly; the feathered edge must match exactly.
             return Image.composite(final, back, alpha)
         rgba = final.convert("RGBA")

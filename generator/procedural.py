@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ class ProceduralBackend:
 
     def __init__(self) -> None:
         # key -> (painting, random state after painting); least recently used first
-        self._painted: OrderedDict[tuple, tuple[Any, dict]] = OrderedDict()
+        self._painted: OrderedDict[tuple[object, ...], tuple[Image.Image | np.ndarray, Mapping[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()  # one backend serves every build thread of the process
 
     def generate(self, request: GenerateRequest) -> GeneratedImage:
@@ -175,7 +175,7 @@ def _blurred(img: Image.Image, size: tuple[int, int]) -> Image.Image:
     Chroma is also blurred as a magnitude and partly restored (at most 1.5x, as full restoration
     paints rainbow fringes where opposite hues cancel), so meeting hues fade less toward grey.
     """
-    lab = srgb_to_oklab(np.asarray(img.resize(size, Image.BOX), np.float32) / 255.0)
+    lab = srgb_to_oklab(np.asarray(img.resize(size, Image.Resampling.BOX), np.float32) / 255.0)
     radius = 0.25 * min(size) + 1
     chroma = box_blur(np.hypot(lab[..., 1], lab[..., 2]), radius)
     lab = box_blur(lab, radius)
@@ -196,9 +196,9 @@ def _calm(img: Image.Image, small: np.ndarray, blurred: Image.Image, rows: tuple
     y0, y1 = max(0, int(rows[0] * h / wh) - 2), min(h, int(np.ceil(rows[1] * h / wh)) + 2)
     size, bbox = (x1 - x0, y1 - y0), (x0, y0, x1, y1)
     mask = Image.fromarray(np.clip(small * 255 + 0.5, 0, 255).astype(np.uint8), "L")
-    mask = mask.resize(size, Image.BICUBIC, box=(x0 * ww / w, y0 * wh / h, x1 * ww / w, y1 * wh / h))
+    mask = mask.resize(size, Image.Resampling.BICUBIC, box=(x0 * ww / w, y0 * wh / h, x1 * ww / w, y1 * wh / h))
     bw, bh = blurred.size
-    calm = blurred.resize(size, Image.BICUBIC, box=(x0 * bw / w, y0 * bh / h, x1 * bw / w, y1 * bh / h))
+    calm = blurred.resize(size, Image.Resampling.BICUBIC, box=(x0 * bw / w, y0 * bh / h, x1 * bw / w, y1 * bh / h))
     img.paste(Image.composite(calm, img.crop(bbox), mask), bbox[:2])
     return bbox, mask
 

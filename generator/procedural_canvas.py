@@ -80,5 +80,5 @@ class Canvas:
         """Dither a float work-resolution image to 8 bits and resize it to the full size."""
         im = Image.fromarray(to_uint8(rgb, self.rng), "RGB")
         if im.size != (self.width, self.height):
-            im = im.resize((self.width, self.height), Image.BICUBIC)
+            im = im.resize((self.width, self.height), Image.Resampling.BICUBIC)
         return im

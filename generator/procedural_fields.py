@@ -11,7 +11,7 @@ from PIL import Image
 def resize_f(a: np.ndarray, width: int, height: int) -> np.ndarray:
     """Resize a 2-D float array with Pillow's bicubic filter (mode "F", no 8-bit rounding)."""
     im = Image.fromarray(np.ascontiguousarray(a, np.float32), "F")
-    return np.asarray(im.resize((width, height), Image.BICUBIC), np.float32)
+    return np.asarray(im.resize((width, height), Image.Resampling.BICUBIC), np.float32)
 
 
 def value_noise(rng: np.random.Generator, width: int, height: int, cells: float) -> np.ndarray:
@@ -190,4 +190,5 @@ def sd_polygon(x: np.ndarray, y: np.ndarray, pts: list[tuple[float, float]]) -> 
         n = np.hypot(ex, ey) or 1.0
         e = sd_halfplane(x, y, ax, ay, ey / n, -ex / n)
         d = e if d is None else np.maximum(d, e)
+    assert d is not None  # a polygon has edges
     return d

@@ -35,8 +35,8 @@ def _motif(name: str, x, y, s: float, rng, bg: np.ndarray, inks: list[np.ndarray
         return [(sd_circle(x, y, cx, cy, s), a)]
     if name == "half":
         side = rng.integers(4)
-        centre = [(s / 2, 0.0), (s, s / 2), (s / 2, s), (0.0, s / 2)][side]
-        return [(sd_circle(x, y, *centre, s / 2), a)]
+        hx, hy = [(s / 2, 0.0), (s, s / 2), (s / 2, s), (0.0, s / 2)][int(side)]
+        return [(sd_circle(x, y, hx, hy, s / 2), a)]
     if name == "circle":
         return [(sd_circle(x, y, s / 2, s / 2, 0.36 * s), a), (sd_circle(x, y, s / 2, s / 2, 0.13 * s), b)]
     if name == "ring":
@@ -57,7 +57,7 @@ def _motif(name: str, x, y, s: float, rng, bg: np.ndarray, inks: list[np.ndarray
     return []
 
 
-def _rgb8(colour: np.ndarray) -> tuple[int, int, int]:
+def _rgb8(colour: np.ndarray) -> tuple[int, ...]:
     return tuple(int(round(float(x) * 255)) for x in colour)
 
 
@@ -141,7 +141,7 @@ def halftone(c: Canvas) -> Image.Image:
     cov = np.empty((h, w), np.uint8)
     for y0 in range(0, h, 512):  # strips keep print sizes to a few tens of MB of floats
         y1 = min(h, y0 + 512)
-        r = np.asarray(radius_of.resize((w, y1 - y0), Image.BICUBIC, box=(0, y0 * wh / h, ww, y1 * wh / h)))
+        r = np.asarray(radius_of.resize((w, y1 - y0), Image.Resampling.BICUBIC, box=(0, y0 * wh / h, ww, y1 * wh / h)))
         d = np.tile(dist[np.arange(y0, y1) % period], (1, w // period + 1))[:, :w]
         # Dots under ~0.3 px would only speckle; fade them out instead of drawing them.
         a = np.clip(r - d + 0.5, 0, 1) * np.clip((r - 0.3) * 1.5, 0, 1)

@@ -30,10 +30,10 @@ _STATE: dict[str, Any] = {}
 
 def uses_diffusion(camp: Campaign) -> bool:
     """Whether the campaign paints with a diffusion model (then it runs on the GPU workers)."""
-    bg = camp.raw.get("background") if isinstance(camp.raw.get("background"), dict) else {}
+    bg = given_bg if isinstance(given_bg := camp.raw.get("background"), dict) else {}
     if bg.get("generator") == "diffusion" or (camp.options is not None and camp.options.model):
         return True
-    els = camp.raw.get("elements") if isinstance(camp.raw.get("elements"), list) else []
+    els = given_els if isinstance(given_els := camp.raw.get("elements"), list) else []
     return any(isinstance(e, dict) and e.get("generator") == "diffusion" for e in els)
 
 
@@ -167,6 +167,7 @@ def _pool(camp: Campaign, jobs: Iterator[Job], out_dir: Path, force: bool, worke
                     out.error = failure(camp, job, "the worker process building it died (out of memory?)", None)
                     yield out
             if broken:  # the pool is unusable: resubmit what was waiting to a fresh one
+                assert pool is not None  # a future broke, so the pool had started
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = start()
                 waiting = list(pending.values())

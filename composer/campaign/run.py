@@ -81,7 +81,7 @@ def check_jobs(jobs: int | None) -> int:
     return jobs
 
 
-def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, out_dir: str | Path = "out",
+def plan(spec: str | Path | dict, rows: Any = None, *, sizes: list[str] | None = None, out_dir: str | Path = "out",
          options: Any = None, strict: bool = False, select: Any = None, select_name: str = "'--rows'") -> Plan:
     """Check everything a campaign needs before building anything; PlacardError on any mistake."""
     if not isinstance(spec, (str, os.PathLike, dict)):
@@ -103,6 +103,7 @@ def plan(spec: str | Path, rows: Any = None, *, sizes: list[str] | None = None, 
         source, camp.data_display = list(rows), "<rows>"
     if isinstance(source, Path):
         datamod.data_format(source)
+        assert camp.data_display is not None  # set with source above
         datamod.check_file(source, camp.data_display)
         _check_columns(camp, datamod.columns(source, camp.data_display))
     selection = parse_rows(select) if isinstance(select, str) else (set(select) if select is not None else None)
@@ -126,9 +127,10 @@ def one_variant(spec: str | Path, row: int | None = None, size: str | None = Non
             raise SpecError(f"row {row}: this campaign spec has no data file")
         chosen = datamod.Row(0, None, {})
     else:
-        chosen = next((r for r in iter_rows(p.rows, p.camp.data_display) if r.number == want), None)
-        if chosen is None:  # plan() has refused a row past the last already
+        found = next((r for r in iter_rows(p.rows, p.camp.data_display) if r.number == want), None)
+        if found is None:  # plan() has refused a row past the last already
             raise DataError(f"{p.camp.data_display}: no row {want}")
+        chosen = found
     number = chosen.number or None
     job = _job(p.camp, chosen, number, size)
     if job.error is not None:

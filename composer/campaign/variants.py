@@ -36,7 +36,7 @@ class Campaign:
     raw: dict  # the spec's own data, without data/name/sizes
     positions: Positions
     name_template: str | None
-    sizes: list[str]  # layout presets; [None] builds the spec's own layout
+    sizes: list[str | None]  # layout presets; [None] builds the spec's own layout
     data_display: str | None = None
     options: Any = None  # composer.pipeline.BuildOptions
     strict: bool = False
@@ -145,11 +145,11 @@ def slot_kinds(camp: Campaign, size: str | None) -> dict[str, tuple[str, bool]]:
             ldata, _ = load_yaml_file(path, display=display)
             ldata = ldata if isinstance(ldata, dict) else {}
             visit(ldata.get("elements"))
-            aliases = ldata.get("aliases") if isinstance(ldata.get("aliases"), dict) else {}
+            aliases = given_aliases if isinstance(given_aliases := ldata.get("aliases"), dict) else {}
             for alias, target in aliases.items():
                 if isinstance(target, str) and target in kinds and alias not in kinds:
                     kinds[alias] = kinds[target]
-            omits = ldata.get("omits") if isinstance(ldata.get("omits"), list) else []
+            omits = given_omits if isinstance(given_omits := ldata.get("omits"), list) else []
             for slot in omits:
                 kinds.setdefault(str(slot), ("omitted", False))
         camp.slot_kinds[size] = kinds
@@ -181,7 +181,7 @@ def _make_variant(camp: Campaign, row: int | None, values: dict[str, str], size:
             # the preset decides the canvas size; the spec keeps its dpi, bleed and colour
             data["canvas"] = {k: v for k, v in data["canvas"].items() if k not in ("width", "height", "preset")}
         kinds = slot_kinds(camp, size)
-        slots = data.get("slots") if isinstance(data.get("slots"), dict) else {}
+        slots = given_slots if isinstance(given_slots := data.get("slots"), dict) else {}
         dropped = [s for s in slots if s not in kinds]
         if dropped:
             data["slots"] = {k: v for k, v in slots.items() if k in kinds}
@@ -233,7 +233,7 @@ def columns_for(err: PlacardError, variant: Variant | None, template_raw: dict) 
         ids |= {el.get("slot"), el.get("id")}
     if path.startswith("slots."):
         ids.add(path.split(".")[1])
-    own = template_raw.get("elements") if isinstance(template_raw.get("elements"), list) else []
+    own = given_own if isinstance(given_own := template_raw.get("elements"), list) else []
     for p in variant.used:
         if p[:1] == ("slots",) and len(p) > 1 and p[1] in ids:
             targets.add(p)

@@ -15,13 +15,16 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Mapping, overload
 
 from composer.core.version import __version__
 from composer.core.warnings import StrictError, Warning
 from composer.campaign.substitute import MissingColumn
 from composer.campaign.variants import Campaign, Variant, columns_for, make_variant
 from composer.core.errors import PlacardError
+
+if TYPE_CHECKING:
+    from composer.output.formats import Encoded
 
 
 @dataclass
@@ -51,7 +54,7 @@ class Outcome:
     error: str | None = None
     inputs_sha256: str | None = None
     seconds: float = 0.0
-    payload: dict[str, bytes] | None = None  # filled when the driver writes (Ray)
+    payload: dict[str, Encoded] | None = None  # filled when the driver writes (Ray)
 
 
 _FILE_HASHES: dict[tuple, str] = {}
@@ -134,6 +137,12 @@ def failure(camp: Campaign, job: Job, message: str, column: str | None) -> str:
     return f"{where}: {column + ': ' if column else ''}{message}{size}"
 
 
+@overload
+def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = True,
+            check_only: Literal[False] = False) -> Outcome: ...
+@overload
+def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = True, *,
+            check_only: bool) -> Outcome | None: ...
 def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = True, check_only: bool = False) -> Outcome | None:
     """Build one variant; never raises for a bad row (the outcome carries the error).
 
@@ -158,6 +167,7 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
         from composer.pipeline import build
 
         ran = True
+        assert variant.loaded is not None  # make_variant loads it
         result = build(variant.loaded, None, options=camp.options)
         out.warnings += [w for w in result.warnings if w not in out.warnings]
         if camp.strict and out.warnings:
@@ -219,12 +229,12 @@ def _libc():
 _LIBC = _libc()
 
 
-def encode_files(data: dict[str, bytes], name: str) -> dict[str, bytes]:
+def encode_files(data: Mapping[str, Encoded], name: str) -> dict[str, Encoded]:
     """The build's encoded outputs under their file names (`.jpg` for JPEG)."""
     return {f"{name}.{'jpg' if fmt == 'jpeg' else fmt}": blob for fmt, blob in data.items()}
 
 
-def write_variant(out_dir: Path, files: dict[str, bytes]) -> None:
+def write_variant(out_dir: Path, files: Mapping[str, Encoded]) -> None:
     """Write a variant's files atomically, the report last (it marks the variant complete)."""
     from composer.output.writers import write_atomic
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from composer.core.errors import AssetError, DataError
 from composer.core.limits import (
@@ -76,11 +76,19 @@ class Series:
     color: str | None = None
 
 
-def _choices(what: str, name: str, options: Sequence[str]) -> str:
+def _choices(what: str, name: str, options: Collection[str]) -> str:
     listed = ", ".join(options) if options else "(none)"
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"{what} are: {listed}{hint}"
+
+
+def parse_present(value: Any, where: str) -> float:
+    """parse_number for a value the spec's model requires to be there: a blank is an error too."""
+    number = parse_number(value, where)
+    if number is None:
+        raise DataError(f"{where}: expected a number, got a blank")
+    return number
 
 
 def parse_number(value: Any, where: str) -> float | None:
@@ -144,7 +152,8 @@ def _csv_rows(reader: Any, name: str) -> Table:
         if len(header) > MAX_DATA_COLUMNS:
             raise DataError(f"{name}:1: {len(header):,} columns, over the limit of {MAX_DATA_COLUMNS:,} columns")
         header = [h.strip() for h in header]
-        rows, lines = [], []
+        rows: list[dict[str, Any]] = []
+        lines: list[int] = []
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
@@ -324,7 +333,7 @@ def resolve_series(config: Mapping[str, Any], base_dir: Path | None = None) -> t
     return categories, series
 
 
-def check_node(name: Any, nodes: Sequence[str], where: str) -> str:
+def check_node(name: Any, nodes: Collection[str], where: str) -> str:
     """An edge endpoint that must name a node; DataError with the node list otherwise."""
     key = str(name)
     if key not in nodes:

@@ -17,7 +17,7 @@ Every function is pure: colours in, colours (and the changes made) out. Warnings
 from __future__ import annotations
 
 import colorsys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -198,7 +198,7 @@ def fit_theme(theme: Theme, ground: Ground, named: frozenset[str] = frozenset())
         Change(role, getattr(theme, role), new, contrast(getattr(theme, role), ground.hex), contrast(new, ground.hex), role in named)
         for role, new in values.items() if new.upper() != getattr(theme, role).upper()
     ]
-    return replace(theme, **values), changes
+    return theme.with_colours(values), changes
 
 
 def fit_series(palette: Sequence[str], ground: Ground, named: frozenset[str] = frozenset(), needed: int = 1,

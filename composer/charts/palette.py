@@ -41,7 +41,7 @@ def palette_from_brand(colors: Mapping[str, str] | None) -> list[str]:
 def theme_from_brand(colors: Mapping[str, str] | None, text_size: float | None = None) -> Theme:
     """A Theme whose ink/paper (and muted/grid when named) come from the brand."""
     colors = colors or {}
-    values = {k: colors[k] for k in ("ink", "paper", "muted", "grid", "positive", "negative") if k in colors}
+    values: dict[str, str | float] = {k: colors[k] for k in ("ink", "paper", "muted", "grid", "positive", "negative") if k in colors}
     if text_size:
         values["text_size"] = float(text_size)
     return Theme(**{**Theme().__dict__, **values})

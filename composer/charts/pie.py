@@ -38,7 +38,7 @@ def slices_from_config(config: Mapping[str, Any], base_dir: Path | None) -> list
         y = config.get("y") or table.columns[1]
         names = [str(n) for n in table.column(x)]
         values = table.numbers(y)
-        out = [(n, v or 0.0, None) for n, v in zip(names, values)]
+        out: list[tuple[str, float, str | None]] = [(n, v or 0.0, None) for n, v in zip(names, values)]
     else:
         out = []
         for i, s in enumerate(config.get("slices") or []):

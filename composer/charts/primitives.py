@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from composer.core.geometry import Box, overlaps
 
@@ -180,14 +180,21 @@ class Theme:
     min_text_size: float = 9.0
 
     @classmethod
-    def from_config(cls, config: dict, default: "Theme | None" = None) -> "Theme":
+    def from_config(cls, config: Mapping[str, object], default: "Theme | None" = None) -> "Theme":
         """Take theme colours/sizes from an element config's keys of the same names."""
         base = default or cls()
-        values = {k: config[k] for k in cls.__dataclass_fields__ if config.get(k) is not None}
-        return cls(**{**base.__dict__, **values})
+        merged = dict(base.__dict__)
+        merged.update((k, config[k]) for k in cls.__dataclass_fields__ if config.get(k) is not None)
+        return cls(**merged)
+
+    def with_colours(self, colours: Mapping[str, str]) -> "Theme":
+        """This theme with some colour roles (ink, muted, grid, paper, positive, negative) replaced."""
+        merged = dict(self.__dict__)
+        merged.update(colours)
+        return Theme(**merged)
 
 
-def auto(config, key: str, default):
+def auto(config: Mapping[str, object], key: str, default: object) -> object:
     """config[key], or `default` when it is missing, None or "auto"."""
     value = config.get(key)
     return default if value is None or value == "auto" else value
@@ -322,7 +329,7 @@ def translate(drawing: Drawing, dx: float, dy: float) -> Drawing:
         out.append(d[pos:])
         return "".join(out)
 
-    prims = []
+    prims: list[Primitive] = []
     for p in drawing.primitives:
         if isinstance(p, (Rect, Icon)):
             prims.append(replace(p, x=p.x + dx, y=p.y + dy))

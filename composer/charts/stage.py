@@ -5,14 +5,13 @@ Render turns a Drawing into markup, lint reads its labels, and legibility sees t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from composer.core.errors import PlacardError
+from composer.core.jsonvalue import JSONValue
 from composer.layout.resolve import Layout, Placed
 from composer.spec.charts import KIND_OF
 from composer.spec.yamlload import format_path
@@ -21,6 +20,7 @@ if TYPE_CHECKING:  # the chart code itself is imported on first use: posters wit
     from composer.charts import Drawing
     from composer.charts.ground import Change, Ground
     from composer.charts.primitives import Label, Theme
+    from composer.charts.primitives import Measure
     from composer.text import TextBlock
 
 COLOR_KEYS = {
@@ -32,7 +32,7 @@ THEME_KEYS = ("ink", "muted", "grid", "paper", "positive", "negative")
 UNFITTED = {"qr"}  # a QR code's modules and quiet zone are functional: its colours stay as asked
 
 
-def _resolve_colors(layout: Layout, value: Any, path: tuple, key: str | None = None) -> Any:
+def _resolve_colors(layout: Layout, value: JSONValue, path: tuple, key: str | None = None) -> JSONValue:
     """Brand colour names and CSS colours in a config become "#RRGGBB" (errors at the spec location)."""
     if isinstance(value, dict):
         if key == "colors":
@@ -45,7 +45,7 @@ def _resolve_colors(layout: Layout, value: Any, path: tuple, key: str | None = N
     return value
 
 
-def _measure(cache: dict, font_dirs: tuple[Path, ...], family: str, text: str, size: float, weight: int) -> tuple[float, float]:
+def _measure(cache: dict[tuple[str, str, float, int], tuple[float, float]], font_dirs: tuple[Path, ...], family: str, text: str, size: float, weight: int) -> tuple[float, float]:
     """Width of the widest line and the height of all lines at line height 1.2 (the labels' contract)."""
     key = (family, text, round(size, 3), weight)
     if key not in cache:
@@ -65,7 +65,7 @@ def label_family(layout: Layout) -> str:
     return layout.brand.fonts.get("body", ("Inter", 400, "normal"))[0]
 
 
-def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, float]],
+def draw_chart(layout: Layout, p: Placed, measure: Measure,
                ground: Ground | None = None, policy: str = "auto") -> Drawing:
     """The Drawing of one chart element placed at p.box; errors carry its location.
 
@@ -79,6 +79,7 @@ def draw_chart(layout: Layout, p: Placed, measure: Callable[..., tuple[float, fl
     brand_hex = {k: v.hex for k, v in layout.brand.colors.items()}
     raw = el.model_dump(by_alias=True, exclude_none=True, exclude=SKIP)
     config = _resolve_colors(layout, raw, p.path)
+    assert isinstance(config, dict)  # a model dumps to a mapping
     palette, theme = palette_from_brand(brand_hex), theme_from_brand(brand_hex)
     if ground is not None and policy != "off" and KIND_OF[el.type] not in UNFITTED:
         config, palette, theme = fit_to_ground(layout, p, config, ground, keep_named=policy == "strict")
@@ -154,7 +155,7 @@ def fit_to_ground(layout: Layout, p: Placed, config: dict, ground: Ground, *,
     named = frozenset(k for k in ("ink", "muted", "positive", "negative") if k in config or k in brand_named)
     theme, changes = fit_theme(base, ground, named)
     if keep_named:
-        theme = replace(theme, **{c.role: c.before for c in changes if c.named})
+        theme = theme.with_colours({c.role: c.before for c in changes if c.named})
         changes = [c for c in changes if not c.named]
     config = {**config, **{k: getattr(theme, k) for k in THEME_KEYS if k in config}}
     own = frozenset(c.upper() for c in brand_series({k: v for k, v in brand_hex.items() if k in brand_named}))
@@ -195,7 +196,7 @@ def _warn_percent_of_fractions(layout: Layout, p: Placed, seen: list[tuple[float
              location=layout.resolver.positions.locate(p.path + ("format",)), path=format_path(p.path + ("format",)))
 
 
-def chart_measure(layout: Layout, font_dirs: tuple[Path, ...]) -> Callable[..., tuple[float, float]]:
+def chart_measure(layout: Layout, font_dirs: tuple[Path, ...]) -> Measure:
     """The labels' measure: the text engine's advance widths in the brand's body font, cached."""
     return partial(_measure, {}, font_dirs, label_family(layout))
 

@@ -10,7 +10,7 @@ from composer.core.errors import DataError, SpecError
 from composer.core.geometry import Box
 
 from .axes import color_for
-from .data import parse_number
+from .data import parse_number, parse_present
 from .numbers import NumberFormat, format_delta, format_number
 from .primitives import (
     Circle,
@@ -43,7 +43,7 @@ def draw_stat(box: Box, config: Mapping[str, Any], palette: Sequence[str], measu
     if raw is None:
         raise SpecError("a stat needs a value", path="value")
     value = raw if isinstance(raw, str) and parse_number_or_none(raw) is None else format_number(
-        parse_number(raw, "value"), fmt)
+        parse_present(raw, "value"), fmt)
     align = config.get("align", "left")
     if align not in ("left", "center", "right"):
         raise SpecError(f"{align!r} is not one of left | center | right", path="align")
@@ -85,7 +85,7 @@ def parse_number_or_none(text: str) -> float | None:
 
 def _delta(out: Drawing, config, delta, x, y, anchor, size, measure, theme: Theme) -> None:
     """The delta text after an up or down triangle, green when the move is good, red when bad."""
-    d = parse_number(delta, "delta")
+    d = parse_present(delta, "delta")
     good_up = config.get("delta_good", "up") == "up"
     color = theme.muted if d == 0 else (theme.positive if (d > 0) == good_up else theme.negative)
     text = format_delta(d, config.get("delta_format") or config.get("format"))

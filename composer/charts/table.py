@@ -85,7 +85,8 @@ def _cell_text(v: Any, col: Mapping[str, Any]) -> str:
     if v is None:
         return ""
     if col.get("numeric") and col.get("format") is not None:
-        return format_number(parse_number(v, col["title"]), col["format"])
+        number = parse_number(v, col["title"])  # None for a blank cell, which a numeric column allows
+        return "" if number is None else format_number(number, col["format"])
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)

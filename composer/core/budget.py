@@ -33,9 +33,10 @@ _CURRENT: ContextVar[Budget | None] = ContextVar("placard_build_budget", default
 @contextmanager
 def build_budget() -> Iterator[Budget]:
     """Open a fresh budget for the build that runs inside the `with` block."""
-    token = _CURRENT.set(Budget())
+    budget = Budget()
+    token = _CURRENT.set(budget)
     try:
-        yield _CURRENT.get()
+        yield budget
     finally:
         _CURRENT.reset(token)
 

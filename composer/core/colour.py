@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _FUNC = re.compile(r"^(rgba?)\(\s*([^)]*)\)$")
@@ -67,12 +68,12 @@ def parse_color(value: object, brand: dict[str, RGBA] | None = None) -> RGBA:
         want = 4 if m.group(1) == "rgba" else 3
         if len(parts) == want:
             try:
-                chans = [_channel(p) for p in parts[:3]]
+                r, g, b = (_channel(p) for p in parts[:3])
                 alpha = float(parts[3]) if want == 4 else 1.0
             except ValueError:
                 raise ColorError(_allowed(value, brand)) from None
             if 0 <= alpha <= 1:
-                return RGBA(*chans, alpha)
+                return RGBA(r, g, b, alpha)
     if v.lower() in CSS_NAMES:
         return parse_color(CSS_NAMES[v.lower()])
     raise ColorError(_allowed(value, brand))
@@ -106,7 +107,7 @@ def srgb_to_linear(c: np.ndarray) -> np.ndarray:
 _LINEAR_LUT = srgb_to_linear(np.arange(256) / 255.0)
 
 
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+def relative_luminance(rgb: npt.ArrayLike) -> np.ndarray:
     """WCAG relative luminance of an (..., 3) array of 0-255 sRGB values."""
     a = np.asarray(rgb)[..., :3]
     if a.dtype == np.uint8:  # the common case: a lookup table instead of a pow per pixel

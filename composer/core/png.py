@@ -13,10 +13,12 @@ import base64
 
 import struct
 import zlib
+from types import ModuleType
 
 import numpy as np
 from PIL import Image
 
+_deflate: ModuleType
 try:
     from isal import isal_zlib as _deflate
 
@@ -60,7 +62,7 @@ def encode_parts(image: Image.Image | np.ndarray, text: dict[str, str] | None = 
         out.append(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
     for key, value in (text or {}).items():
         out.append(_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")))
-    data = _deflate.compress(memoryview(rows).cast("B"), _LEVEL)
+    data = _deflate.compress(rows.data.cast("B"), _LEVEL)
     out += [struct.pack(">I", len(data)), b"IDAT", data,
             struct.pack(">I", zlib.crc32(data, zlib.crc32(b"IDAT")) & 0xFFFFFFFF), _chunk(b"IEND", b"")]
     return out

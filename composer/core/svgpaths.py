@@ -20,6 +20,7 @@ import types
 from functools import lru_cache
 
 import cairocffi as cairo
+import cairosvg.parser
 import cairosvg.path
 import cairosvg.surface
 from cairocffi.context import _encode_path
@@ -87,7 +88,7 @@ def parse(d: str) -> list[tuple[int, tuple[float, ...]]] | None:
 
 
 @lru_cache(maxsize=1024)
-def _encoded(d: str):
+def _encoded(d: str) -> tuple[object, ...] | None:
     """Parsed and C-encoded path data; a build draws each text's outlines more than once."""
     items = parse(d)
     if items is None:
@@ -100,7 +101,7 @@ def clear_cache() -> None:
     _encoded.cache_clear()
 
 
-def path(surface, node) -> None:
+def path(surface: cairosvg.surface.Surface, node: cairosvg.parser.Node) -> None:
     """cairosvg `<path>` handler: the fast subset via one append_path, else cairosvg's own."""
     d = node.get("d", "")
     if any(k in node for k in ("marker", "marker-start", "marker-mid", "marker-end")) or len(d) < 64:
@@ -113,7 +114,7 @@ def path(surface, node) -> None:
         surface.context._check_status()
 
 
-def _draw_with_tags(tags: dict) -> types.FunctionType:
+def _draw_with_tags(tags: dict[str, object]) -> types.FunctionType:
     """cairosvg's `Surface.draw`, the same code, reading its handlers from `tags`."""
     draw = cairosvg.surface.Surface.draw
     scope = dict(draw.__globals__, TAGS=tags)

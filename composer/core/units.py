@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-PX_PER = {"px": None, "in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
+PX_PER: dict[str, float | None] = {"px": None, "in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
 UNITS = ("px", "mm", "cm", "in", "pt", "%")
 _LENGTH = re.compile(r"^\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*(px|mm|cm|in|pt|%)?\s*$")
 
@@ -51,7 +51,9 @@ def parse_length(value: object, *, dpi: float, reference: float | None = None) -
         elif unit == "px":
             px = number
         else:
-            px = number * PX_PER[unit] * dpi
+            per_inch = PX_PER[unit]
+            assert per_inch is not None  # px is the branch above
+            px = number * per_inch * dpi
     else:
         raise UnitError(_allowed(value, reference))
     if not math.isfinite(px):

@@ -26,7 +26,7 @@ def _extends(p: Any) -> bool:
 
 def extend_into_bleed(elements: Iterable[Any], width: float, height: float, bleed: float) -> list[str]:
     """Grow each top-level shape or picture that touches a trim edge by `bleed` on that side; returns their ids."""
-    grown = []
+    grown: list[str] = []
     if bleed <= 0:
         return grown
     for p in elements:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from composer.spec import model as S
 from composer.core.colour import RGBA, ColorError, parse_color
@@ -78,10 +78,17 @@ class Placed:
     children: list[Placed] = field(default_factory=list)
 
     @property
+    def frame(self) -> Box:
+        """The box, for an element that has one: every element but a line, once the text stage has arranged stacks."""
+        if self.box is None:
+            raise AssertionError(f"{self.kind} element at {self.path} has no box")
+        return self.box
+
+    @property
     def id(self) -> str:
         return self.el.id or f"{self.kind}-{'-'.join(str(p) for p in self.path if isinstance(p, int))}"
 
-    def walk(self):
+    def walk(self) -> Iterator[Placed]:
         yield self
         for c in self.children:
             yield from c.walk()
@@ -100,13 +107,13 @@ class Resolver:
     def fail(self, path: tuple, message: str) -> SpecError:
         return SpecError(message, location=self.positions.locate(path), path=format_path(path))
 
-    def length(self, value: Any, path: tuple, reference: float | None = None) -> float:
+    def length(self, value: object, path: tuple, reference: float | None = None) -> float:
         try:
             return parse_length(value, dpi=self.dpi, reference=reference)
         except UnitError as e:
             raise self.fail(path, str(e)) from None
 
-    def color(self, value: Any, path: tuple) -> RGBA:
+    def color(self, value: object, path: tuple) -> RGBA:
         try:
             return parse_color(value, self.brand.colors)
         except ColorError as e:
@@ -215,7 +222,7 @@ def place_elements(r: Resolver, elements: list, parent: Box, prefix: tuple) -> l
     return out
 
 
-def stack_children(r: Any, el: Any, path: tuple) -> list[Placed]:
+def stack_children(r: Resolver, el: S.StackElement, path: tuple) -> list[Placed]:
     """Placed nodes (boxes still unknown) for a stack's children; nested stacks recurse."""
     out = []
     for i, child in enumerate(el.elements):
@@ -244,7 +251,7 @@ class Layout:
     elements: list[Placed]
     resolver: Resolver
 
-    def walk(self):
+    def walk(self) -> Iterator[Placed]:
         for e in self.elements:
             yield from e.walk()
 

@@ -9,13 +9,15 @@ the renderer draws exactly as they were composited for the measurement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import numpy.typing as npt
 from markupsafe import Markup
 
 from composer.legibility import measure as L
 from composer.core.colour import RGBA, parse_color
+from composer.core.errors import Location
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
 from composer.text import GlyphRun, TextBlock
@@ -37,7 +39,7 @@ def policy_for(loaded: LoadedSpec, p: Placed) -> tuple[str, float, float]:
     return p.el.legibility or policy, body, large
 
 
-def recolor(block: Any, new: RGBA) -> Any:
+def recolor(block: TextBlock, new: RGBA) -> TextBlock:
     """The block with its element-colour runs in `new` (span colours stay); blocks are shared, so copy."""
     new_css = new.css()
     runs = [GlyphRun(r.d, new_css if r.fill == ELEMENT_COLOR else r.fill) for r in block.runs]
@@ -48,7 +50,7 @@ class CanvasPixels(Protocol):
     """The canvas as drawn without text (render.raster.Pixels): an (H, W, 3) RGB view."""
 
     @property
-    def rgb(self) -> np.ndarray: ...
+    def rgb(self) -> npt.NDArray[np.uint8]: ...
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,11 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
         policy, body, large_target = policy_for(loaded, p)
         # Work on the band of rows around the text: the measures only look near the glyphs, and a
         # full-width band keeps the full-width gradient scrim possible.
-        y0 = min(c.height, max(0, int(p.box.y) - BAND_PAD))
-        y1 = max(y0, min(c.height, int(np.ceil(p.box.bottom)) + BAND_PAD))  # text below the canvas: an empty band
+        box = p.frame
+        y0 = min(c.height, max(0, int(box.y) - BAND_PAD))
+        y1 = max(y0, min(c.height, int(np.ceil(box.bottom)) + BAND_PAD))  # text below the canvas: an empty band
         under_b = under[y0:y1]
-        box_b = Box(p.box.x, p.box.y - y0, p.box.width, p.box.height)
+        box_b = Box(box.x, box.y - y0, box.width, box.height)
         ink = ink_mask([r.d for r in block.runs], c.width, y1 - y0, box_b, offset=(0, y0))
         if el.color == "auto":
             name, hx, _ = L.pick_color(under_b, ink, palette, box_b)
@@ -123,7 +126,7 @@ def apply(loaded: LoadedSpec, layout: Layout, texts_set: dict[str, TextBlock], p
     return Legibility(blocks, colors, underlays, halos, results, pixels)
 
 
-def _warn_fix(result: L.FixResult, asked: str, path: str, location: Any) -> None:
+def _warn_fix(result: L.FixResult, asked: str, path: str, location: Location | None) -> None:
     """legibility: auto changed what the spec asked for: say what, and the contrast before and after."""
     from composer.core.warnings import warn
 
@@ -143,7 +146,7 @@ def _warn_fix(result: L.FixResult, asked: str, path: str, location: Any) -> None
              location=location, path=path + ".color")
 
 
-def ink_mask(paths: list[str], width: int, height: int, box: Any, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> np.ndarray:
+def ink_mask(paths: list[str], width: int, height: int, box: Box, pad: int = 12, offset: tuple[float, float] = (0, 0)) -> npt.NDArray[np.float32]:
     """Glyph coverage (H, W) in [0, 1], rasterised only in a window around the box (fast).
 
     `offset` is where this array's origin sits in the paths' coordinates (for a band of rows).

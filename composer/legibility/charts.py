@@ -54,8 +54,9 @@ def chart_grounds(layout: Layout, pixels: CanvasPixels) -> dict[str, Ground]:
     h, w = rgb.shape[:2]
     out = {}
     for p in _charts(layout):
-        x0, y0 = max(0, int(p.box.x)), max(0, int(p.box.y))
-        x1, y1 = min(w, int(np.ceil(p.box.right))), min(h, int(np.ceil(p.box.bottom)))
+        box = p.frame
+        x0, y0 = max(0, int(box.x)), max(0, int(box.y))
+        x1, y1 = min(w, int(np.ceil(box.right))), min(h, int(np.ceil(box.bottom)))
         if x1 <= x0 or y1 <= y0:
             out[p.id] = Ground("#FFFFFF")
             continue
@@ -253,7 +254,7 @@ def _warn_labels(layout: Layout, p: Placed, found: list[LabelCheck], named: set[
     is changed silently, and the report says so), one for the labels auto could not fix."""
     from composer.core.warnings import warn
 
-    where = {"location": layout.resolver.positions.locate(p.path), "path": format_path(p.path)}
+    location, path = layout.resolver.positions.locate(p.path), format_path(p.path)
     groups: dict[tuple[str, str], list[LabelCheck]] = defaultdict(list)
     for c in found:
         if c.action == "color" and c.asked in named:
@@ -262,19 +263,19 @@ def _warn_labels(layout: Layout, p: Placed, found: list[LabelCheck], named: set[
         lo = min(cs, key=lambda c: c.before)
         warn("chart-colour-adjusted", f"{len(cs)} chart label{'s' if len(cs) > 1 else ''} ({_quoted(cs)}) drawn in "
              f"{color} instead of {asked} for legibility (lowest contrast {lo.before:.2f}:1 -> {lo.after:.2f}:1, "
-             f"target {lo.target:g}:1)", **where)
+             f"target {lo.target:g}:1)", location=location, path=path)
     haloed = [c for c in found if c.action == "halo"]
     if haloed:
         lo = min(haloed, key=lambda c: c.before)
         warn("halo-added", f"{len(haloed)} chart label{'s' if len(haloed) > 1 else ''} ({_quoted(haloed)}) got a halo "
              f"(a soft outline) because no colour alone reads on the pixels under them (lowest contrast "
-             f"{lo.before:.2f}:1 -> {lo.after:.2f}:1, target {lo.target:g}:1)", **where)
+             f"{lo.before:.2f}:1 -> {lo.after:.2f}:1, target {lo.target:g}:1)", location=location, path=path)
     unmet = [c for c in found if c.action == "unmet"]
     if unmet:
         lo = min(unmet, key=lambda c: c.after)
         warn("contrast-unmet", f"{len(unmet)} chart label{'s' if len(unmet) > 1 else ''} ({_quoted(unmet)}) stay below "
              f"their contrast target in any brand colour, white or black, even with a halo (lowest {lo.after:.2f}:1, target "
-             f"{lo.target:g}:1)", **where)
+             f"{lo.target:g}:1)", location=location, path=path)
 
 
 def raise_strict(layout: Layout, labels: ChartLabels) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from composer.core.errors import LegibilityError, Location
 from composer.core.geometry import Box
 from composer.core.colour import contrast_ratio, relative_luminance
+from generator.base import Box as GenBox
 from generator.metrics import rea
 
 __all__ = [
@@ -72,7 +73,7 @@ def _floor2(x: float) -> float:
     return math.floor(x * 100) / 100
 
 
-def _rgb(color: str | Sequence[int]) -> np.ndarray:
+def _rgb(color: str | Sequence[int] | np.ndarray) -> np.ndarray:
     """'#RGB', '#RRGGBB' or an (r, g, b) tuple as a float array."""
     if isinstance(color, str):
         h = color.strip().lstrip("#")
@@ -134,7 +135,7 @@ def _box_rea(background: np.ndarray, box: Box) -> float:
         return 0.0
     cx, cy = max(0, x0 - 1), max(0, y0 - 1)
     crop = background[cy : min(h, y1 + 1), cx : min(w, x1 + 1)]
-    return rea(crop, Box(x0 - cx, y0 - cy, x1 - x0, y1 - y0))
+    return rea(crop, GenBox(x0 - cx, y0 - cy, x1 - x0, y1 - y0))
 
 
 def _ring_rgb(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:
@@ -156,7 +157,7 @@ def _stats(lum: np.ndarray, color: np.ndarray) -> tuple[float, float]:
 def measure(
     background: np.ndarray,
     ink: np.ndarray,
-    color: str | Sequence[int],
+    color: str | Sequence[int] | np.ndarray,
     box: Box,
     *,
     radius: int = RING_RADIUS,

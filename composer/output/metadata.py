@@ -38,7 +38,7 @@ def _plain(text: str, markup: bool = True) -> str:
 
 def reading_order_text(layout: Layout) -> str:
     """Alt text from the text elements in reading order (top to bottom, then left to right)."""
-    items = sorted(layout.text_elements(), key=lambda p: (round(p.box.y / 20), p.box.x))
+    items = sorted(layout.text_elements(), key=lambda p: (round(p.frame.y / 20), p.frame.x))
     return " ".join(" ".join(_plain(p.el.text, p.el.markup).split()) for p in items if p.el.text.strip())[:2000]
 
 

@@ -23,6 +23,7 @@ def add_boxes(pdf: bytes, trim: tuple[float, float, float, float], bleed: tuple[
     if len(pages) != 1 or len(xrefs) != 1 or tail is None or b"/XRef" in pdf or b"/TrimBox" in pdf:
         return pdf
     page = _PAGE.search(pdf)
+    assert page is not None  # findall found exactly one
     box = lambda b: " ".join(f"{v:.2f}" for v in b)  # noqa: E731
     insert = f" /TrimBox [ {box(trim)} ] /BleedBox [ {box(bleed)} ]".encode("ascii")
     at, delta = page.end(), len(insert)

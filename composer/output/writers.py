@@ -9,6 +9,7 @@ from pathlib import Path
 
 import cairocffi as cairo
 import cairosvg
+import cairosvg.parser
 import cairosvg.surface
 import numpy as np
 from PIL import Image
@@ -43,14 +44,15 @@ class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
     the background ourselves with the JPEG attached as MIME data lets cairo embed it as-is.
     """
 
-    def __init__(self, tree, output, dpi, *, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None,
-                 background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), **kwargs):
+    def __init__(self, tree: cairosvg.parser.Tree, output: object, dpi: float, *, meta: dict[str, str],
+                 background: tuple[Image.Image, bytes] | None = None,
+                 background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), **kwargs: object) -> None:
         # per instance, before cairosvg's __init__ calls _create_surface (see render/raster.py)
         self.meta, self.background = meta, background
         self.background_box = background_box  # x, y, width, height: page fractions
         super().__init__(tree, output, dpi, **kwargs)
 
-    def _create_surface(self, width, height):
+    def _create_surface(self, width: float, height: float) -> tuple[cairo.Surface, float, float]:
         surface, w, h = super()._create_surface(width, height)
         if self.background is not None:
             image, jpeg = self.background

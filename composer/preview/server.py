@@ -78,6 +78,8 @@ def state_json(state: State, base: str, token: str) -> dict:
 class Guard:
     """ASGI middleware: refuse a foreign Host header (DNS rebinding), a missing token, and traversal; add headers."""
 
+    starlette: Starlette  # the app inside (set by the factory below)
+
     def __init__(self, app, token: str, hosts: set[str] | None, cookie: str):
         self.app, self.token, self.hosts, self.cookie = app, token, hosts, cookie
 
@@ -148,7 +150,7 @@ def _is_wildcard(host: str) -> bool:
 
 def _local_addresses() -> set[str]:
     try:
-        return {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+        return {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
     except OSError:
         return set()
 

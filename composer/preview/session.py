@@ -96,7 +96,8 @@ class Session:
                 result = build(loaded, self.out_dir, ["png"], options=BuildOptions(allow_dirs=self.allow_dirs))
                 png = (self.out_dir / f"{loaded.name}.png").read_bytes()
                 overlay = overlay_data(loaded, result, self.allow_dirs)
-                found = list(getattr(result, "warnings", None) or result.report.get("warnings", []))
+                listed = result.report.get("warnings", [])
+                found = list(getattr(result, "warnings", None) or (listed if isinstance(listed, list) else []))
                 warnings = [_plain(w) for w in changed_by_campaign + [w for w in found if w not in changed_by_campaign]]
                 del result  # the composition holds full-size rasters; keep only what the page needs
                 new.render = Render(bid, png, loaded, overlay, warnings, time.perf_counter() - t0, wall)
@@ -250,6 +251,6 @@ def _plain(w: Any) -> dict:
     """A warning entry as a JSON-ready dict ({code, message, file, line, column, path})."""
     if isinstance(w, dict):
         return w
-    if dataclasses.is_dataclass(w):
+    if dataclasses.is_dataclass(w) and not isinstance(w, type):
         return dataclasses.asdict(w)
     return {k: getattr(w, k, None) for k in ("code", "message", "file", "line", "column", "path")}

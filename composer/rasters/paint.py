@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -16,11 +15,13 @@ from contextlib import contextmanager
 from composer.core.errors import AssetError, GeneratorError, SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.spec.loader import LoadedSpec
+from composer.spec.model import IllustrationElement
 from composer.core.geometry import Box
 from composer.core.options import BuildOptions, from_environment
 from composer.rasters.models import spec_model
 from composer.core.budget import charge_pixels
-from generator.base import GenerateRequest, backend_info, get_backend
+from generator.base import Box as GenBox
+from generator.base import GenerateRequest, GeneratedImage, backend_info, get_backend
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
@@ -32,7 +33,7 @@ class Rasters:
     """The rasters stage's result: the background, each illustration, and each image element's data URI."""
 
     background: Image.Image | None  # full bleed, RGB; None for a flat colour
-    meta: dict[str, Any]  # what made the background (generator, seed, model, prompt, ...)
+    meta: dict[str, object]  # what made the background (generator, seed, model, prompt, ...)
     illustrations: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA
     image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
 
@@ -61,7 +62,7 @@ def background_generator(loaded: LoadedSpec, opts: BuildOptions) -> str:
     return "diffusion" if (opts.model and bg.generator == "procedural" and bg.prompt) else bg.generator
 
 
-def illustration_generator(el: Any, loaded: LoadedSpec, opts: BuildOptions) -> str:
+def illustration_generator(el: IllustrationElement, loaded: LoadedSpec, opts: BuildOptions) -> str:
     """The backend that paints an illustration: its own `generator`, else diffusion when a model is at hand."""
     bg = loaded.spec.background
     return el.generator or ("diffusion" if (bg.generator == "diffusion" or opts.model) and el.prompt else "procedural")
@@ -120,7 +121,7 @@ def _load_raster(path: Path) -> Image.Image:
     return assets.load_raster(path, max_pixels=MAX_IMAGE_PIXELS)
 
 
-def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
+def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict[str, object]) -> dict[str, object]:
     bg = loaded.spec.background
     model = opts.model or from_environment("model")
     if bg.model and not opts.model:  # a model the spec names is untrusted: confined like any path
@@ -130,7 +131,7 @@ def _options(loaded: LoadedSpec, opts: BuildOptions, extra: dict) -> dict:
             for i, lo in enumerate(brand.lora if brand else ())]  # the brand's adapters first, then the spec's own
     lora += [{"path": str(_resolve(loaded, lo.path, ("background", "lora", i, "path"), opts)), "scale": lo.scale}
              for i, lo in enumerate(bg.lora)]
-    o = {
+    o: dict[str, object] = {
         "model": model, "steps": bg.steps, "guidance": bg.guidance, "scheduler": bg.scheduler, "lora": lora,
         "device": opts.device, "dtype": opts.dtype, "cpu_offload": opts.cpu_offload, "vae_tiling": opts.vae_tiling,
         # a spec's hub id must already be in the local cache: only the operator's --model may download
@@ -159,7 +160,7 @@ def generator_errors() -> Iterator[None]:
 _SPEC_FIELDS = {"scheduler": ("background", "scheduler")}
 
 
-def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, loaded: LoadedSpec | None = None):
+def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, loaded: LoadedSpec | None = None) -> GeneratedImage:
     try:
         with generator_errors():
             backend = get_backend(backend_name)
@@ -185,7 +186,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
     bg = loaded.spec.background
     c = layout.canvas
     w, h = c.full_width, c.full_height
-    shifted = tuple(Box(b.x + c.bleed, b.y + c.bleed, b.width, b.height) for b in text_boxes)
+    shifted = tuple(GenBox(b.x + c.bleed, b.y + c.bleed, b.width, b.height) for b in text_boxes)  # the generator's own Box
     if bg.image:
         path = _resolve(loaded, bg.image, ("background", "image"), opts)
         try:
@@ -193,14 +194,14 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         except AssetError as e:
             raise _at(e, loaded, ("background", "image")) from None
         method = {"cover": ImageOps.fit, "contain": ImageOps.pad, "fill": None}[bg.fit]
-        img = img.resize((w, h), Image.LANCZOS) if method is None else method(img, (w, h), Image.LANCZOS)
+        img = img.resize((w, h), Image.Resampling.LANCZOS) if method is None else method(img, (w, h), Image.Resampling.LANCZOS)
         return img, {"generator": "image", "source": str(path.name), "size": [w, h]}
     if bg.generator == "procedural" and bg.style == "flat" and not bg.prompt:
         return None, {"generator": "flat", "color": c.background.hex if c.background else None}
     if "background" not in loaded.raw and c.background is not None:
         # canvas.background with no `background:` key asks for a flat canvas, not the default procedural style
         return None, {"generator": "flat", "color": c.background.hex}
-    extra: dict[str, Any] = {}
+    extra: dict[str, object] = {}
     if bg.init_image:
         try:
             extra["init_image"] = _load_raster(_resolve(loaded, bg.init_image, ("background", "init_image"), opts)).convert("RGB")
@@ -222,7 +223,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
         raise
     img = result.image.convert("RGB")
     if img.size != (w, h):
-        img = img.resize((w, h), Image.LANCZOS)
+        img = img.resize((w, h), Image.Resampling.LANCZOS)
     meta = dict(result.metadata)
     meta.setdefault("generator", generator)
     meta.setdefault("seed", bg.seed)
@@ -235,14 +236,14 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
     """An RGBA illustration for its box, blended by its `blend` mode."""
     el = p.el
     bg = loaded.spec.background
-    w, h = max(1, int(round(p.box.width))), max(1, int(round(p.box.height)))
+    w, h = max(1, int(round(p.frame.width))), max(1, int(round(p.frame.height)))
     # before painting: 5,000 illustrations stop here, not at 2 GB; each layer has a fixed cost too
     charge_pixels(max(w * h, MIN_LAYER_COST), f"illustration {p.id!r}")
     generator = illustration_generator(el, loaded, opts)
-    extra: dict[str, Any] = {"blend": el.blend}
+    extra: dict[str, object] = {"blend": el.blend}
     if el.blend == "inpaint" and background is not None:
         c = layout.canvas
-        x0, y0 = int(p.box.x + c.bleed), int(p.box.y + c.bleed)
+        x0, y0 = int(p.frame.x + c.bleed), int(p.frame.y + c.bleed)
         extra["background"] = background.crop((x0, y0, x0 + w, y0 + h))
     request = GenerateRequest(
         width=w, height=h, seed=el.seed if el.seed is not None else bg.seed + 1 + p.index, prompt=el.prompt,
@@ -258,7 +259,7 @@ def illustration(loaded: LoadedSpec, layout: Layout, p: Placed, background: Imag
         raise
     img = result.image.convert("RGBA")
     if img.size != (w, h):
-        img = img.resize((w, h), Image.LANCZOS)
+        img = img.resize((w, h), Image.Resampling.LANCZOS)
     if el.blend == "feather" and not result.metadata.get("blend"):  # the backend did not feather it itself
         alpha = np.asarray(img.getchannel("A"), np.float32) * (np.asarray(_feather_mask(w, h), np.float32) / 255.0)
         img.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
@@ -319,6 +320,7 @@ def _image_path(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOption
     if not el.src and logo is None:
         raise SpecError("missing required key 'src'", location=loaded.positions.locate(p.path), path=f"elements[{p.index}].src")
     path = _resolve(loaded, el.src, p.path + ("src",), opts) if el.src else logo
+    assert path is not None  # no src: the logo, checked above
     return path, el.src or path.name
 
 
@@ -336,9 +338,9 @@ def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOption
         return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
     img = _load_raster(path)
     # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.
-    limit = (int(p.box.width * 2), int(p.box.height * 2))
+    limit = (int(p.frame.width * 2), int(p.frame.height * 2))
     if img.width > limit[0] * 2 and img.height > limit[1] * 2:
-        img.thumbnail((limit[0] * 2, limit[1] * 2), Image.LANCZOS)
+        img.thumbnail((limit[0] * 2, limit[1] * 2), Image.Resampling.LANCZOS)
     from composer.core.png import png_data_uri
 
     if img.mode not in ("RGB", "RGBA"):

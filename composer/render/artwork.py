@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Callable, TypeVar, cast
 
 from markupsafe import Markup
 from PIL import Image
@@ -22,6 +22,8 @@ from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes,
 TEXT_ONLY = Pass(others=False)  # the texts and the charts' labels
 UNDER_TEXT = Pass(texts=False, labels=False)  # everything the texts and chart labels are drawn on
 UNDER_CHARTS = Pass(texts=False, labels=False, charts=False)  # the ground each chart is drawn on
+
+T = TypeVar("T")
 
 
 def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None, ps: Pass = UNDER_TEXT) -> Pixels:
@@ -45,13 +47,13 @@ class Artwork:
     legibility: Legibility
     title: str
     alt: str
-    metadata: dict[str, Any]
-    _made: dict[str, Any] = field(default_factory=dict, repr=False)
+    metadata: dict[str, object]
+    _made: dict[str, object] = field(default_factory=dict, repr=False)
 
-    def _once(self, key: str, make: Any) -> Any:
+    def _once(self, key: str, make: Callable[[], T]) -> T:
         if key not in self._made:
             self._made[key] = make()
-        return self._made[key]
+        return cast(T, self._made[key])  # each key is always made by the same function
 
     def body(self) -> Markup:
         """Every element, drawn once for all the outputs that need it."""
@@ -70,7 +72,9 @@ class Artwork:
         if text_is_on_top(self.layout, self.legibility):
             # Everything but the text was drawn for the legibility pass: draw only the text on it.
             doc = self._document(self.renderer.body(TEXT_ONLY), has_raster=True)
-            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=self.legibility.under, raw=True)
+            under = self.legibility.under
+            assert isinstance(under, Pixels)  # the legibility pass drew it with render.raster
+            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=under, raw=True)
         doc = self._document(self.body())
         base = self.background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if self.background is not None else None
         return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
@@ -122,7 +126,7 @@ def text_is_on_top(layout: Layout, leg: Legibility) -> bool:
     for p in order:
         if p.kind == "text":
             block = leg.texts[p.id]
-            b = block.ink_box if block.lines else p.box
+            b = block.ink_box if block.lines else p.frame
             grow = 64.0 if (p.id in leg.underlays or p.id in leg.halos) else 4.0
             texts_so_far.append(b.inflate(grow))
             continue

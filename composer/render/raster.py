@@ -27,7 +27,8 @@ class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
     # Set per instance before cairosvg's __init__ calls _create_surface. Not a class made per call:
     # a class is cyclic garbage, so the full-canvas buffers in its dict would wait for the cycle
     # collector (the preview's RSS climbed ~1 MB per build that way).
-    def __init__(self, tree, output, dpi, *, base: Image.Image | None = None, base_bgra=None, **kwargs):
+    def __init__(self, tree: cairosvg.parser.Tree, output: object, dpi: float, *, base: Image.Image | None = None,
+                 base_bgra: bytes | Pixels | None = None, **kwargs: object) -> None:
         self.base = base
         self.base_bgra = base_bgra  # cairo's own pixels from an earlier render of the same size
         super().__init__(tree, output, dpi, **kwargs)
@@ -50,7 +51,7 @@ class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | None = None, raw: bool = False):
+              base_bgra: bytes | Pixels | None = None, raw: bool = False):
     """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
 
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later

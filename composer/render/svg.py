@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from PIL import Image
@@ -25,8 +26,13 @@ from composer.core.resources import data_dir
 from composer.core.geometry import Box
 from composer.core.png import png_data_uri
 from composer.spec.charts import KIND_OF
+from composer.text.live import live_svg
 
 _ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder
+if TYPE_CHECKING:  # charts load on first use
+    from composer.charts import Drawing
+    from composer.text.block import TextBlock
+
 from composer.core.limits import MAX_ENVS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED  # noqa: E402
 from composer.render.fragment import sanitize_fragment  # noqa: E402
 from composer.render.produced import CheckedCodeGenerator, charge, check_format_string, checked_filters  # noqa: E402
@@ -46,7 +52,7 @@ class _FolderLoader(FileSystemLoader):
         super().__init__(searchpath)
         self.protected = protected
 
-    def get_source(self, environment, template):
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if template in self.protected:  # the document's own templates come from the built-ins only
             raise TemplateNotFound(template)
         for root in self.searchpath:  # checked before anything is read
@@ -97,7 +103,7 @@ class _Sandbox(SandboxedEnvironment):
 
         return call
 
-    def _range(self, *args: Any):
+    def _range(self, *args: int) -> Iterator[int]:
         budget = _budget()
         for i in range(*args):  # builtin range, so its arguments are checked the same way
             budget[0] -= 1
@@ -105,7 +111,7 @@ class _Sandbox(SandboxedEnvironment):
                 raise SecurityError(f"templates stepped through more than {MAX_TEMPLATE_ITEMS:,} range() items")
             yield i
 
-    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
             if right * abs(left).bit_length() > 4096:
                 raise SecurityError(f"{left} ** {right} is too large a number")
@@ -132,7 +138,7 @@ def template_env(user_dir: Path | None) -> SandboxedEnvironment:
     protected = frozenset(
         p.relative_to(builtin).as_posix() for p in builtin.rglob("*.j2") if p.parent.name != "blocks"
     )
-    loaders = [_FolderLoader(str(user_dir), protected)] if user_dir else []
+    loaders: list[BaseLoader] = [_FolderLoader(str(user_dir), protected)] if user_dir else []
     loaders += [FileSystemLoader(str(builtin)), FileSystemLoader(str(builtin / "blocks"))]
     # auto_reload: a long-running process (preview) sees a template edited on disk at its next build
     env = _Sandbox(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=True)
@@ -176,10 +182,10 @@ def _num(v: float) -> float | int:
 class Scene:
     """What render draws (the typed hand-off into this stage): texts, rasters, charts and legibility fixes."""
 
-    texts: Mapping[str, Any]  # text id -> TextBlock (coloured after legibility)
+    texts: Mapping[str, TextBlock]  # coloured after legibility
     illustrations: Mapping[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
     image_hrefs: Mapping[str, str] = field(default_factory=dict)  # element id -> data URI
-    charts: Mapping[str, Any] = field(default_factory=dict)  # chart id -> composer.charts.Drawing
+    charts: Mapping[str, Drawing] = field(default_factory=dict)  # chart id -> its geometry and labels
     underlays: Mapping[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
     halos: Mapping[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_mode: str = "outline"
@@ -230,7 +236,7 @@ class SvgRenderer:
         return other
 
     # ------------------------------------------------------------------ helpers
-    def _template(self, name: str, path: tuple):
+    def _template(self, name: str, path: tuple) -> Template:
         try:
             return self.env.get_template(name)
         except TemplateNotFound:
@@ -259,7 +265,7 @@ class SvgRenderer:
 
     def _radius(self, p: Placed) -> float:
         """An element's corner radius in pixels (units like every length; % of the box's shorter side)."""
-        return self.r.length(p.el.radius, p.path + ("radius",), min(p.box.width, p.box.height))
+        return self.r.length(p.el.radius, p.path + ("radius",), min(p.frame.width, p.frame.height))
 
     def _uid(self, prefix: str) -> str:
         self._ids += 1
@@ -285,8 +291,8 @@ class SvgRenderer:
         block = self.scene.texts[p.id]
         under = Markup("").join(self.scene.underlays.get(p.id, ()))
         if live and (p.el.text_mode or self.scene.text_mode) == "live":
-            live = Markup(block.live_svg(embed=True))
-            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=live)
+            markup = Markup(live_svg(block, embed=True))
+            return under + self._render("text_live.svg.j2", p.path, id=p.id, opacity=p.el.opacity, live=markup)
         halo = self.scene.halos.get(p.id)
         runs = []
         for run in block.runs:
@@ -307,7 +313,7 @@ class SvgRenderer:
             fill = self.r.color(el.fill, p.path + ("fill",))
         stroke = self.r.color(el.stroke, p.path + ("stroke",)) if el.stroke else None
         return self._render(
-            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.box), radius=fmt(self._radius(p)), fill=fill,
+            "rect.svg.j2", p.path, id=el.id, box=SvgBox.of(p.frame), radius=fmt(self._radius(p)), fill=fill,
             gradient=gradient, gid=self._uid("g"), stroke=stroke, stroke_width=fmt(el.stroke_width), opacity=el.opacity,
         )
 
@@ -343,7 +349,7 @@ class SvgRenderer:
     def image(self, p: Placed) -> Markup:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
-            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=self.scene.image_hrefs[p.id],
+            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=self.scene.image_hrefs[p.id],
             aspect=aspect, radius=fmt(self._radius(p)), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
@@ -351,7 +357,7 @@ class SvgRenderer:
         href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
         radius = self._radius(p) if p.el.blend == "rounded" else 0
         return self._render(
-            "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.box), href=href, aspect="none",
+            "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=href, aspect="none",
             radius=fmt(radius), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
@@ -374,7 +380,7 @@ class SvgRenderer:
                             location=where, path=format_path(p.path + ("template",))) from None
         except (TemplateError, SecurityError):
             filename = None  # a syntax error or an oversized file: _render below reports it
-        box = SvgBox.of(p.box)
+        box = SvgBox.of(p.frame)
         out = self._render(
             f"{name}.svg.j2", p.path + ("template",), box=box, params=p.el.params, id=p.el.id,
             color=lambda v: TemplateColour(self.r.color(v, p.path + ("params",))), text=self._text_helper(p),
@@ -390,7 +396,7 @@ class SvgRenderer:
         from composer.render.labels import set_label
 
         def text(value: Any, box: Any = None, **style: Any) -> Markup:
-            b = p.box if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
+            b = p.frame if box is None else (Box(float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])) if isinstance(box, dict) else Box(float(box.x), float(box.y), float(box.width), float(box.height)))
             return set_label(self.layout, self.scene.font_dirs, p, str(value), b, style)
 
         return text
@@ -455,7 +461,7 @@ def crop_marks(layout: Layout) -> Markup:
     mm = c.dpi / 25.4
     start, end = b + CROP_MARK_MM[0] * mm, b + sum(CROP_MARK_MM) * mm
     w = max(0.5, c.dpi / 300)
-    lines = []
+    lines: list[tuple[float, float, float, float]] = []
     for x, sx in ((0, -1), (c.width, 1)):
         for y, sy in ((0, -1), (c.height, 1)):
             lines.append((x + sx * start, y, x + sx * end, y))

@@ -25,6 +25,7 @@ class TemplateColour(str):
     """A colour in a template: prints as its CSS colour (#RRGGBB or rgba()), and has .hex, .r, .g, .b, .a, .css."""
 
     __slots__ = ("rgba",)
+    rgba: RGBA
 
     def __new__(cls, rgba: RGBA) -> TemplateColour:
         obj = super().__new__(cls, rgba.css())
@@ -59,6 +60,7 @@ class TemplateColour(str):
 def block_names(env: Environment) -> list[str]:
     """The template names a `type: template` element may use: the user's folder and the built-in blocks."""
     names = set()
+    assert env.loader is not None  # template_env always gives one
     for t in env.list_templates(filter_func=lambda n: n.endswith(".svg.j2") and "/" not in n):
         name = t[: -len(".svg.j2")]
         if name in INTERNAL:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -36,7 +36,10 @@ WEIGHT_NAMES = {
     "book": 400, "medium": 500, "semibold": 600, "demibold": 600, "bold": 700, "extrabold": 800, "ultrabold": 800,
     "black": 900, "heavy": 900,
 }
-WeightName = Literal[tuple(WEIGHT_NAMES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the schema lists the names; after validation a weight is a number (weight_value maps names)
+    WeightName = int
+else:
+    WeightName = Literal[tuple(WEIGHT_NAMES)]
 
 
 def weight_value(v: Any) -> Any:

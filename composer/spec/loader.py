@@ -6,14 +6,18 @@ import copy
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from composer.spec import model as specmod
-from composer.core.errors import SpecError
+from composer.core.errors import Location, PlacardError, SpecError
+from composer.core.warnings import Warning
 from composer.core.resources import data_dir
 from composer.spec.yamlload import Positions, format_path, load_yaml_file
+
+_E = TypeVar("_E", bound=PlacardError)
 
 
 @dataclass
@@ -25,9 +29,9 @@ class LoadedSpec:
     base_dir: Path
     name: str
     file: str
-    raw: dict[str, Any]
+    raw: dict[str, object]  # the spec's data as merged (presets, brand), before validation
     omitted_slots: tuple[str, ...] = ()  # slots the spec filled that its layout leaves out by design (`omits:`)
-    warnings: list = field(default_factory=list)  # what `composer.validate` found to warn about (core.warnings.Warning)
+    warnings: list[Warning] = field(default_factory=list)  # what `composer.validate` found to warn about
     allow_dirs: tuple[Path, ...] = ()  # folders besides base_dir that the spec's files may come from
     brand_dir: Path | None = None  # the folder of a `brand: file.yaml`: the base of the brand's own paths
 
@@ -46,7 +50,7 @@ class LoadedSpec:
 
 
 def load_spec(source: str | Path | dict, *, name: str | None = None, base_dir: Path | None = None,
-              allow_dirs: Any = ()) -> LoadedSpec:
+              allow_dirs: Iterable[str | Path] = ()) -> LoadedSpec:
     """Load a spec from a file path or a plain dict; `allow_dirs` are further folders its files may come from."""
     allowed = tuple(Path(d).resolve() for d in (allow_dirs or ()))
     if isinstance(source, dict):
@@ -136,7 +140,7 @@ def _check_plain_data(data: dict, file: str) -> None:
             stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
 
 
-def layout_path(name: str, base: Path, location, allowed: tuple[Path, ...] = ()) -> tuple[Path, str]:
+def layout_path(name: str, base: Path, location: Location | None, allowed: tuple[Path, ...] = ()) -> tuple[Path, str]:
     """Find a layout preset by name (`poster/hero-top`) or by a path inside the spec's or an allowed folder."""
     if name.endswith((".yaml", ".yml")):
         from composer.core.paths import resolve_path
@@ -324,10 +328,10 @@ SLOT_KEYS: dict[str, tuple[str, ...]] = {
 def _slot_target(el: dict, k: tuple) -> tuple:
     if k:
         return k
-    return SLOT_KEYS.get(el.get("type"), ("text",))
+    return SLOT_KEYS.get(str(el.get("type")), ("text",))
 
 
-def name_slot(e: Any, positions: Positions) -> Any:
+def name_slot(e: _E, positions: Positions) -> _E:
     """Say `slots.NAME` instead of `elements[i]` in an error about an element a slot filled (in a stack too)."""
     import re
 
@@ -521,9 +525,9 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
     return SpecError(f"invalid value {given!r}; {kind}", location=positions.locate(path), path=where)
 
 
-def _pick(errors: list[dict]) -> dict:
+def _pick(errors: list[ErrorDetails]) -> ErrorDetails:
     """Choose the error a user most needs to see when a union reports every branch's failure."""
-    def rank(e: dict) -> tuple:
+    def rank(e: ErrorDetails) -> tuple:
         t = e["type"]
         loc = e["loc"]
         branchy = sum(1 for p in loc if isinstance(p, str) and _looks_like_branch(p))

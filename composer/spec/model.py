@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
 from composer.spec.base import (
-    BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
+    non_negative, BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
     weight_value,
 )
-from composer.spec.charts import INFOGRAPHIC_ELEMENTS
-from composer.spec.stack import StackElement
+from composer.spec.charts import (
+    INFOGRAPHIC_ELEMENTS, BarChartElement, DonutElement, GraphElement, IconElement, IconListElement, LineChartElement,
+    ProcessElement, ProgressElement, QrElement, StatElement, TableElement, TimelineElement,
+)
 
 from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
 
@@ -166,6 +168,49 @@ class TemplateElement(ElementBase):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class StackElement(ElementBase):
+    """Children flow top to bottom (column) or left to right (row) with gaps; text takes its set height."""
+
+    type: Literal["stack"]
+    box: BoxSpec | None = None
+    direction: Literal["column", "row"] = "column"
+    gap: Length = 0
+    padding: Union[Length, list[Length]] = Field(default=0, description="one length, [vertical, horizontal] or [top, right, bottom, left]")
+    align: Literal["start", "center", "end", "stretch"] = "stretch"
+    justify: Literal["start", "center", "end", "space-between", "space-around", "space-evenly"] = "start"
+    fill: Union[Color, Gradient, None] = Field(default=None, description="a panel drawn behind the stack's box")
+    stroke: Color | None = None
+    stroke_width: Annotated[float, Field(ge=0)] = 0
+    radius: Annotated[float, Field(ge=0)] = 0
+    elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)  # resolved in composer.spec.model
+
+    _gap = field_validator("gap", mode="before")(lambda v: non_negative(v, "gap"))
+
+    @field_validator("padding", mode="before")
+    @classmethod
+    def _padding(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) not in (1, 2, 4):
+                raise ValueError(f"invalid padding {list(v)!r}; allowed: one length, [vertical, horizontal] or [top, right, bottom, left]")
+            return [non_negative(x, "padding") for x in v]
+        return non_negative(v, "padding")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _auto_boxes(cls, data: Any) -> Any:
+        """A child without a box is sized by the stack: give it an `auto` box so its model validates."""
+        if isinstance(data, dict) and isinstance(data.get("elements"), list):
+            kids = []
+            for el in data["elements"]:
+                if isinstance(el, dict) and el.get("type") not in ("line", "group", "stack", None) and "box" not in el:
+                    el = {**el, "box": {"width": "auto", "height": "auto"}}
+                elif isinstance(el, dict) and isinstance(el.get("box"), dict):
+                    el = {**el, "box": {"width": "auto", "height": "auto", **el["box"]}}
+                kids.append(el)
+            data = {**data, "elements": kids}
+        return data
+
+
 class GroupElement(ElementBase):
     """A group of elements; child boxes are relative to the group's box."""
 
@@ -174,11 +219,18 @@ class GroupElement(ElementBase):
     elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
 
-Element = Annotated[
-    Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-           StackElement, *INFOGRAPHIC_ELEMENTS)],
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpack INFOGRAPHIC_ELEMENTS)
+    Element = Union[
+        TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
+        StackElement, StatElement, BarChartElement, LineChartElement, DonutElement, ProgressElement, IconElement,
+        IconListElement, TimelineElement, ProcessElement, GraphElement, TableElement, QrElement,
+    ]
+else:
+    Element = Annotated[
+        Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
+               StackElement, *INFOGRAPHIC_ELEMENTS)],
+        Field(discriminator="type"),
+    ]
 GroupElement.model_rebuild()
 StackElement.model_rebuild()
 
@@ -261,6 +313,9 @@ class LegibilitySpec(Model):
     large: Annotated[float, Field(ge=1, le=21)] = 3.0
 
 
+_DEFAULT_OUTPUTS: tuple[Literal["png", "pdf", "svg", "jpeg", "webp"], ...] = ("png", "pdf", "svg")
+
+
 class Spec(Model):
     """A Placard spec (version 1)."""
 
@@ -281,7 +336,7 @@ class Spec(Model):
     lang: str | None = Field(default=None, description="the language of every text (BCP 47: en, de, fr-CA)")
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
-    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: ["png", "pdf", "svg"])
+    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: list(_DEFAULT_OUTPUTS))
 
     _off = field_validator("legibility", mode="before")(_yaml_off)
 

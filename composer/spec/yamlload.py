@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 
@@ -18,6 +18,13 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 # Characters XML 1.0 cannot carry: C0 controls but tab/newline/return, surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: same marks, ~10x faster
+
+
+class _Where(TypedDict):
+    """Where a string sits, for SpecError's keyword arguments."""
+
+    location: Location
+    path: str
 
 
 @dataclass
@@ -144,7 +151,7 @@ class _Converter:
         return value
 
     def _check_string(self, value: str, node: yaml.Node, path: PathKey) -> None:
-        where = {"location": Location(self.file, *self._mark(node)[1:]), "path": format_path(path)}
+        where = _Where(location=Location(self.file, *self._mark(node)[1:]), path=format_path(path))
         self.chars += len(value)
         if len(value) > MAX_STRING_CHARS:
             raise SpecError(f"a string of {len(value):,} characters; at most {MAX_STRING_CHARS} characters are allowed", **where)

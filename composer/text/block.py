@@ -11,7 +11,7 @@ from composer.core.errors import TextFitError
 from composer.core.lru import LRU
 from composer.text import coloremoji, fitting, justify, optical, reshape
 from composer.text.fitting import Layout, Line, Overflow
-from composer.text.fonts import FontFace, FontLibrary, _fmt
+from composer.text.fonts import FontLibrary, _fmt
 from composer.text.markup import Span, SpanStyle, parse
 from composer.text.scripts import visual_order
 from composer.text.shaping import Paragraph, paragraphs_of, shape_paragraph
@@ -60,12 +60,6 @@ class TextBlock:
     _layout_lines: list = field(default_factory=list, repr=False)
     color_svg: str = ""  # colour emoji as SVG paths with their own fills (composer.text.coloremoji)
     truncated: bool = False  # cut to end with "…" (overflow: ellipsis); the build warns
-
-    def live_svg(self, embed: bool = False) -> str:
-        """Editable `<text>` markup (see composer.text.live)."""
-        from composer.text.live import live_svg
-
-        return live_svg(self, embed)
 
     def report(self) -> dict:
         """What the build report records for this text."""
@@ -144,13 +138,14 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
         if lay.overflow is not None:
             raise TextFitError(fitting.overflow_message(element_id, box, size, lay.overflow, auto))
     # 4. Glyph outlines, grouped by colour
+    assert lay.placed is not None  # a layout that fits has been placed
     glyphs, line_boxes = lay.placed
     block = _build(element_id, box, style, lay, glyphs, line_boxes)
     block.truncated = truncated
     return block
 
 
-def _place(lay: Layout, box: Box, style: TextStyle):
+def _place(lay: Layout, box: Box, style: TextStyle) -> tuple[list[tuple], list[Box]] | Overflow:
     """Glyph positions for every line (align, justify, valign), or an Overflow of ink width."""
     free = box.height - lay.height
     y0 = box.y + lay.offset + {"top": 0.0, "middle": free / 2, "bottom": free}[style.valign]
@@ -172,7 +167,7 @@ def _place(lay: Layout, box: Box, style: TextStyle):
                 a, b = x + e[0] * sz * sx, x + e[2] * sz * sx
                 left = a if left is None or a < left else left
                 right = b if right is None or b > right else right
-        if left is not None:
+        if left is not None and right is not None:
             left, right = x0 + left, x0 + right
             if right - left > box.width + fitting.EPS:
                 return Overflow("width", right - left, box.width, word=ln.text)
@@ -195,7 +190,7 @@ def _line_align(ln: Line, width: float, box_width: float, style: TextStyle) -> s
     return align
 
 
-def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
+def _place_line(ln: Line, size: float, box_width: float, style: TextStyle) -> tuple[list[tuple], float]:
     """Glyphs of one line in visual order with x from the line start; and the line width.
 
     A justified line is stretched (or shrunk) so that its extent, the advance width widened by
@@ -226,7 +221,8 @@ def _place_line(ln: Line, size: float, box_width: float, style: TextStyle):
     return out, x
 
 
-def _glyphs(p, pieces, order, ln: Line, size: float, how):
+def _glyphs(p: Paragraph, pieces: list[reshape.Piece], order: list[int], ln: Line, size: float,
+            how: justify.Plan | None) -> tuple[list[tuple], float, tuple[int, float, int]]:
     """Place a line's glyphs (justified by `how`, or natural); return them, the width and
     (word spaces, their natural width, letter gaps) for justification."""
     out = []
@@ -272,7 +268,8 @@ def _between(p: Paragraph, cluster: int, size: float) -> float:
     return float(p.tracking[end] * (p.rel[end] * size + p.abs[end])) if p.tracking[end] else 0.0
 
 
-def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layout:
+def _ellipsize(paras: list[Paragraph], size: float, box: Box, style: TextStyle, lib: FontLibrary, element_id: str,
+              failed: Layout) -> Layout:
     """Keep the lines that fit and end the last one with an ellipsis."""
     lay = fitting.layout(paras, size, box, style.line_height, style.wrap, None, force=True, style=style)
     lines = lay.lines
@@ -297,7 +294,7 @@ def _ellipsize(paras, size, box, style, lib, element_id, failed: Layout) -> Layo
     return result
 
 
-def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib, element_id) -> Line:
+def _truncate(ln: Line, size: float, width: float, style: TextStyle, lib: FontLibrary, element_id: str) -> Line:
     """The longest start of a line that fits with "…" appended, reshaped as its own paragraph."""
     p = ln.para
     end = ln.end
@@ -334,7 +331,7 @@ def _untransformed(style: TextStyle) -> TextStyle:
     return style if style.transform == "none" else replace(style, transform="none")
 
 
-def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock:
+def _build(element_id: str, box: Box, style: TextStyle, lay: Layout, glyphs: list[tuple], line_boxes: list[Box]) -> TextBlock:
     """Outline the placed glyphs into one path per colour and collect boxes and fonts."""
     by_color: dict[str, list[str]] = {}
     color_svg: list[str] = []
@@ -343,7 +340,6 @@ def _build(element_id, box, style, lay: Layout, glyphs, line_boxes) -> TextBlock
     x0 = y0 = float("inf")
     x1 = y1 = float("-inf")
     for face, gid, cl, x, y, adv, sz, color, li, sx in glyphs:
-        face: FontFace
         fonts[face.key] = None
         placed.append(PlacedGlyph(face.key, gid, cl, x, y, adv, sz, color, li))
         ex0, ey0, ex1, ey1 = face.extents(gid)

@@ -55,8 +55,8 @@ def break_opportunities(text: str) -> tuple[int, ...]:
     """
     classes = [lb_class(ch) for ch in text]
     out = []
-    prev = None         # class of the last non-space character (CM folded into its base)
-    prev_raw = None     # class of the character just before i
+    prev = ""           # class of the last non-space character (CM folded into its base); set at i == 0
+    prev_raw = ""       # class of the character just before i
     for i, cur in enumerate(classes):
         if i == 0:
             prev = prev_raw = "AL" if cur in ("CM", "ZWJ", "SP") else cur

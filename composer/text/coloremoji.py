@@ -28,7 +28,7 @@ def is_color(face: FontFace) -> bool:
     """Whether a face has COLR colour glyphs (v0 layers or v1 paints)."""
     hit = face.__dict__.get("_is_color")
     if hit is None:
-        hit = face._is_color = "COLR" in face.tt and "CPAL" in face.tt
+        hit = face.__dict__["_is_color"] = "COLR" in face.tt and "CPAL" in face.tt
     return hit
 
 
@@ -60,7 +60,7 @@ def color_faces(lib: FontLibrary) -> list[FontFace]:
             continue
         if is_color(face) and face not in faces:
             faces.append(face)
-    lib._color_faces = faces
+    lib.__dict__["_color_faces"] = faces
     return faces
 
 
@@ -83,7 +83,7 @@ class _Renderer:
 def _renderer(face: FontFace) -> _Renderer:
     r = face.__dict__.get("_black")
     if r is None:
-        r = face._black = _Renderer(face)
+        r = face.__dict__["_black"] = _Renderer(face)
     return r
 
 

@@ -7,12 +7,16 @@ the text size, so trying a size costs no shaping.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 from composer.core.geometry import Box
 
 from composer.text import hyphenate, knuth_plass, reshape
 from composer.text.scripts import CJK_SCRIPTS, script_of
 from composer.text.shaping import Paragraph
+
+if TYPE_CHECKING:
+    from composer.text.style import TextStyle
 
 EPS = 1e-6
 
@@ -68,7 +72,7 @@ class Layout:
 
 
 def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False,
-                    style=None):
+                    style: TextStyle | None = None) -> list[Line] | Overflow:
     """Lines of one paragraph, or an Overflow naming a word wider than the box.
 
     wrap: normal (the default) is optimal for paragraphs that set 3 or more lines and greedy
@@ -109,7 +113,8 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
     return got
 
 
-def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, style, n: int, hyph):
+def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, style: TextStyle | None, n: int,
+           hyph: tuple[int, ...]) -> list[Line] | Overflow:
     """break_paragraph for one width."""
     total_fit = wrap in ("normal", "optimal") and _total_fit_applies(para)
     # text wider than two measures sets 3+ lines whatever the breaks: no need to count them first
@@ -117,7 +122,7 @@ def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, s
     shrink = wrap == "estimate" and style is not None and style.align == "justify"
     lines = None if long else _greedy(para, size, width, force, hyph, shrink)
     if total_fit and not isinstance(lines, Overflow):
-        if wrap == "optimal" or long or len(lines) >= 3:
+        if wrap == "optimal" or long or (lines is not None and len(lines) >= 3):
             ends = knuth_plass.optimal_breaks(
                 para, size, width, justify=style is not None and style.align == "justify", hyphens=hyph,
                 max_consecutive=hyphenate.MAX_CONSECUTIVE,
@@ -157,7 +162,7 @@ def _lines_at(para: Paragraph, ends: list[int], size: float) -> list[Line]:
 
 
 def _greedy(para: Paragraph, size: float, width: float, force: bool, hyph: tuple[int, ...] = (),
-            shrink: bool = False):
+            shrink: bool = False) -> list[Line] | Overflow:
     """First-fit line breaking at the paragraph's break opportunities (and hyphenation points).
 
     shrink: let word spaces shrink to their limit, a cheap stand-in for total-fit
@@ -227,7 +232,7 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
 
 
 def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wrap: str,
-           max_lines: int | None, force: bool = False, style=None) -> Layout:
+           max_lines: int | None, force: bool = False, style: TextStyle | None = None) -> Layout:
     """Break and stack all paragraphs at one size and say whether they fit the box."""
     lines: list[Line] = []
     for para in paras:
@@ -244,7 +249,7 @@ def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wr
     return result
 
 
-def fit_size(try_size, lo: float, hi: float):
+def fit_size(try_size: Callable[[float], Layout], lo: float, hi: float) -> Layout:
     """Largest size in [lo, hi] whose layout fits (to within 0.25 px), or the failing layout at lo."""
     top = try_size(hi)
     if top.overflow is None:
@@ -262,7 +267,7 @@ def fit_size(try_size, lo: float, hi: float):
     return best
 
 
-def fit_size_guided(try_size, quick, lo: float, hi: float):
+def fit_size_guided(try_size: Callable[[float], Layout], quick: Callable[[float], Layout], lo: float, hi: float) -> Layout:
     """fit_size for total-fit layouts: bracket the size with the cheap first-fit layout `quick`,
     then probe with the real one from half a px above its answer (total fit usually fits a
     little larger), stepping 0.25, 0.5, 1 px ... up or down, and bisect: 2-3 total-fit runs
@@ -283,6 +288,7 @@ def fit_size_guided(try_size, quick, lo: float, hi: float):
         if s in (lo, hi) and (bad if up else good) is None:
             return good if good is not None else trial
         step *= 2
+    assert good is not None and bad is not None  # the loop ends when the missing one is found
     if up and good.size >= hi:
         return good
     while bad.size - good.size > 0.25 + 1e-9:

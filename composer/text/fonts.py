@@ -10,6 +10,7 @@ import difflib
 import functools
 import os
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,27 +51,27 @@ class FontEntry:
 class _OutlinePen(BasePen):
     """Collects a glyph outline as (command, coordinates) in font units, y up."""
 
-    def __init__(self, glyphset):
+    def __init__(self, glyphset: object) -> None:
         super().__init__(glyphset)
         self.ops: list[tuple[str, tuple[float, ...]]] = []
 
-    def _moveTo(self, p):
+    def _moveTo(self, p: tuple[float, float]) -> None:
         self.ops.append(("M", p))
 
-    def _lineTo(self, p):
+    def _lineTo(self, p: tuple[float, float]) -> None:
         self.ops.append(("L", p))
 
-    def _qCurveToOne(self, p1, p2):
+    def _qCurveToOne(self, p1: tuple[float, float], p2: tuple[float, float]) -> None:
         self.ops.append(("Q", p1 + p2))
 
-    def _curveToOne(self, p1, p2, p3):
+    def _curveToOne(self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]) -> None:
         self.ops.append(("C", p1 + p2 + p3))
 
-    def _closePath(self):
+    def _closePath(self) -> None:
         self.ops.append(("Z", ()))
 
 
-def encode_outline(ops, k: float, sx: float = 1.0) -> tuple[str, int, int]:
+def encode_outline(ops: Iterable[tuple[str, tuple[float, ...]]], k: float, sx: float = 1.0) -> tuple[str, int, int]:
     """Outline ops (font units) as path data in 1/100 px: (relative path after the first point, x0, y0).
 
     `k` converts font units to 1/100 px; `sx` scales horizontally (glyph scaling; 1.0 is exact).
@@ -369,7 +370,7 @@ class FontLibrary:
     extra_dirs: list[Path] = field(default_factory=list)
     use_fontconfig: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.extra_dirs = [Path(d) for d in self.extra_dirs]
         self.local: list[FontEntry] = list(_scan_dir(str(BUNDLED_DIR), "bundled", _mtime(BUNDLED_DIR)))
         for d in self.extra_dirs:

@@ -13,8 +13,12 @@ A line that still cannot be justified is set ragged, and so is a line with no wo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from composer.text.knuth_plass import LAST_RESORT, LETTER, SCALE, SPACE_SHRINK, SPACE_STRETCH
+
+if TYPE_CHECKING:
+    from composer.text.fonts import FontFace
 
 # shaping the line ends anew (reshape.py) can move a line's width by a fraction of a pixel from
 # the width the breaker planned with; absorb that much past the limits rather than overflow
@@ -64,7 +68,7 @@ def plan(slack: float, spaces: int, space_width: float, letter_gaps: int, em: fl
     return Plan(sign * sp / spaces, sign * letter / letter_gaps if letter_gaps else 0.0, scale)
 
 
-def scaled_path(face, gid: int, size: float, sx: float) -> tuple[str, int, int]:
+def scaled_path(face: FontFace, gid: int, size: float, sx: float) -> tuple[str, int, int]:
     """FontFace.local_path for a glyph scaled horizontally by `sx` (glyph scaling)."""
     from composer.text.fonts import encode_outline
 

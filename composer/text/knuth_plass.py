@@ -40,7 +40,7 @@ RAGGED = 0.25              # ragged text: a line a quarter of the measure short 
 SPACES = " \u00a0\u3000"
 
 
-def measures(para: Paragraph):
+def measures(para: Paragraph) -> tuple[list[float], list[float], list[int], list[int]]:
     """Per-paragraph prefix sums (space widths, space count, cluster count), cached on it."""
     got = para.__dict__.get("_kp")
     if got is None:
@@ -59,7 +59,7 @@ def measures(para: Paragraph):
     return got
 
 
-def adjustable(para: Paragraph, a: int, e: int, size: float, glyph_scaling: bool = False):
+def adjustable(para: Paragraph, a: int, e: int, size: float, glyph_scaling: bool = False) -> tuple[float, float, int, float]:
     """(stretch, shrink, spaces, natural space width) in px for the justified line [a, e)."""
     rel, ab, count, clusters = measures(para)
     spaces = count[e] - count[a]

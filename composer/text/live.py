@@ -10,8 +10,13 @@ from __future__ import annotations
 import base64
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from composer.text.scripts import visual_order
+
+if TYPE_CHECKING:
+    from composer.text.block import PlacedGlyph, TextBlock
+    from composer.text.fonts import FontFace
 
 
 def css_string(text: str) -> str:
@@ -21,7 +26,7 @@ def css_string(text: str) -> str:
     return "".join(c if c.isalnum() and c.isascii() or c in " -_" else f"\\{ord(c):x} " for c in text)
 
 
-def subset_font(face, text: str) -> bytes:
+def subset_font(face: FontFace, text: str) -> bytes:
     """The face's font file cut down to the glyphs `text` needs (with their layout features), as TrueType/CFF bytes.
 
     Embedding a whole font costs its full size in every SVG (a sparse 1 GB font once took 5 GB);
@@ -45,7 +50,7 @@ def subset_font(face, text: str) -> bytes:
     return out.getvalue()
 
 
-def _font_face(face, embed: bool, text: str = "") -> str:
+def _font_face(face: FontFace, embed: bool, text: str = "") -> str:
     """An @font-face rule for one face (embedded: subset to the characters of `text`)."""
     fam = face.tt["name"].getBestFamilyName()
     weight = face.tt["OS/2"].usWeightClass if "OS/2" in face.tt else 400
@@ -62,7 +67,7 @@ def _font_face(face, embed: bool, text: str = "") -> str:
 
 def _colour_ranges(colors: list[str], a: int, b: int) -> list[tuple[int, int]]:
     """Split [a, b) where the colour changes."""
-    out = []
+    out: list[tuple[int, int]] = []
     for i in range(a, b):
         if out and colors[i] == colors[out[-1][0]]:
             out[-1] = (out[-1][0], i + 1)
@@ -71,7 +76,7 @@ def _colour_ranges(colors: list[str], a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
+def _tspan(block: TextBlock, face: FontFace, text: str, color: str, glyphs: list[PlacedGlyph], rtl: bool) -> str:
     """One positioned <tspan> for text of one face, colour and direction."""
     os2 = face.tt["OS/2"] if "OS/2" in face.tt else None
     x = max(g.x + g.advance for g in glyphs) if rtl else min(g.x for g in glyphs)
@@ -86,7 +91,7 @@ def _tspan(block, face, text: str, color: str, glyphs, rtl: bool) -> str:
     return f"<tspan {attrs}>{escape(text)}</tspan>"
 
 
-def live_svg(block, embed: bool = False) -> str:
+def live_svg(block: TextBlock, embed: bool = False) -> str:
     """`<text>`/`<tspan>` markup for a TextBlock, one tspan per visual run of a line."""
     faces = {}
     used: dict[str, str] = {}  # face key -> the characters it sets, for subsetting embedded fonts

@@ -59,7 +59,7 @@ def parse(text: str, span_colors: dict[str, str] | None = None, element_id: str 
     style = SpanStyle()
     buf: list[str] = []
 
-    def flush():
+    def flush() -> None:
         if buf:
             spans.append(Span("".join(buf), style))
             buf.clear()

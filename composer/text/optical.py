@@ -14,7 +14,11 @@ Centred lines are centred on their letters. On by default at 32 px and above (`o
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from composer.text.fitting import Line
+    from composer.text.style import TextStyle
 
 AUTO_MIN_SIZE = 32.0
 SPACES = " \u00a0\u3000"
@@ -23,16 +27,16 @@ HANG: dict[str, float] = {c: 1.0 for c in _FULL}
 HANG.update({c: 0.5 for c in "\u00ab\u00bb\u2039\u203a"})
 
 
-def _enabled(style, size: float) -> bool:
+def _enabled(style: TextStyle, size: float) -> bool:
     return style.optical_margin if style.optical_margin is not None else size >= AUTO_MIN_SIZE - 1e-9
 
 
-def edge_hangs(placed: list[tuple], text: str, style) -> tuple[float, float]:
+def edge_hangs(placed: list[tuple], text: str, style: TextStyle) -> tuple[float, float]:
     """How far the punctuation at the line's visual start and end may hang, in px.
 
     Up to two glyphs hang at an edge, so a comma and its closing quote (,") go out together.
     """
-    def edge(glyphs) -> float:
+    def edge(glyphs: list[tuple]) -> float:
         total = 0.0
         for g in glyphs[:2]:
             cl, adv, sz = g[2], g[5], g[6]
@@ -52,8 +56,9 @@ def _shrink(placed: list[tuple], text: str) -> float:
     return 0.2 * sum(g[5] for g in placed if text[g[2]] in SPACES)
 
 
-def plan(lines: list, size: float, box_width: float, style, place_line: Callable,
-         align_of: Callable) -> list[tuple[list, float, float]]:
+def plan(lines: list[Line], size: float, box_width: float, style: TextStyle,
+         place_line: Callable[[Line, float, float, TextStyle], tuple[list[tuple], float]],
+         align_of: Callable[[Line, float], str]) -> list[tuple[list, float, float]]:
     """For each line: its placed glyphs, advance width and x shift from the plain aligned position."""
     natural = [place_line(ln, size, box_width, style) for ln in lines]
     if style.optical_margin is False:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from composer.text.scripts import script_of
+
+if TYPE_CHECKING:  # BudouX loads on first use
+    from budoux import Parser
 
 _PHRASE_SCRIPTS = {"cjk", "kana"}  # Korean has spaces between words and breaks there
 _CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u31f0-\u31ff\u3190-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -20,7 +24,7 @@ _CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u31f0-\u31ff\u3190-\u33ff\u3400-\
 
 
 @functools.lru_cache(maxsize=4)
-def _parser(kind: str):
+def _parser(kind: str) -> Parser:
     import budoux
 
     return {"ja": budoux.load_default_japanese_parser,
@@ -57,7 +61,8 @@ def split_breaks(text: str, breaks: list[int], lang: str | None) -> tuple[list[i
     if kind is None:
         return breaks, []
     cuts = phrase_boundaries(text, kind)
-    keep, emergency = [], []
+    keep: list[int] = []
+    emergency: list[int] = []
     for b in breaks:
         inside = script_of(text[b - 1]) in _PHRASE_SCRIPTS and script_of(text[b]) in _PHRASE_SCRIPTS
         (emergency if inside and b not in cuts else keep).append(b)

@@ -78,10 +78,10 @@ class Paragraph:
     hyph_points: dict = field(default_factory=dict)  # break index i (inside a word) -> hyphen glyph
     unsafe: frozenset = frozenset()  # cluster starts HarfBuzz flags UNSAFE_TO_BREAK (reshape there)
     emergency_breaks: list[int] = field(default_factory=list)  # inside CJK phrases (see phrases.py)
-    cum_rel: np.ndarray = None
-    cum_abs: np.ndarray = None
+    cum_rel: np.ndarray = field(init=False)  # set in __post_init__
+    cum_abs: np.ndarray = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.cum_rel = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_em)])
         self.cum_abs = np.concatenate([[0.0], np.cumsum(self.width_em * self.size_px)])
         # plain lists for per-glyph loops (numpy scalar indexing is slow there)
@@ -152,7 +152,7 @@ def _smarten(spans: list[Span], lang: str | None) -> list[Span]:
     """Smart quotes span by span, each seeing its neighbours' characters (see smartquotes)."""
     from composer.text.smartquotes import smarten
 
-    out = []
+    out: list[Span] = []
     for k, s in enumerate(spans):
         before = out[-1].text[-1:] if out else ""
         after = spans[k + 1].text[:1] if k + 1 < len(spans) else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from composer.layout import flexbox as fb
 from composer.core.errors import FontError, SpecError, TextFitError
@@ -22,16 +22,21 @@ from composer.text.fonts import FontLibrary
 from composer.spec.yamlload import format_path
 from composer.core.geometry import Box
 
+if TYPE_CHECKING:
+    from composer.spec.model import StackElement
+    from composer.text.block import TextBlock
+    from composer.text.style import TextStyle
+
 BIG = 1_000_000.0  # "no limit" for a text's height while it is measured
 EPS = 0.5
 
 
-def arrange(layout: Layout, lib: Any) -> None:
+def arrange(layout: Layout, lib: FontLibrary) -> None:
     """Give every element inside a stack its box (canvas px); stacks inside groups too."""
     _arrange_in(layout, layout.elements, lib)
 
 
-def _arrange_in(layout: Layout, nodes: list[Placed], lib: Any) -> None:
+def _arrange_in(layout: Layout, nodes: list[Placed], lib: FontLibrary) -> None:
     for p in nodes:
         if p.kind == "stack":
             if p.box is None:
@@ -43,11 +48,11 @@ def _arrange_in(layout: Layout, nodes: list[Placed], lib: Any) -> None:
             _arrange_in(layout, p.children, lib)
 
 
-def _place_groups(layout: Layout, stack: Placed, lib: Any) -> None:
+def _place_groups(layout: Layout, stack: Placed, lib: FontLibrary) -> None:
     """Groups inside a stack got their box from the flow: now place their own children in it."""
     for c in stack.children:
         if c.kind == "group":
-            c.children = place_elements(layout.resolver, c.el.elements, c.box, c.path + ("elements",))
+            c.children = place_elements(layout.resolver, c.el.elements, c.frame, c.path + ("elements",))
             _arrange_in(layout, c.children, lib)
         elif c.kind == "stack":
             _place_groups(layout, c, lib)
@@ -56,13 +61,13 @@ def _place_groups(layout: Layout, stack: Placed, lib: Any) -> None:
 class _Flow:
     """One outermost stack: build the Taffy tree, measure text, compute, read boxes back."""
 
-    def __init__(self, layout: Layout, lib: Any):
+    def __init__(self, layout: Layout, lib: FontLibrary):
         self.layout, self.r, self.lib = layout, layout.resolver, lib
         self.en = fb.modules()[2]  # stretchable.style: Taffy's enums
         self.max_h: dict[int, float] = {}  # id(Placed) -> the height an auto text was fitted into
         self.sizes: dict[int, float] = {}  # id(Placed) -> the size chosen for an auto text
         self.widths: dict[int, float] = {}  # id(Placed) -> the width an auto text was fitted into
-        self.styles: dict[tuple, Any] = {}
+        self.styles: dict[tuple, TextStyle] = {}
         self.pass1 = True
 
     # ------------------------------------------------------------------ the two passes
@@ -80,8 +85,8 @@ class _Flow:
         for p in self._texts(root):
             self._check_text(p)
         for p in root.walk():
-            if p.kind not in ("text", "stack") and (p.box.width < 0.5 or p.box.height < 0.5):
-                axis = "width" if p.box.width < 0.5 else "height"
+            if p.kind not in ("text", "stack") and (p.frame.width < 0.5 or p.frame.height < 0.5):
+                axis = "width" if p.frame.width < 0.5 else "height"
                 raise self.r.fail(p.path, f"{p.kind} {p.id!r} got no {axis} in its stack; give its box a {axis}, "
                                   "or let it grow (flex: {grow: 1})")
         self._check_overflow(root)
@@ -98,10 +103,10 @@ class _Flow:
         tree = fb.Tree()
         try:
             rid = self._container(tree, None, root, None)
-            tree.compute(rid, root.box.width, root.box.height)
+            tree.compute(rid, root.frame.width, root.frame.height)
             if self.errors:
                 raise self.errors[0]
-            got = tree.boxes(root.box.x, root.box.y)
+            got = tree.boxes(root.frame.x, root.frame.y)
             self.content = {id(p): Box(*got[nid][1]) for p, nid in self.nodes if p.kind == "stack"}
             return {id(p): Box(*got[nid][0]) for p, nid in self.nodes}
         finally:
@@ -124,7 +129,7 @@ class _Flow:
         if parent_dir is not None:
             style.update(self._item(p, parent_dir))
         else:
-            style["size"] = fb.size(fb.pt(p.box.width), fb.pt(p.box.height))
+            style["size"] = fb.size(fb.pt(p.frame.width), fb.pt(p.frame.height))
         nid = tree.node(parent, **style)
         self.nodes.append((p, nid))
         for c in p.children:
@@ -157,7 +162,7 @@ class _Flow:
                 v = getattr(box, axis)
                 if v != "auto":
                     sz[axis] = self._len(v, p.path + ("box", axis))
-        out: dict[str, Any] = {"flex_shrink": 0.0}
+        out: dict[str, object] = {"flex_shrink": 0.0}
         limits = {"width": fb.AUTO, "height": fb.AUTO}
         if p.kind == "text":  # a text's height is its set height; a height in its box is the most it may take
             limits["height"], sz["height"] = sz["height"], fb.AUTO
@@ -177,27 +182,27 @@ class _Flow:
         out["max_size"] = fb.size(limits["width"], limits["height"])
         return out
 
-    def _padding(self, el: Any, path: tuple) -> dict:
-        v = el.padding if isinstance(el.padding, list) else [el.padding]
-        v = [self._len(x, path + ("padding",)) for x in v]
+    def _padding(self, el: StackElement, path: tuple) -> dict:
+        given = el.padding if isinstance(el.padding, list) else [el.padding]
+        v = [self._len(x, path + ("padding",)) for x in given]
         return fb.rect(*{1: v * 4, 2: v * 2, 4: v}[len(v)])
 
-    def _len(self, value: Any, path: tuple) -> dict:
+    def _len(self, value: object, path: tuple) -> dict:
         if isinstance(value, str) and value.strip().endswith("%"):
             return fb.pct(self.r.length(value, path, 1.0))
         return fb.pt(self.r.length(value, path))
 
     # ------------------------------------------------------------------ text
-    def _style(self, p: Placed, size: Any = None) -> Any:
+    def _style(self, p: Placed, size: float | None = None) -> TextStyle:
         from composer.text.typeset import text_style
 
         key = (id(p), size)
         if key not in self.styles:  # Taffy measures a text several times per pass
             s = text_style(self.layout, p)
-            self.styles[key] = replace(s, valign="top", **({"size": size} if size is not None else {}))
+            self.styles[key] = replace(s, valign="top", size=s.size if size is None else size)
         return self.styles[key]
 
-    def _set(self, p: Placed, width: float, height: float, style: Any) -> Any:
+    def _set(self, p: Placed, width: float, height: float, style: TextStyle) -> TextBlock:
         from composer.text import set_text
 
         try:
@@ -252,9 +257,10 @@ class _Flow:
             p.el = p.el.model_copy(update={"font": p.el.font.model_copy(update={"size": size})})
         # Taffy computes in 32-bit floats: give the box back the exact height its lines were measured at
         limit = self.max_h.get(id(p)) or self._height_limit(p) or BIG
-        h = set_height(self._set(p, p.box.width, limit, self._style(p, size)))
-        if p.box.height < h <= p.box.height + 0.01:  # more than that: a max-size clamped it, typesetting decides
-            p.box = Box(p.box.x, p.box.y, p.box.width, h)
+        box = p.frame
+        h = set_height(self._set(p, box.width, limit, self._style(p, size)))
+        if box.height < h <= box.height + 0.01:  # more than that: a max-size clamped it, typesetting decides
+            p.box = Box(box.x, box.y, box.width, h)
 
     def _check_overflow(self, root: Placed) -> None:
         """A stack whose children need more room than it has is an error, never silently clipped."""
@@ -265,12 +271,12 @@ class _Flow:
             col = p.el.direction == "column"
             start = inner.y if col else inner.x
             end = start + (inner.height if col else inner.width)
-            used = max((c.box.bottom if col else c.box.right) for c in p.children)
-            first = min((c.box.y if col else c.box.x) for c in p.children)
+            used = max((c.frame.bottom if col else c.frame.right) for c in p.children)
+            first = min((c.frame.y if col else c.frame.x) for c in p.children)
             if used > end + EPS or first < start - EPS:
                 need = used - min(first, start)
                 axis = "height" if col else "width"
-                parts = ", ".join(f"{c.id} {(c.box.height if col else c.box.width):.0f} px" for c in p.children)
+                parts = ", ".join(f"{c.id} {(c.frame.height if col else c.frame.width):.0f} px" for c in p.children)
                 cls = TextFitError if any(c.kind == "text" for c in p.walk()) else SpecError
                 raise cls(f"stack {p.id!r} does not fit its content: its children need {need:.0f} px but its {axis} "
                           f"inside the padding is {end - start:.0f} px; {need - (end - start):.0f} px short ({parts}); "
@@ -280,15 +286,15 @@ class _Flow:
 
 def _panel(p: Placed) -> Placed:
     """The stack's fill and stroke as a rect drawn first, under its children (the text-only redraw skips rects)."""
-    from composer.spec.model import RectElement
+    from composer.spec.model import BoxSpec, RectElement
 
     rect = RectElement(type="rect", id=f"{p.el.id}-panel" if p.el.id else None, opacity=p.el.opacity,
-                       box={"width": p.box.width, "height": p.box.height}, fill=p.el.fill, stroke=p.el.stroke,
+                       box=BoxSpec(width=p.frame.width, height=p.frame.height), fill=p.el.fill, stroke=p.el.stroke,
                        stroke_width=p.el.stroke_width, radius=p.el.radius)
     return Placed("rect", rect, p.box, p.path, p.index)
 
 
-def set_height(block: Any) -> float:
+def set_height(block: TextBlock) -> float:
     """The height a typeset block takes: its lines, with ink that overhangs them (as the fitter counts it)."""
     lines = block._layout_lines
     if not lines:
@@ -298,7 +304,7 @@ def set_height(block: Any) -> float:
     return bottom - top
 
 
-def _finite(v: Any) -> bool:
+def _finite(v: object) -> bool:
     return isinstance(v, (int, float)) and math.isfinite(v)
 
 

@@ -51,7 +51,7 @@ class TextStyle:
     smart_quotes: bool = False  # straight quotes to the language's own, -- and --- to dashes
     optical_margin: bool | None = None  # hanging punctuation; None: on at 32 px and above
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
             value = getattr(self, name)
             if value not in allowed:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from composer.core.errors import FontError, SpecError, TextFitError
 from composer.core.lru import LRU
 from composer.text.fonts import FontLibrary, folders_signature
 from composer.layout.resolve import Layout, Placed
+
+if TYPE_CHECKING:
+    from composer.spec.model import FontSpec
+    from composer.text.block import TextBlock
+    from composer.text.style import TextStyle
 
 _LIBS: LRU[FontLibrary] = LRU(16)  # font libraries by folders and the state of their files
 
@@ -19,12 +24,12 @@ def font_library(extra_dirs: tuple[Path, ...] = ()) -> FontLibrary:
     return _LIBS.get_or_make(key, lambda: FontLibrary(extra_dirs=list(extra_dirs)))
 
 
-def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[str, int, bool]:
+def font_for(layout: Layout, font: FontSpec, path: tuple, *, heading: bool) -> tuple[str, int, bool]:
     """The family, weight and italic flag of a FontSpec, resolving brand roles (heading, body)."""
     fonts = layout.brand.fonts
     family = font.family or ("heading" if heading else "body")
     weight = font.weight
-    style = font.style
+    style: str = font.style
     if family in fonts:
         fam, w, s = fonts[family]
         family = fam
@@ -33,7 +38,7 @@ def font_for(layout: Layout, font: Any, path: tuple, *, heading: bool) -> tuple[
     return family, int(weight or 400), style == "italic"
 
 
-def text_style(layout: Layout, p: Placed) -> Any:
+def text_style(layout: Layout, p: Placed) -> TextStyle:
     """The TextStyle for a text element, with sizes in pixels; its colour is attached after legibility."""
     from composer.text import TextStyle
     from composer.text.hyphenate import has_dictionary
@@ -45,7 +50,7 @@ def text_style(layout: Layout, p: Placed) -> Any:
     heading = (el.id or "").startswith(("headline", "title", "heading")) or (el.slot or "") in ("headline", "title")
     family, weight, italic = font_for(layout, f, p.path + ("font",), heading=heading)
     if f.size is None or f.size == "auto":
-        size: Any = "auto"
+        size: float | str = "auto"
     else:
         size = r.length(f.size, p.path + ("font", "size"))
         if size <= 0:
@@ -67,13 +72,13 @@ def text_style(layout: Layout, p: Placed) -> Any:
     )
 
 
-def set_element(layout: Layout, p: Placed, lib: Any) -> Any:
+def set_element(layout: Layout, p: Placed, lib: FontLibrary) -> TextBlock:
     """Typeset one text element; errors carry the element's location."""
     from composer.text import set_text
 
     style = text_style(layout, p)
     try:
-        block = set_text(p.el.text, p.box, style, lib, element_id=p.id)
+        block = set_text(p.el.text, p.frame, style, lib, element_id=p.id)
     except (FontError, TextFitError, SpecError) as e:
         if e.location is None:
             e.location = layout.resolver.positions.locate(p.path + (("font",) if isinstance(e, FontError) else ("text",)))
@@ -82,14 +87,14 @@ def set_element(layout: Layout, p: Placed, lib: Any) -> Any:
     return block
 
 
-def _warn_substitutions(layout: Layout, p: Placed, style: Any, lib: FontLibrary, block: Any) -> None:
+def _warn_substitutions(layout: Layout, p: Placed, style: TextStyle, lib: FontLibrary, block: TextBlock) -> None:
     """Say what setting changed: text cut to "…", or a weight or italic the family does not have."""
     from composer.core.warnings import warn
     from composer.spec.yamlload import format_path
 
     where = layout.resolver.positions.locate
     if block.truncated:
-        b = p.box
+        b = p.frame
         warn("text-truncated", f"the text does not fit its {b.width:.0f}×{b.height:.0f} px box at {block.size:.4g} px and was "
              f"cut to {len(block.lines)} line{'s' if len(block.lines) != 1 else ''} ending in \"…\"",
              location=where(p.path + ("text",)), path=format_path(p.path + ("text",)))
@@ -110,7 +115,7 @@ def _warn_substitutions(layout: Layout, p: Placed, style: Any, lib: FontLibrary,
                  location=where(p.path + field), path=format_path(p.path + field))
 
 
-def _faces_asked(text: str, style: Any) -> list[tuple[int, bool, str]]:
+def _faces_asked(text: str, style: TextStyle) -> list[tuple[int, bool, str]]:
     """(weight, italic, why) of every face a text asks for: its own, then its markup spans' (why: the span kind)."""
     from composer.text.markup import parse
     from composer.text.shaping import _span_weight

@@ -41,7 +41,7 @@ def rng_state(generator: torch.Generator) -> dict[str, Any]:
     """The training generator's state plus torch's global CPU (and CUDA) states."""
     import torch
 
-    state = {"train": generator.get_state(), "torch": torch.get_rng_state()}
+    state: dict[str, Any] = {"train": generator.get_state(), "torch": torch.get_rng_state()}
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state_all()
     return state

@@ -151,11 +151,11 @@ class Prepared:
 
 def prepare(item: TrainImage, resolution: int) -> Prepared:
     """Resize the short side to `resolution`, then cut the centre square."""
-    with Image.open(item.path) as im:
-        im = ImageOps.exif_transpose(im).convert("RGB")
+    with Image.open(item.path) as src:
+        im = ImageOps.exif_transpose(src).convert("RGB")
     w, h = im.size
     scale = resolution / min(w, h)
     rw, rh = max(resolution, round(w * scale)), max(resolution, round(h * scale))
-    im = im.resize((rw, rh), Image.LANCZOS)
+    im = im.resize((rw, rh), Image.Resampling.LANCZOS)
     left, top = (rw - resolution) // 2, (rh - resolution) // 2
     return Prepared(im.crop((left, top, left + resolution, top + resolution)), (h, w), (top, left))

@@ -150,7 +150,9 @@ class _Trainer:
         from generator.training.models import TARGET_MODULES, encode_caption, encode_latents
 
         self.model, self.config, self.resolution = model, config, resolution
-        self.step, self.losses, self._times = 0, [], []
+        self.step = 0
+        self.losses: list[float] = []
+        self._times: list[float] = []
         unet = model.unet
         with torch.random.fork_rng(devices=[]):  # the adapter's random init is part of the seeded run
             torch.manual_seed(config.seed)
@@ -227,6 +229,8 @@ class _Trainer:
         kind = self.noise.config.prediction_type  # SD 2.x 768 px models predict velocity
         target = {"epsilon": noise, "sample": latents}.get(kind)
         target = self.noise.get_velocity(latents, noise, t) if kind == "v_prediction" else target
+        if target is None:
+            raise GeneratorError(f"the scheduler predicts {kind!r}; LoRA training knows epsilon, sample and v_prediction")
         dev, dt = model.device, model.dtype
         kwargs = {}
         if model.family == "sdxl":

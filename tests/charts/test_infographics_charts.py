@@ -220,3 +220,12 @@ def test_text_on_colour_picks_the_more_readable_of_ink_and_paper():
     dark = draw("process", BOX, {"steps": ["One", "Two"]}, ["#0B3D91"], pillow_measure)
     assert {l.color for l in light.labels if l.role == "number"} == {theme.ink}
     assert {l.color for l in dark.labels if l.role == "number"} == {theme.paper}
+
+
+def test_table_blank_cell_in_a_formatted_numeric_column():
+    """A blank cell in a numeric column with a format is an empty cell, not a crash (mypy found float(None))."""
+    d = draw("table", BOX, {"columns": ["Name", {"title": "Sales", "format": "plain"}],
+                            "rows": [["a", 1200], ["b", ""], ["c", 7]]}, PALETTE, pillow_measure, Theme())
+    texts = [lab.text for lab in d.labels]
+    assert "1200" in texts or "1,200" in texts
+    assert "7" in texts

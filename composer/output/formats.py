@@ -50,7 +50,8 @@ def _pdf(art: Artwork) -> Encoded:
     m = slug_width(art.layout)  # the margin outside the bleed that holds the crop marks
     page_w, page_h = c.full_width + 2 * m, c.full_height + 2 * m
     where = (m / page_w, m / page_h, c.full_width / page_w, c.full_height / page_h)
-    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if jpeg is not None else None, where)
+    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if jpeg is not None else None, where,
+                     images=art.images())
     if c.bleed <= 0:
         return pdf
     k = 72.0 / c.dpi  # printers read the trim size from TrimBox

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import cairocffi as cairo
@@ -14,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
-from composer.render.raster import svg_tree
+from composer.render.raster import DecodedImages, svg_tree
 
 
 def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
@@ -35,7 +36,7 @@ def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = 
     return buf.getvalue()
 
 
-class _PDFSurface(cairosvg.surface.PDFSurface):
+class _PDFSurface(DecodedImages, cairosvg.surface.PDFSurface):
     """PDF surface with metadata, a fixed creation date, and the background painted as a JPEG.
 
     cairosvg would re-encode an embedded JPEG as PNG and cairo would store raw pixels; painting
@@ -77,10 +78,15 @@ class _PDFSurface(cairosvg.surface.PDFSurface):
 
 
 def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None,
-               background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> bytes:
-    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`."""
+               background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), *,
+               images: Mapping[str, Image.Image] | None = None) -> bytes:
+    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`.
+
+    `images` are the decoded pixels that the document's `placard-pixels:` references name.
+    """
     out = io.BytesIO()
-    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background, "background_box": background_box})
+    cls = type("_Pdf", (_PDFSurface,), {"meta": meta, "background": background, "background_box": background_box,
+                                        "decoded": images or {}})
     try:
         surface = cls(svg_tree(svg), out, dpi)
         surface.finish()

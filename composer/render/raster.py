@@ -1,17 +1,27 @@
-"""SVG document → cairo pixels (over a background raster, earlier raw pixels, or white)."""
+"""SVG document → cairo pixels (over a background raster, earlier raw pixels, or white).
+
+`<image>` elements with a `placard-pixels:` href (composer.render.pixelref) are drawn from the build's
+decoded pixels by the surface itself.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import cairocffi as cairo
 import cairosvg
 import cairosvg.parser
 import cairosvg.surface
 import numpy as np
+from cairosvg.helpers import preserve_ratio, size
+from cairosvg.image import IMAGE_RENDERING
+from cairosvg.url import parse_url
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
 from composer.rasters.assets import safe_url_fetcher  # also refuses a cairosvg older than 2.9.0
 from composer.render import fastpath
+from composer.render.pixelref import PIXELS
 
 fastpath.install()
 
@@ -23,7 +33,67 @@ def svg_tree(svg: str) -> cairosvg.parser.Tree:
     return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=safe_url_fetcher(()), unsafe=False)
 
 
-class _RasterOverSurface(cairosvg.surface.PNGSurface):
+def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
+    """Pixels as cairo reads them from a PNG: RGB24 for RGB, premultiplied ARGB32 for RGBA."""
+    w, h = img.size
+    fmt = cairo.FORMAT_RGB24 if img.mode == "RGB" else cairo.FORMAT_ARGB32
+    surface = cairo.ImageSurface(fmt, w, h)
+    buf = np.ndarray((h, surface.get_stride() // 4, 4), np.uint8, surface.get_data())[:, :w]
+    if img.mode == "RGB":
+        buf[...] = np.frombuffer(img.tobytes("raw", "BGRX"), np.uint8).reshape(h, w, 4)
+    else:  # Pillow's premultiplication rounds as libpng's reader in cairo does: (c*a + 128) / 255
+        buf[...] = np.asarray(img.convert("RGBa"))[..., (2, 1, 0, 3)]
+    surface.mark_dirty()
+    return surface
+
+
+class DecodedImages:
+    """cairosvg surface mix-in: `<image>` elements with a `placard-pixels:` href are drawn from decoded pixels."""
+
+    decoded: Mapping[str, Image.Image] = {}  # cairosvg surfaces use `images` themselves
+
+    def draw(self, node):
+        href = node.get_href() if node.tag == "image" else None
+        if href and href.startswith(PIXELS):
+            return draw_pixels(self, node, self.decoded[href[len(PIXELS):]])
+        return super().draw(node)
+
+
+def draw_pixels(surface, node, img: Image.Image) -> None:
+    """Draw an image node as cairosvg's `draw` and `image` would, from pixels instead of PNG bytes."""
+    x, y = size(surface, node.get("x"), "x"), size(surface, node.get("y"), "y")
+    width, height = size(surface, node.get("width"), "x"), size(surface, node.get("height"), "y")
+    if ("width" in node and width == 0) or ("height" in node and height == 0):
+        return
+    ctx = surface.context
+    ctx.save()
+    clip_path = surface.paths.get(parse_url(node.get("clip-path")).fragment or "")
+    if clip_path is not None:  # our templates' clip paths are user-space rectangles
+        clip_path.tag = "g"
+        surface.stroke_and_fill = False
+        surface.draw(clip_path)
+        surface.stroke_and_fill = True
+        clip_path.tag = "clipPath"
+        ctx.clip()
+    source = cairo_surface(img)
+    pattern = cairo.SurfacePattern(source)
+    pattern.set_filter(IMAGE_RENDERING.get(node.get("image-rendering"), cairo.FILTER_GOOD))
+    node.image_width, node.image_height = img.size
+    width, height = width or img.width, height or img.height
+    scale_x, scale_y, translate_x, translate_y = preserve_ratio(surface, node, width, height)
+    if not (translate_x == 0 and translate_y == 0 and width == scale_x * img.width and height == scale_y * img.height):
+        ctx.rectangle(x, y, width, height)
+        ctx.clip()
+    ctx.translate(x, y)
+    ctx.scale(scale_x, scale_y)
+    ctx.translate(translate_x, translate_y)
+    ctx.set_source(pattern)
+    ctx.paint_with_alpha(float(node.get("opacity", 1)))
+    ctx.restore()
+    ctx.new_path()
+
+
+class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     base: Image.Image | None = None
@@ -47,15 +117,16 @@ class _RasterOverSurface(cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | None = None, raw: bool = False):
+              base_bgra: bytes | None = None, raw: bool = False, images: Mapping[str, Image.Image] | None = None):
     """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
 
+    `images` are the decoded pixels that the document's `placard-pixels:` references name.
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
     render of the same canvas can start from without converting them.
     """
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
-    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_bgra": base_bgra})
+    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_bgra": base_bgra, "decoded": images or {}})
     try:
         surface = cls(svg_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:

@@ -162,3 +162,14 @@ def test_pixels_drawn_directly_equal_cairosvgs_own_drawing_of_the_png():
         ours = composer.render.raster.rasterize(body.format("placard-pixels:" + key), 90, 70, images={key: img})
         theirs = composer.render.raster.rasterize(body.format(uri), 90, 70)
         assert ours.tobytes() == theirs.tobytes()
+
+
+def test_a_warm_build_of_the_same_design_does_not_decode_its_photo_again(tmp_path, decodes):
+    _photo(tmp_path / "photo.png")
+    spec = _spec(tmp_path, _image(box={"x": 40, "y": 120, "width": 240, "height": 240}), background={"style": "flat"})
+    first = composer.build(spec, None, ["png"]).image
+    second = composer.build(spec, None, ["png"]).image
+    assert decodes["decode"] == 1 and first.tobytes() == second.tobytes()
+    _photo(tmp_path / "photo.png", size=(400, 500))  # edited: a new size, decoded again
+    composer.build(spec, None, ["png"])
+    assert decodes["decode"] == 2

@@ -2,8 +2,8 @@
 
     python bench/suite.py [--iters 5] [--designs photo-element,collage,...] [--formats png]
 
-Every design is built in this one process: one untimed build, then --iters timed builds (the
-median is quoted). Designs live in bench/designs/ (the new ones) and samples/ (those that exist
+Every design is built in this one process: one untimed build each, then --iters rounds in which
+every design is built once (round-robin, so machine load hits all alike); the median is quoted. Designs live in bench/designs/ (the new ones) and samples/ (those that exist
 already). Photos are made at run time, never committed: the benchmark's procedural photo and
 five more seeds, saved as JPEG into a temporary folder beside copies of the design and its SVGs.
 The last column is each design's ms per megapixel over the benchmark's (bench/poster.yaml);
@@ -76,33 +76,30 @@ def prepare(design: Design, folder: Path) -> Path:
     return spec
 
 
-def time_builds(spec: Path, iters: int, formats: list[str]) -> tuple[float, float]:
-    """Median warm ms per build (after one untimed build) and the canvas megapixels."""
+def run(names: list[str] | None, iters: int, formats: list[str]) -> list[tuple[Design, float, float]]:
+    """(design, median warm ms, MP) for the benchmark and each design asked for, in this process.
+
+    Every design is built once untimed, then the designs are timed round-robin, one build each per
+    round, so that a busy machine slows them all alike and the ratios hold.
+    """
     import composer
 
-    with tempfile.TemporaryDirectory() as out:
-        result = composer.build(spec, out, formats=formats)
-        times = []
-        for _ in range(iters):
-            t = time.perf_counter()
-            composer.build(spec, out, formats=formats)
-            times.append((time.perf_counter() - t) * 1000)
-    canvas = result.report["canvas"]
-    return statistics.median(times), canvas["width"] * canvas["height"] / 1e6
-
-
-def run(names: list[str] | None, iters: int, formats: list[str]) -> list[tuple[Design, float, float]]:
-    """(design, ms, MP) for the benchmark and each design asked for, in this process."""
-    rows = []
+    designs = [d for d in SUITE if not names or d.name in names or d.name == "benchmark"]
+    times: dict[str, list[float]] = {d.name: [] for d in designs}
     with tempfile.TemporaryDirectory() as tmp:
-        for design in SUITE:
-            if names and design.name not in names and design.name != "benchmark":
-                continue
-            folder = Path(tmp) / design.name
+        specs, mps = {}, {}
+        for d in designs:
+            folder = Path(tmp) / d.name
             folder.mkdir()
-            ms, mp = time_builds(prepare(design, folder), iters, formats)
-            rows.append((design, ms, mp))
-    return rows
+            specs[d.name] = prepare(d, folder)
+            canvas = composer.build(specs[d.name], folder / "out", formats=formats).report["canvas"]
+            mps[d.name] = canvas["width"] * canvas["height"] / 1e6
+        for _ in range(iters):
+            for d in designs:
+                t = time.perf_counter()
+                composer.build(specs[d.name], Path(tmp) / d.name / "out", formats=formats)
+                times[d.name].append((time.perf_counter() - t) * 1000)
+    return [(d, statistics.median(times[d.name]), mps[d.name]) for d in designs]
 
 
 def table(rows: list[tuple[Design, float, float]]) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
-from composer.render.raster import DecodedImages, svg_tree
+from composer.render.raster import DecodedImages, copy_bgrx, svg_tree
 
 
 def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
@@ -51,10 +51,9 @@ class _PDFSurface(DecodedImages, cairosvg.surface.PDFSurface):
         surface, w, h = super()._create_surface(width, height)
         if self.background is not None:
             image, jpeg = self.background
-            rgb = np.asarray(image.convert("RGB"))
             src = cairo.ImageSurface(cairo.FORMAT_RGB24, image.width, image.height)
             buf = np.ndarray((image.height, src.get_stride() // 4, 4), np.uint8, src.get_data())
-            buf[:, : image.width, 0], buf[:, : image.width, 1], buf[:, : image.width, 2] = rgb[..., 2], rgb[..., 1], rgb[..., 0]
+            copy_bgrx(image if image.mode == "RGB" else image.convert("RGB"), (0, 0), buf[:, : image.width])
             src.mark_dirty()
             src.set_mime_data("image/jpeg", jpeg)
             ctx = cairo.Context(surface)

@@ -29,8 +29,8 @@ def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | 
     body = renderer.body(Pass(texts=False))
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
-    base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True, images=renderer.scene.pixels())
+    return rasterize(doc, c.width, c.height, background, dpi=c.dpi, raw=True, images=renderer.scene.pixels(),
+                     base_at=(int(c.bleed), int(c.bleed)))
 
 
 @dataclass
@@ -70,8 +70,8 @@ class Artwork:
             doc = self._document(self.renderer.body(TEXT_ONLY), has_raster=True)
             return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=self.legibility.under, raw=True)
         doc = self._document(self.body())
-        base = self.background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if self.background is not None else None
-        return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True, images=self.images())
+        return rasterize(doc, c.width, c.height, self.background, dpi=c.dpi, raw=True, images=self.images(),
+                         base_at=(int(c.bleed), int(c.bleed)))
 
     def images(self) -> dict[str, Image.Image]:
         """The decoded pixels the documents' `placard-pixels:` references name."""

@@ -33,6 +33,21 @@ def svg_tree(svg: str) -> cairosvg.parser.Tree:
     return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=safe_url_fetcher(()), unsafe=False)
 
 
+BAND = 256  # rows per copy: a print-size canvas is copied without a whole-canvas temporary
+
+
+def copy_bgrx(image: Image.Image, at: tuple[int, int], out: np.ndarray) -> None:
+    """Copy the RGB `image` from `at` into cairo's (H, W, 4) BGRX pixels `out`, one band of rows at a time."""
+    height, width = out.shape[:2]
+    x, y = at
+    whole = at == (0, 0) and image.size == (width, height)
+    for y0 in range(0, height, BAND):
+        y1 = min(height, y0 + BAND)
+        band = image if whole and height <= BAND else image.crop((x, y + y0, x + width, y + y1))
+        # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
+        out[y0:y1] = np.frombuffer(band.tobytes("raw", "BGRX"), np.uint8).reshape(y1 - y0, width, 4)
+
+
 def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
     """Pixels as cairo reads them from a PNG: RGB24 for RGB, premultiplied ARGB32 for RGBA."""
     w, h = img.size
@@ -97,6 +112,7 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     base: Image.Image | None = None
+    base_at: tuple[int, int] = (0, 0)  # where the canvas starts in `base` (the bleed, for a full-bleed background)
     base_bgra: bytes | None = None  # cairo's own pixels from an earlier render of the same size
 
     def _create_surface(self, width, height):
@@ -107,8 +123,7 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
             src = self.base_bgra
             buf[...] = src.bgra.base if isinstance(src, Pixels) else np.frombuffer(src, np.uint8).reshape(buf.shape)
         elif self.base is not None:
-            # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
-            buf[:, :width] = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
+            copy_bgrx(self.base, self.base_at, buf[:, :width])
             buf[:, :width, 3] = 255
         else:  # documents are opaque: start from white, so pixels come out without float maths
             buf[...] = 255
@@ -117,8 +132,9 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | None = None, raw: bool = False, images: Mapping[str, Image.Image] | None = None):
-    """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
+              base_bgra: bytes | None = None, raw: bool = False, images: Mapping[str, Image.Image] | None = None,
+              base_at: tuple[int, int] = (0, 0)):
+    """Draw `svg` at width×height pixels over a base (RGB image from `base_at`, raw cairo pixels, or white).
 
     `images` are the decoded pixels that the document's `placard-pixels:` references name.
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
@@ -126,7 +142,8 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     """
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
-    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_bgra": base_bgra, "decoded": images or {}})
+    cls = type("_Surface", (_RasterOverSurface,), {"base": base, "base_at": base_at, "base_bgra": base_bgra,
+                                                  "decoded": images or {}})
     try:
         surface = cls(svg_tree(svg), None, dpi, output_width=width, output_height=height)
     except AssetError:

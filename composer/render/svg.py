@@ -207,7 +207,7 @@ FULL = Pass()
 def jpeg_bytes(image: Image.Image) -> bytes:
     """High-quality JPEG (4:4:4, q95) for photographic layers embedded in SVG and PDF."""
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+    (image if image.mode == "RGB" else image.convert("RGB")).save(buf, "JPEG", quality=95, subsampling=0)
     return buf.getvalue()
 
 

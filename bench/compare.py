@@ -1,11 +1,16 @@
 """Speed against satori + resvg and headless Chromium, rendering the same poster to PNG.
 
     python bench/compare.py [--iters 20] [--engines placard,satori,chromium] [--sheet /tmp/compare_sheet.png]
+    python bench/compare.py --design collage      # any design of bench/suite.py that satori can express
 
 Every engine is timed warm, in one long-lived process, after untimed warm-ups, and each gets
 the same background PNG (made once by Placard with `--layers`). Placard is also timed with the
 spec as written, which paints its procedural photo background on every build. Not run in CI:
 it needs `npm ci` in bench/compare and the Debian `chromium` package (see bench/compare/README.md).
+
+With --design, the design is one of bench/suite.py's (photos made at run time): Placard builds the
+spec as written, and satori and Chromium draw the same blocks, which bench/compare_scene.py takes
+from Placard's own build (boxes, text sizes and line breaks, colours, font files, rasters).
 """
 
 from __future__ import annotations
@@ -93,9 +98,9 @@ class Placard:
 class Node:
     """A long-lived node engine script that renders on `render` and reports its own time."""
 
-    def __init__(self, name: str, script: str, background: Path, extra: list[str] = ()):
-        self.name = name
-        self.proc = subprocess.Popen(["node", script, "--bg", str(background), *extra], cwd=COMPARE, text=True,
+    def __init__(self, name: str, script: str, source: list[str], extra: list[str] = ()):
+        self.name = name  # source: ["--bg", background.png] or ["--scene", scene.json]
+        self.proc = subprocess.Popen(["node", script, *source, *extra], cwd=COMPARE, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._read()  # {"ready": ...} once the engine (and browser) is up
 
@@ -206,11 +211,12 @@ def start(engines: list, name: str, *args, **kwargs) -> None:
         print(f"skipping {name}: it did not start ({e})", file=sys.stderr)
 
 
-def engines_for(wanted: set[str], tmp: Path, background: Path, chromium: str | None) -> list:
+def engines_for(wanted: set[str], tmp: Path, source: list[str], chromium: str | None,
+                placards: list[tuple[str, Path]]) -> list:
     """The engines to time; the ones that cannot run are named on stderr and skipped."""
     engines: list = []
     if "placard" in wanted:
-        engines += [Placard(label, spec, tmp / ("placard-" + spec.stem)) for label, spec in placard_variants(tmp, background)]
+        engines += [Placard(label, spec, tmp / ("placard-" + spec.stem)) for label, spec in placards]
     if not wanted & {"satori", "chromium"}:
         return engines
     why = node_ready()
@@ -218,14 +224,36 @@ def engines_for(wanted: set[str], tmp: Path, background: Path, chromium: str | N
         print(f"skipping satori + resvg and Chromium: {why}", file=sys.stderr)
         return engines
     if "satori" in wanted:
-        start(engines, "satori + resvg", "satori.mjs", background)
+        start(engines, "satori + resvg", "satori.mjs", source)
     if "chromium" in wanted and not (chromium and Path(chromium).is_file()):
         print(f"skipping Chromium: no chromium binary at {chromium or ' or '.join(CHROMIUM)} "
               "(apt-get install -y chromium, or pass --chromium PATH)", file=sys.stderr)
     elif "chromium" in wanted:
         for label, fast in ((SHEET[2], "0"), ("Chromium, optimizeForSpeed", "1")):
-            start(engines, label, "chromium.mjs", background, ["--chromium", chromium, "--fast", fast])
+            start(engines, label, "chromium.mjs", source, ["--chromium", chromium, "--fast", fast])
     return engines
+
+
+def sources(design: str, tmp: Path) -> tuple[list[str], list[tuple[str, Path]]]:
+    """What the node engines draw (--bg or --scene) and the Placard specs to time, for one design."""
+    if design == "benchmark":
+        # The shared background, made the way a user would: the CLI with --layers.
+        subprocess.run([sys.executable, "-m", "composer", "build", str(SPEC), "-o", str(tmp / "layers"), "--format", "png", "--layers"],
+                       cwd=ROOT, check=True, capture_output=True)
+        background = tmp / "layers" / "poster.background.png"
+        return ["--bg", str(background)], placard_variants(tmp, background)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import compare_scene
+    import suite
+
+    chosen = next((x for x in suite.SUITE if x.name == design), None)
+    if chosen is None or not chosen.satori:
+        expressible = ", ".join(x.name for x in suite.SUITE if x.satori)
+        sys.exit(f"invalid --design {design!r}; allowed (what satori can express): {expressible}")
+    folder = tmp / design
+    folder.mkdir()
+    spec = suite.prepare(chosen, folder)
+    return ["--scene", str(compare_scene.write_scene(spec, folder))], [(f"Placard ({design})", spec)]
 
 
 def main() -> None:
@@ -235,14 +263,12 @@ def main() -> None:
     ap.add_argument("--sheet", default="/tmp/compare_sheet.png")
     ap.add_argument("--chromium", default=next((c for c in CHROMIUM if Path(c).exists()), None),
                     help="the Chromium binary (default: the first of %s that exists)" % ", ".join(CHROMIUM))
+    ap.add_argument("--design", default="benchmark", help="a design of bench/suite.py (default: the benchmark poster)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="placard-compare-") as d:
         tmp = Path(d)
-        # The shared background, made the way a user would: the CLI with --layers.
-        subprocess.run([sys.executable, "-m", "composer", "build", str(SPEC), "-o", str(tmp / "layers"), "--format", "png", "--layers"],
-                       cwd=ROOT, check=True, capture_output=True)
-        background = tmp / "layers" / "poster.background.png"
-        engines = engines_for(set(args.engines.split(",")), tmp, background, args.chromium)
+        source, placards = sources(args.design, tmp)
+        engines = engines_for(set(args.engines.split(",")), tmp, source, args.chromium, placards)
         if not engines:
             sys.exit("no engine to time")
         try:
@@ -250,22 +276,23 @@ def main() -> None:
             results = run(engines, args.iters)
             pngs = []
             for e in engines:
-                if e.name in SHEET:
+                if e.name in SHEET or e is engines[0]:
                     e.save(tmp / f"sheet-{len(pngs)}.png")
                     pngs.append((e.name.split(" (")[0], tmp / f"sheet-{len(pngs)}.png"))
         finally:
             for e in engines:
                 e.close()
-        report(results, args.iters, args.chromium)
+        report(results, args.iters, args.chromium, args.design)
         if len(pngs) > 1:
             sheet(pngs, Path(args.sheet))
             print(f"\nside by side: {args.sheet}")
 
 
-def report(results: dict[str, dict], iters: int, chromium: str | None) -> None:
+def report(results: dict[str, dict], iters: int, chromium: str | None, design: str = "benchmark") -> None:
     """The markdown table."""
     base = statistics.median(results["satori + resvg"]["times"]) if "satori + resvg" in results else None
-    print(f"\nWarm time per 1080×1350 PNG poster: median of {iters} renders after warm-ups, each engine in one\n"
+    what = "1080×1350 PNG poster" if design == "benchmark" else f"PNG of the suite's {design!r} design"
+    print(f"\nWarm time per {what}: median of {iters} renders after warm-ups, each engine in one\n"
           "long-lived process, engines interleaved round-robin.\n")
     print("| engine | median ms | p90 ms | CPU ms | PNG bytes | vs satori + resvg |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -116,7 +116,8 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     text_boxes = tuple(b.ink_box for b in texts.values() if b.lines)
     rasters = paint(loaded, layout, text_boxes, opts)
     # 5. Choose chart and text colours and fix legibility on the real pixels under each chart and text
-    scene = Scene(texts, rasters.illustrations, rasters.image_hrefs, charts, text_mode=loaded.spec.text_mode, font_dirs=font_dirs)
+    scene = Scene(texts, rasters.illustrations, rasters.image_hrefs, charts, text_mode=loaded.spec.text_mode,
+                  font_dirs=font_dirs, images=rasters.images)
     renderer = SvgRenderer(layout, scene, _templates_dir(loaded, opts))
     grounds = {}
     if charts:  # each chart's colours against the ground under it (drawn without text and charts)

@@ -1,8 +1,9 @@
 // Headless Chromium through puppeteer-core: set the page's content, wait for fonts and the
 // background, screenshot the 1080×1350 viewport as PNG; warm, in one long-lived browser and page.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { html, FONTS, FONT_DIR, WIDTH, HEIGHT } from "./design.mjs";
+import { html, sceneHtml, FONTS, FONT_DIR, WIDTH, HEIGHT } from "./design.mjs";
 import { args, dataUri, serve } from "./common.mjs";
 
 const a = args();
@@ -19,8 +20,10 @@ try {
 }
 try {
   const page = await browser.newPage();
-  await page.setViewport({ width: WIDTH, height: HEIGHT, deviceScaleFactor: 1 });
-  const doc = html(dataUri(a.bg, "image/png"), FONTS.map((f) => dataUri(join(FONT_DIR, f.file), "font/otf")));
+  const scene = a.scene ? JSON.parse(readFileSync(a.scene, "utf8")) : null;
+  await page.setViewport({ width: scene ? scene.width : WIDTH, height: scene ? scene.height : HEIGHT, deviceScaleFactor: 1 });
+  const doc = scene ? sceneHtml(scene, dataUri)
+    : html(dataUri(a.bg, "image/png"), FONTS.map((f) => dataUri(join(FONT_DIR, f.file), "font/otf")));
   // optimizeForSpeed asks Chromium for its fastest PNG encoding (bigger files); off by default.
   const fast = a.fast === "1";
 

@@ -3,12 +3,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
-/** --bg PATH [--key VALUE ...] from argv. */
+/** --bg PATH or --scene PATH (a suite design, bench/compare_scene.py) [--key VALUE ...] from argv. */
 export function args() {
   const a = {};
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) a[argv[i].replace(/^--/, "")] = argv[i + 1];
-  if (!a.bg) throw new Error("usage: --bg background.png [--chromium PATH] [--fast 1]");
+  if (!a.bg && !a.scene) throw new Error("usage: --bg background.png | --scene scene.json [--chromium PATH] [--fast 1]");
   return a;
 }
 

@@ -87,3 +87,60 @@ body{position:relative;font-family:Inter;-webkit-font-smoothing:antialiased}
 ${body}
 </body></html>`;
 }
+
+// ---------------------------------------------------------------- any suite design (--scene)
+// bench/compare_scene.py writes a design's blocks (rect, text, image) in canvas pixels, with the
+// font files Placard used and its line breaks; the two functions below draw them like the above.
+
+const mimeOf = (b) => b.mime;
+
+/** Font buffers for satori from a scene: one family name per font file. */
+export function loadSceneFonts(scene) {
+  return scene.fonts.map((f) => ({ name: f.name, weight: 400, style: "normal", data: readFileSync(f.path) }));
+}
+
+/** satori element objects for a scene; `uri(path, mime)` inlines its files. */
+export function sceneTree(scene, uri) {
+  const children = [];
+  if (scene.background) {
+    children.push({ type: "img", props: { src: uri(scene.background, "image/png"), width: scene.width, height: scene.height,
+      style: { position: "absolute", left: 0, top: 0 } } });
+  }
+  for (const b of scene.blocks) {
+    const base = { position: "absolute", left: b.x, top: b.y, width: b.w };
+    if (b.kind === "rect") {
+      children.push({ type: "div", props: { style: { ...base, height: b.h, display: "flex", ...b.style } } });
+    } else if (b.kind === "image") {
+      children.push({ type: "img", props: { src: uri(b.src, mimeOf(b)), width: b.w, height: b.h,
+        style: { ...base, height: b.h, objectFit: b.fit, borderRadius: b.radius } } });
+    } else {
+      children.push({ type: "div", props: { style: { ...base, display: "flex", ...b.style }, children: b.content } });
+    }
+  }
+  return { type: "div", props: { style: { display: "flex", position: "relative", width: scene.width, height: scene.height,
+    background: scene.color }, children } };
+}
+
+/** The scene as one HTML document, fonts and images inlined as data URIs. */
+export function sceneHtml(scene, uri) {
+  const faces = scene.fonts.map((f) =>
+    `@font-face{font-family:${f.name};font-weight:400;font-style:normal;src:url(${uri(f.path, "font/otf")})}`).join("\n");
+  const body = scene.blocks.map((b) => {
+    const pos = `position:absolute;left:${b.x}px;top:${b.y}px;width:${b.w}px;` + (b.kind === "text" ? "" : `height:${b.h}px;`);
+    if (b.kind === "image") {
+      return `<img src="${uri(b.src, mimeOf(b))}" style="${pos}object-fit:${b.fit};border-radius:${b.radius}px">`;
+    }
+    return `<div style="${pos}${css(b.style)}">${b.kind === "text" ? b.content.replace(/&/g, "&amp;").replace(/</g, "&lt;") : ""}</div>`;
+  }).join("\n");
+  const bg = scene.background
+    ? `<img src="${uri(scene.background, "image/png")}" width="${scene.width}" height="${scene.height}" style="position:absolute;left:0;top:0">`
+    : "";
+  return `<!doctype html><html><head><meta charset="utf-8"><style>
+${faces}
+html,body{margin:0;padding:0;width:${scene.width}px;height:${scene.height}px;overflow:hidden;background:${scene.color}}
+body{position:relative;-webkit-font-smoothing:antialiased}
+</style></head><body>
+${bg}
+${body}
+</body></html>`;
+}

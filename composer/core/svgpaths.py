@@ -124,10 +124,15 @@ def _draw_with_tags(tags: dict[str, object]) -> types.FunctionType:
 TAGS = dict(cairosvg.surface.TAGS, path=path)
 
 
+_DRAW = _draw_with_tags(TAGS)
+
+
 class FastPaths:
     """Mixin for a cairosvg surface class: draws `<path>` through the fast handler above."""
 
-    draw = _draw_with_tags(TAGS)
+    def draw(self, node: cairosvg.parser.Node) -> None:
+        """cairosvg's `Surface.draw` with Placard's tag table (children come back through `self.draw`)."""
+        _DRAW(self, node)
 
 
 class FastPNGSurface(FastPaths, cairosvg.surface.PNGSurface):

@@ -50,7 +50,8 @@ def _pdf(art: Artwork) -> Encoded:
     m = slug_width(art.layout)  # the margin outside the bleed that holds the crop marks
     page_w, page_h = c.full_width + 2 * m, c.full_height + 2 * m
     where = (m / page_w, m / page_h, c.full_width / page_w, c.full_height / page_h)
-    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if art.background is not None and jpeg is not None else None, where)
+    pdf = render_pdf(art.print_document(), c.dpi, info, (art.background, jpeg) if art.background is not None and jpeg is not None else None,
+                     where, images=art.images())
     if c.bleed <= 0:
         return pdf
     k = 72.0 / c.dpi  # printers read the trim size from TrimBox
@@ -85,6 +86,16 @@ def choose(requested: Iterable[str]) -> list[str]:
 
 
 def encode(art: Artwork, formats: Iterable[str]) -> dict[str, Encoded]:
-    """Encode each chosen format, in table order (the raster first: SVG and PDF reuse its drawing)."""
-    chosen = set(formats)
-    return {name: fmt.encode(art) for name, fmt in FORMATS.items() if name in chosen}
+    """Encode each chosen format; the result is in table order.
+
+    SVG and PDF encode first: the raster's pixels (a canvas-sized surface) and its encoded PNG would
+    otherwise be alive while the PDF paints its own canvas-sized background, which set the peak
+    memory of a print build.
+    """
+    chosen = [name for name in FORMATS if name in set(formats)]
+    first = [name for name in chosen if name in DOCUMENTS]
+    done = {name: FORMATS[name].encode(art) for name in first + [n for n in chosen if n not in first]}
+    return {name: done[name] for name in chosen}
+
+
+DOCUMENTS = ("svg", "pdf")  # formats that draw no pixels of their own canvas

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import cairocffi as cairo
@@ -15,8 +16,7 @@ import numpy as np
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
-from composer.core.svgpaths import FastPaths
-from composer.render.raster import svg_tree
+from composer.render.raster import DecodedImages, copy_bgrx, svg_tree
 
 
 def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
@@ -37,7 +37,7 @@ def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = 
     return buf.getvalue()
 
 
-class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
+class _PDFSurface(DecodedImages, cairosvg.surface.PDFSurface):
     """PDF surface with metadata, a fixed creation date, and the background painted as a JPEG.
 
     cairosvg would re-encode an embedded JPEG as PNG and cairo would store raw pixels; painting
@@ -46,9 +46,10 @@ class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
 
     def __init__(self, tree: cairosvg.parser.Tree, output: object, dpi: float, *, meta: dict[str, str],
                  background: tuple[Image.Image, bytes] | None = None,
-                 background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), **kwargs: object) -> None:
+                 background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+                 decoded: Mapping[str, Image.Image] | None = None, **kwargs: object) -> None:
         # per instance, before cairosvg's __init__ calls _create_surface (see render/raster.py)
-        self.meta, self.background = meta, background
+        self.meta, self.background, self.decoded = meta, background, decoded or {}
         self.background_box = background_box  # x, y, width, height: page fractions
         super().__init__(tree, output, dpi, **kwargs)
 
@@ -56,10 +57,9 @@ class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
         surface, w, h = super()._create_surface(width, height)
         if self.background is not None:
             image, jpeg = self.background
-            rgb = np.asarray(image.convert("RGB"))
             src = cairo.ImageSurface(cairo.FORMAT_RGB24, image.width, image.height)
             buf = np.ndarray((image.height, src.get_stride() // 4, 4), np.uint8, src.get_data())
-            buf[:, : image.width, 0], buf[:, : image.width, 1], buf[:, : image.width, 2] = rgb[..., 2], rgb[..., 1], rgb[..., 0]
+            copy_bgrx(image if image.mode == "RGB" else image.convert("RGB"), (0, 0), buf[:, : image.width])
             src.mark_dirty()
             src.set_mime_data("image/jpeg", jpeg)
             ctx = cairo.Context(surface)
@@ -83,11 +83,16 @@ class _PDFSurface(FastPaths, cairosvg.surface.PDFSurface):
 
 
 def render_pdf(svg: str, dpi: float, meta: dict[str, str], background: tuple[Image.Image, bytes] | None = None,
-               background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> bytes:
-    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`."""
+               background_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0), *,
+               images: Mapping[str, Image.Image] | None = None) -> bytes:
+    """Vector PDF of the document (page size = SVG size at `dpi`), over an optional JPEG background in `background_box`.
+
+    `images` are the decoded pixels that the document's `placard-pixels:` references name.
+    """
     out = io.BytesIO()
     try:
-        surface = _PDFSurface(svg_tree(svg), out, dpi, meta=meta, background=background, background_box=background_box)
+        surface = _PDFSurface(svg_tree(svg), out, dpi, meta=meta, background=background, background_box=background_box,
+                              decoded=images)
         surface.finish()
     except AssetError:
         raise

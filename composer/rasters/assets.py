@@ -131,15 +131,16 @@ def load_raster(path: Path, *, max_pixels: int = MAX_IMAGE_PIXELS, name: str | N
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                im.load()
-                image = ImageOps.exif_transpose(im)
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                ImageOps.exif_transpose(image, in_place=True)  # no copy of the pixels when nothing turns
     except Image.DecompressionBombError:
         raise AssetError(f"{name} declares too many pixels, over the limit of {max_pixels:,}") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise AssetError(f"{name} is not a valid PNG, JPEG or WebP image ({_reason(exc)})") from None
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    return image.convert("RGBA" if has_alpha else "RGB")
+    mode = "RGBA" if has_alpha else "RGB"
+    return image if image.mode == mode else image.convert(mode)
 
 
 def decode_data_uri(uri: str, name: str = "data: URI") -> tuple[str, bytes]:

@@ -22,6 +22,7 @@ from composer.rasters.models import spec_model
 from composer.core.budget import charge_pixels
 from generator.base import Box as GenBox
 from generator.base import GenerateRequest, GeneratedImage, backend_info, get_backend
+from composer.core.lru import LRU
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
 
@@ -30,12 +31,15 @@ from composer.core.limits import MAX_IMAGE_PIXELS, MIN_LAYER_COST  # noqa: E402
 
 @dataclass(frozen=True)
 class Rasters:
-    """The rasters stage's result: the background, each illustration, and each image element's data URI."""
+    """The rasters stage's result: the background, each illustration, and each image element's pixels or SVG."""
 
-    background: Image.Image | None  # full bleed, RGB; None for a flat colour
+    background: Image.Image | None  # full bleed, RGB; None for a flat colour, or when an image covers it
     meta: dict[str, object]  # what made the background (generator, seed, model, prompt, ...)
     illustrations: dict[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA
-    image_hrefs: dict[str, str] = field(default_factory=dict)  # element id -> data URI
+    image_hrefs: dict[str, str] = field(default_factory=dict)  # SVG image element id -> sanitised data URI
+    # raster image element id -> RGB or RGBA pixels, decoded once per build; the renderer hands them to
+    # cairo directly and encodes a PNG only for documents that embed them (SVG, PDF)
+    images: dict[str, Image.Image] = field(default_factory=dict)
 
     @property
     def layers(self) -> dict[str, Image.Image]:
@@ -46,14 +50,48 @@ class Rasters:
 def paint(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], opts: BuildOptions) -> Rasters:
     """Step 4 of a build: paint the background (told where the text is) and every illustration; embed images."""
     warn_ignored(loaded, layout, opts)
-    bg, meta = background(loaded, layout, text_boxes, opts)
-    illustrations, hrefs = {}, {}
+    cover = covering_image(loaded, layout, opts)
+    if cover is None:
+        bg, meta = background(loaded, layout, text_boxes, opts)
+    else:  # an opaque image covers the whole page: a background under it would never be seen
+        bg, meta = None, {"generator": "none", "covered_by": cover[0]}
+    illustrations: dict[str, Image.Image] = {}
+    hrefs: dict[str, str] = {}
+    images: dict[str, Image.Image] = dict([cover]) if cover is not None else {}
     for p in layout.walk():
         if p.kind == "illustration":
             illustrations[p.id] = illustration(loaded, layout, p, bg, opts)[0]
-        elif p.kind == "image":
-            hrefs[p.id] = image_href(loaded, layout, p, opts, bg)
-    return Rasters(bg, meta, illustrations, hrefs)
+        elif p.kind == "image" and p.id not in images:
+            embedded = image_source(loaded, layout, p, opts, bg)
+            if isinstance(embedded, str):
+                hrefs[p.id] = embedded
+            else:
+                images[p.id] = embedded
+    return Rasters(bg, meta, illustrations, hrefs, images)
+
+
+def covering_image(loaded: LoadedSpec, layout: Layout, opts: BuildOptions) -> tuple[str, Image.Image] | None:
+    """A top-level raster image that covers the whole page (bleed included) with opaque pixels, decoded.
+
+    Only `cover` and `fill` images without opacity or rounded corners qualify; the image's own pixels
+    must all be opaque. cairo's filter leaves the outermost pixel row or column of a scaled image at
+    alpha 254 or 255, so what lies under it shows by at most one level there.
+    """
+    c = layout.canvas
+    for p in layout.elements:
+        el = p.el
+        if (p.kind != "image" or not el.src or Path(el.src).suffix.lower() == ".svg" or el.opacity < 1
+                or el.fit == "contain" or p.box is None):
+            continue
+        b = p.box
+        if b.x > -c.bleed or b.y > -c.bleed or b.right < c.width + c.bleed or b.bottom < c.height + c.bleed:
+            continue
+        if el.radius and layout.resolver.length(el.radius, p.path + ("radius",), min(b.width, b.height)) > 0:
+            continue
+        img = image_source(loaded, layout, p, opts)
+        if isinstance(img, Image.Image) and (img.mode == "RGB" or img.getchannel("A").getextrema()[0] == 255):
+            return p.id, img
+    return None
 
 
 def background_generator(loaded: LoadedSpec, opts: BuildOptions) -> str:
@@ -274,10 +312,11 @@ def _feather_mask(w: int, h: int) -> Image.Image:
     return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
 
 
-def image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions, bg: Image.Image | None = None) -> str:
-    """A data URI for an image element: raster files re-encoded safely, SVG files sanitised."""
+def image_source(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions,
+                 bg: Image.Image | None = None) -> str | Image.Image:
+    """An image element's content: a raster file's decoded pixels (RGB or RGBA), or an SVG file sanitised as a data URI."""
     try:
-        return _image_href(loaded, layout, p, opts, bg)
+        return _image_source(loaded, layout, p, opts, bg)
     except AssetError as e:
         raise _at(e, loaded, p.path + ("src",) if p.el.src else ("brand", "logo")) from None
 
@@ -329,23 +368,38 @@ def _svg_roots(loaded: LoadedSpec, p: Placed, opts: BuildOptions) -> tuple[Path,
     return (loaded.base_dir, loaded.roots(opts.allow_dirs)) if p.el.src else loaded.brand_roots(opts.allow_dirs)
 
 
-def _image_href(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions, bg: Image.Image | None = None) -> str:
+def _image_source(loaded: LoadedSpec, layout: Layout, p: Placed, opts: BuildOptions,
+                  bg: Image.Image | None = None) -> str | Image.Image:
     path, src = _image_path(loaded, layout, p, opts, bg)
     if path.suffix.lower() == ".svg":
         from composer.rasters import assets
         base, allowed = _svg_roots(loaded, p, opts)
         data = assets.sanitize_svg(assets.read_asset(path, src), base_dir=base, allowed_dirs=allowed, source_name=src)
         return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-    img = _load_raster(path)
     # Downscale very large images to twice the box at output size: keeps SVG/PDF small, PNG sharp.
     limit = (int(p.frame.width * 2), int(p.frame.height * 2))
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, limit)
+    hit = _DECODED.get(key)
+    if hit is not None:  # the same file for the same box: its pixels still count against this build's budget
+        charge_pixels(hit[1], path.name)
+        return hit[0]
+    img = _load_raster(path)
+    decoded = img.width * img.height
     if img.width > limit[0] * 2 and img.height > limit[1] * 2:
+        img = img.copy()  # thumbnail works in place, and decoded files may be shared
         img.thumbnail((limit[0] * 2, limit[1] * 2), Image.Resampling.LANCZOS)
-    from composer.core.png import png_data_uri
-
     if img.mode not in ("RGB", "RGBA"):
         img = img.convert("RGBA")
-    return png_data_uri(img)
+    if img.width * img.height <= DECODED_MAX_PIXELS:
+        _DECODED.put(key, (img, decoded))
+    return img
+
+
+# Image elements as drawn (decoded, downscaled), by file (path, mtime, size) and box: a warm build of the same
+# design does not decode its photos again. Nothing modifies these images; 8 of at most 9 MP each.
+DECODED_MAX_PIXELS = 9_000_000
+_DECODED: LRU[tuple[Image.Image, int]] = LRU(8)
 
 
 _PLACEHOLDER = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="

@@ -16,6 +16,7 @@ from PIL import Image
 from composer.core.geometry import Box, bounds, overlaps
 from composer.layout.resolve import Layout, Placed
 from composer.legibility.apply import Legibility
+from composer.render.pixelref import embed_pixels
 from composer.render.raster import Pixels, rasterize
 from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
@@ -32,9 +33,8 @@ def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | 
     body = renderer.body(ps)
     doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
                             has_raster=background is not None)
-    base = background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if background is not None else None
-    return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
-
+    return rasterize(doc, c.width, c.height, background, dpi=c.dpi, raw=True, images=renderer.scene.pixels(),
+                     base_at=(int(c.bleed), int(c.bleed)))
 
 
 @dataclass
@@ -76,8 +76,12 @@ class Artwork:
             assert isinstance(under, Pixels)  # the legibility pass drew it with render.raster
             return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=under, raw=True)
         doc = self._document(self.body())
-        base = self.background.crop((int(c.bleed), int(c.bleed), int(c.bleed) + c.width, int(c.bleed) + c.height)) if self.background is not None else None
-        return rasterize(doc, c.width, c.height, base, dpi=c.dpi, raw=True)
+        return rasterize(doc, c.width, c.height, self.background, dpi=c.dpi, raw=True, images=self.images(),
+                         base_at=(int(c.bleed), int(c.bleed)))
+
+    def images(self) -> dict[str, Image.Image]:
+        """The decoded pixels the documents' `placard-pixels:` references name."""
+        return self._once("images", self.renderer.scene.pixels)
 
     def _document(self, body: Markup, *, view: str = "trim", background_href: str | None = None,
                   overlay: Markup = Markup(""), physical_units: bool = False, has_raster: bool | None = None,
@@ -94,10 +98,14 @@ class Artwork:
         href = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else None
         live = any((p.el.text_mode or self.renderer.scene.text_mode) == "live" for p in self.layout.text_elements())
         body = self.renderer.body(Pass(live=True)) if live else self.body()  # PNG and PDF always use outlines
-        return self._document(body, background_href=href, physical_units=self.layout.canvas.physical)
+        doc = self._document(body, background_href=href, physical_units=self.layout.canvas.physical)
+        return embed_pixels(doc, self.images())
 
     def print_document(self) -> str:
-        """The page with its bleed and crop marks (the PDF's document); the background is painted separately."""
+        """The page with its bleed and crop marks (the PDF's document); the background is painted separately.
+
+        Raster images stay `placard-pixels:` references: the PDF surface draws them from `images()`.
+        """
         return self._document(self.body(), view="bleed", overlay=crop_marks(self.layout), slug=slug_width(self.layout))
 
 

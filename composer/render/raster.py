@@ -1,17 +1,27 @@
-"""SVG document → cairo pixels (over a background raster, earlier raw pixels, or white)."""
+"""SVG document → cairo pixels (over a background raster, earlier raw pixels, or white).
+
+`<image>` elements with a `placard-pixels:` href (composer.render.pixelref) are drawn from the build's
+decoded pixels by the surface itself.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import cairocffi as cairo
 import cairosvg
 import cairosvg.parser
 import cairosvg.surface
 import numpy as np
+from cairosvg.helpers import preserve_ratio, size
+from cairosvg.image import IMAGE_RENDERING
+from cairosvg.url import parse_url
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
 from composer.rasters.assets import safe_url_fetcher  # also refuses a cairosvg older than 2.9.0
 from composer.core.svgpaths import FastPaths
+from composer.render.pixelref import PIXELS
 
 
 def svg_tree(svg: str) -> cairosvg.parser.Tree:
@@ -21,16 +31,96 @@ def svg_tree(svg: str) -> cairosvg.parser.Tree:
     return cairosvg.parser.Tree(bytestring=svg.encode("utf-8"), url_fetcher=safe_url_fetcher(()), unsafe=False)
 
 
-class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
+BAND = 256  # rows per copy: a print-size canvas is copied without a whole-canvas temporary
+
+
+def copy_bgrx(image: Image.Image, at: tuple[int, int], out: np.ndarray) -> None:
+    """Copy the RGB `image` from `at` into cairo's (H, W, 4) BGRX pixels `out`, one band of rows at a time."""
+    height, width = out.shape[:2]
+    x, y = at
+    whole = at == (0, 0) and image.size == (width, height)
+    for y0 in range(0, height, BAND):
+        y1 = min(height, y0 + BAND)
+        band = image if whole and height <= BAND else image.crop((x, y + y0, x + width, y + y1))
+        # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
+        out[y0:y1] = np.frombuffer(band.tobytes("raw", "BGRX"), np.uint8).reshape(y1 - y0, width, 4)
+
+
+def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
+    """Pixels as cairo reads them from a PNG: RGB24 for RGB, premultiplied ARGB32 for RGBA."""
+    w, h = img.size
+    fmt = cairo.FORMAT_RGB24 if img.mode == "RGB" else cairo.FORMAT_ARGB32
+    surface = cairo.ImageSurface(fmt, w, h)
+    buf = np.ndarray((h, surface.get_stride() // 4, 4), np.uint8, surface.get_data())[:, :w]
+    if img.mode == "RGB":
+        buf[...] = np.frombuffer(img.tobytes("raw", "BGRX"), np.uint8).reshape(h, w, 4)
+    else:  # Pillow's premultiplication rounds as libpng's reader in cairo does: (c*a + 128) / 255
+        buf[...] = np.asarray(img.convert("RGBa"))[..., (2, 1, 0, 3)]
+    surface.mark_dirty()
+    return surface
+
+
+class DecodedImages(FastPaths):
+    """cairosvg surface mix-in: `<image>` elements with a `placard-pixels:` href are drawn from decoded pixels
+    (and `<path>` through the fast handler). Set `decoded` per instance before cairosvg's __init__ runs."""
+
+    decoded: Mapping[str, Image.Image] = {}  # cairosvg surfaces use `images` themselves
+
+    def draw(self, node: cairosvg.parser.Node) -> None:
+        href = node.get_href() if node.tag == "image" else None
+        if href and href.startswith(PIXELS):
+            draw_pixels(self, node, self.decoded[href[len(PIXELS):]])
+        else:
+            super().draw(node)
+
+
+def draw_pixels(surface, node, img: Image.Image) -> None:
+    """Draw an image node as cairosvg's `draw` and `image` would, from pixels instead of PNG bytes."""
+    x, y = size(surface, node.get("x"), "x"), size(surface, node.get("y"), "y")
+    width, height = size(surface, node.get("width"), "x"), size(surface, node.get("height"), "y")
+    if ("width" in node and width == 0) or ("height" in node and height == 0):
+        return
+    ctx = surface.context
+    ctx.save()
+    clip_path = surface.paths.get(parse_url(node.get("clip-path")).fragment or "")
+    if clip_path is not None:  # our templates' clip paths are user-space rectangles
+        clip_path.tag = "g"
+        surface.stroke_and_fill = False
+        surface.draw(clip_path)
+        surface.stroke_and_fill = True
+        clip_path.tag = "clipPath"
+        ctx.clip()
+    source = cairo_surface(img)
+    pattern = cairo.SurfacePattern(source)
+    pattern.set_filter(IMAGE_RENDERING.get(node.get("image-rendering"), cairo.FILTER_GOOD))
+    node.image_width, node.image_height = img.size
+    width, height = width or img.width, height or img.height
+    scale_x, scale_y, translate_x, translate_y = preserve_ratio(surface, node, width, height)
+    if not (translate_x == 0 and translate_y == 0 and width == scale_x * img.width and height == scale_y * img.height):
+        ctx.rectangle(x, y, width, height)
+        ctx.clip()
+    ctx.translate(x, y)
+    ctx.scale(scale_x, scale_y)
+    ctx.translate(translate_x, translate_y)
+    ctx.set_source(pattern)
+    ctx.paint_with_alpha(float(node.get("opacity", 1)))
+    ctx.restore()
+    ctx.new_path()
+
+
+class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
     """A surface whose pixels start as our background (a raster, raw cairo pixels, or white)."""
 
     # Set per instance before cairosvg's __init__ calls _create_surface. Not a class made per call:
     # a class is cyclic garbage, so the full-canvas buffers in its dict would wait for the cycle
     # collector (the preview's RSS climbed ~1 MB per build that way).
     def __init__(self, tree: cairosvg.parser.Tree, output: object, dpi: float, *, base: Image.Image | None = None,
-                 base_bgra: bytes | Pixels | None = None, **kwargs: object) -> None:
+                 base_at: tuple[int, int] = (0, 0), base_bgra: bytes | Pixels | None = None,
+                 decoded: Mapping[str, Image.Image] | None = None, **kwargs: object) -> None:
         self.base = base
+        self.base_at = base_at  # where the canvas starts in `base` (the bleed, for a full-bleed background)
         self.base_bgra = base_bgra  # cairo's own pixels from an earlier render of the same size
+        self.decoded = decoded or {}
         super().__init__(tree, output, dpi, **kwargs)
 
     def _create_surface(self, width, height):
@@ -41,8 +131,7 @@ class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
             src = self.base_bgra
             buf[...] = src.bgra.base if isinstance(src, Pixels) else np.frombuffer(src, np.uint8).reshape(buf.shape)
         elif self.base is not None:
-            # cairo's ARGB32 is BGRA in little-endian memory; Pillow packs that in one C pass.
-            buf[:, :width] = np.frombuffer(self.base.tobytes("raw", "BGRX"), np.uint8).reshape(height, width, 4)
+            copy_bgrx(self.base, self.base_at, buf[:, :width])
             buf[:, :width, 3] = 255
         else:  # documents are opaque: start from white, so pixels come out without float maths
             buf[...] = 255
@@ -51,17 +140,19 @@ class _RasterOverSurface(FastPaths, cairosvg.surface.PNGSurface):
 
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
-              base_bgra: bytes | Pixels | None = None, raw: bool = False):
-    """Draw `svg` at width×height pixels over a base (RGB image, raw cairo pixels, or white).
+              base_bgra: bytes | Pixels | None = None, raw: bool = False, images: Mapping[str, Image.Image] | None = None,
+              base_at: tuple[int, int] = (0, 0)):
+    """Draw `svg` at width×height pixels over a base (RGB image from `base_at`, raw cairo pixels, or white).
 
+    `images` are the decoded pixels that the document's `placard-pixels:` references name.
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
     render of the same canvas can start from without converting them.
     """
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
     try:
-        surface = _RasterOverSurface(svg_tree(svg), None, dpi, base=base, base_bgra=base_bgra,
-                                     output_width=width, output_height=height)
+        surface = _RasterOverSurface(svg_tree(svg), None, dpi, base=base, base_at=base_at, base_bgra=base_bgra,
+                                     decoded=images, output_width=width, output_height=height)
     except AssetError:
         raise
     except Exception as e:  # cairosvg raises assorted errors on malformed input

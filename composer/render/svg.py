@@ -24,7 +24,6 @@ from composer.core.errors import SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.core.resources import data_dir
 from composer.core.geometry import Box
-from composer.core.png import png_data_uri
 from composer.spec.charts import KIND_OF
 from composer.text.live import live_svg
 
@@ -35,6 +34,7 @@ if TYPE_CHECKING:  # charts load on first use
 
 from composer.core.limits import MAX_ENVS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_PRODUCED  # noqa: E402
 from composer.render.fragment import sanitize_fragment  # noqa: E402
+from composer.render.pixelref import pixels_href, pixels_key  # noqa: E402
 from composer.render.produced import CheckedCodeGenerator, charge, check_format_string, checked_filters  # noqa: E402
 # The budget of the build whose templates are rendering now (per build, and per thread):
 # [range() steps left, characters or items that expressions may still produce].
@@ -184,12 +184,18 @@ class Scene:
 
     texts: Mapping[str, TextBlock]  # coloured after legibility
     illustrations: Mapping[str, Image.Image] = field(default_factory=dict)  # element id -> RGBA image
-    image_hrefs: Mapping[str, str] = field(default_factory=dict)  # element id -> data URI
+    image_hrefs: Mapping[str, str] = field(default_factory=dict)  # element id -> data URI (SVG files)
     charts: Mapping[str, Drawing] = field(default_factory=dict)  # chart id -> its geometry and labels
     underlays: Mapping[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
     halos: Mapping[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     text_mode: str = "outline"
     font_dirs: tuple[Path, ...] = ()
+    images: Mapping[str, Image.Image] = field(default_factory=dict)  # raster image element id -> decoded pixels
+
+    def pixels(self) -> dict[str, Image.Image]:
+        """Decoded pixels by the key their `placard-pixels:` href names: raster images and illustrations."""
+        return {pixels_key(i): img for i, img in (*self.illustrations.items(), *self.images.items())
+                if i not in self.image_hrefs}
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,7 @@ FULL = Pass()
 def jpeg_bytes(image: Image.Image) -> bytes:
     """High-quality JPEG (4:4:4, q95) for photographic layers embedded in SVG and PDF."""
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+    (image if image.mode == "RGB" else image.convert("RGB")).save(buf, "JPEG", quality=95, subsampling=0)
     return buf.getvalue()
 
 
@@ -349,12 +355,12 @@ class SvgRenderer:
     def image(self, p: Placed) -> Markup:
         aspect = {"contain": "xMidYMid meet", "cover": "xMidYMid slice", "fill": "none"}[p.el.fit]
         return self._render(
-            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=self.scene.image_hrefs[p.id],
+            "image.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=self.scene.image_hrefs.get(p.id) or pixels_href(p.id),
             aspect=aspect, radius=fmt(self._radius(p)), cid=self._uid("c"), opacity=p.el.opacity,
         )
 
     def illustration(self, p: Placed) -> Markup:
-        href = self.scene.image_hrefs.get(p.id) or png_data_uri(self.scene.illustrations[p.id])
+        href = self.scene.image_hrefs.get(p.id) or pixels_href(p.id)
         radius = self._radius(p) if p.el.blend == "rounded" else 0
         return self._render(
             "illustration.svg.j2", p.path, id=p.el.id, box=SvgBox.of(p.frame), href=href, aspect="none",

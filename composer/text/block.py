@@ -112,14 +112,20 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
     lo = style.min_size or DEFAULT_MIN_SIZE
     hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
 
-    def attempt(size: float) -> Layout:
-        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style)
+    def attempt(size: float, rivers: bool = True) -> Layout:
+        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style,
+                              rivers=rivers)
 
     if auto and style.wrap in ("normal", "optimal"):
         def quick(size: float) -> Layout:
             return fitting.layout(paras, size, box, style.line_height, "estimate", style.max_lines, style=style)
 
-        lay = fitting.fit_size_guided(attempt, quick, min(lo, hi), hi)
+        # the search probes sizes without the river pass (knuth_plass.py); the size found is set with it
+        lay = fitting.fit_size_guided(lambda size: attempt(size, False), quick, min(lo, hi), hi,
+                                      fitting.guess_size(paras, box, style.line_height))
+        if lay.overflow is None:
+            final = attempt(lay.size)
+            lay = final if final.overflow is None else lay
     elif auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
@@ -157,7 +163,7 @@ def _place(lay: Layout, box: Box, style: TextStyle):
     glyphs: list[tuple] = []
     line_boxes: list[Box] = []
     planned = optical.plan(lay.lines, lay.size, box.width, style, _place_line,
-                           lambda ln, width: _line_align(ln, width, box.width, style))
+                           lambda ln, width: _line_align(ln, width, box.width, style), justify.LETTER)
     for li, ln in enumerate(lay.lines):
         p = ln.para
         placed, width, hang_shift = planned[li]

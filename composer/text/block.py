@@ -123,7 +123,7 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
         # the search probes sizes without the river pass (knuth_plass.py); the size found is set with it
         lay = fitting.fit_size_guided(lambda size: attempt(size, False), quick, min(lo, hi), hi,
                                       fitting.guess_size(paras, box, style.line_height))
-        if lay.overflow is None:
+        if lay.overflow is None and style.align == "justify":
             final = attempt(lay.size)
             lay = final if final.overflow is None else lay
     elif auto:

@@ -293,10 +293,11 @@ def fit_size(try_size, lo: float, hi: float):
 
 def fit_size_guided(try_size, quick, lo: float, hi: float, guess: float | None = None):
     """fit_size for total-fit layouts: bracket the size with the cheap first-fit layout `quick`
-    (searched from `guess`, see guess_size), then probe with the real one from its answer,
-    stepping 0.25, 0.5, 1 px ... up or down, and bisect: first-fit with every line shrunk as far
-    as it may sets the fewest lines, so total-fit seldom fits larger, and mostly fits at once:
-    1-2 total-fit runs instead of ~12."""
+    (searched from `guess`, see guess_size), then set the real one at its answer and, where that
+    does not fit, 0.25, 0.5, 1 px ... smaller, and bisect. First-fit with every line shrunk as
+    far as it may sets the fewest lines, so total-fit does not fit where it failed (0.25 px
+    larger) and mostly fits at its answer: 1-2 total-fit runs instead of ~12. (With glyph
+    scaling total-fit could go a little larger; the size found still fits.)"""
     g = _bracket(quick, lo, hi, guess)
     first = try_size(g)
     if first.overflow is None:

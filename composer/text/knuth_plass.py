@@ -9,12 +9,18 @@ are (LINE_PENALTY + badness)² + penalty², plus extra demerits for two hyphens 
 lines of very different tightness next to each other (fitness classes). The breaks that
 minimise the paragraph's total demerits win. Only lines that fit without shrinking past the
 limit are allowed, so at most one line's worth of break points is "active" at a time.
+
+Rivers: where the best breaks stack word gaps into a chain 3 lines deep (a river), the search
+runs again charging RIVER per river, each line's gaps placed as justify.py will set them and
+compared with the best way to the line above. With hanging punctuation (optical.py), lines are
+measured against the optical measure: the box less the margins, widened by their own hangs.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import math
 
 import numpy as np
 
@@ -101,7 +107,7 @@ def optimal_breaks(para: Paragraph, size: float, width: float, *, justify: bool,
     got = cache.get(key)  # (ends without the river pass, with it or None until asked)
     if got is None:
         ctx = _Context(para, size, width, justify, hyphens, glyph_scaling, hangs)
-        got = cache.put(key, [_search(ctx, max_consecutive), None, ctx])
+        got = cache.put(key, [_search(ctx, max_consecutive), None, ctx if justify else None])
     ends = got[0]
     if not (rivers and justify and ends is not None):
         return ends
@@ -109,9 +115,12 @@ def optimal_breaks(para: Paragraph, size: float, width: float, *, justify: bool,
         ctx = got[2]
         got[1] = ends
         ctx.gaps()
-        if _has_river(ctx, ends):
+        rivers_found = _river_count(ctx, ends)
+        if rivers_found:
+            # no way through costs more than these breaks with their rivers charged: prune there
             ctx.rivers = True
-            got[1] = _search(ctx, max_consecutive)
+            ctx.bound = (ctx.total + rivers_found * RIVER) * (1 + 1e-9) + 1.0
+            got[1] = _search(ctx, max_consecutive) or ends
         got[2] = None
     return got[1]
 
@@ -144,6 +153,8 @@ class _Context:
         self.start_hang = None
         self.rivers = False
         self.para = para
+        self.bound = math.inf   # demerits past which a way through is dropped
+        self.total = math.inf   # the least total demerits, once searched
         if hangs is not None:
             self.hang(para, size, *hangs)
 
@@ -177,6 +188,8 @@ def _search(ctx: _Context, max_consecutive: int) -> list[int] | None:
     for ka in range(len(ctx.cands) - 1):
         if nodes[ka]:
             _lines_from(ctx, ka, nodes, max_consecutive)
+    final = nodes[-1]
+    ctx.total = min(nd[0] for nd in final.values()) if final else math.inf
     return _trace(nodes, ctx.cands, ctx.n)
 
 
@@ -274,19 +287,18 @@ def _badness(slack: float, stretch: float, shrink: float, justify: bool, spaces:
     return badness, fit, ragged
 
 
-def _has_river(ctx: _Context, ends: list[int]) -> bool:
-    """Whether the lines ending at `ends` make a river (a chain of word gaps 3 lines deep)."""
+def _river_count(ctx: _Context, ends: list[int]) -> int:
+    """How many rivers (chains of word gaps 3 lines deep) the lines ending at `ends` make."""
     index = {j: k for k, j in enumerate(ctx.cands)}
     node: list = [0.0, 1, 0, None, None, None, ((), (), ())]
-    ka = 0
+    ka = count = 0
     for j in ends:
         kj = index[j]
         line = _line_of(ctx, ka, kj)
         node = [0.0, 1, 0, None, line, node, None]
-        if _gaps(ctx, node)[1].count(3):
-            return True
+        count += _gaps(ctx, node)[1].count(3)
         ka = kj
-    return False
+    return count
 
 
 def _line_of(ctx: _Context, ka: int, kj: int) -> tuple | None:
@@ -383,7 +395,7 @@ def _relax(there: dict, here: dict, ka: int, base: float, fit: int, flagged: boo
             d += FITNESS_JUMP
         key = (fit, run)
         old = there.get(key)
-        if old is not None and d >= old[0]:
+        if (old is not None and d >= old[0]) or d > ctx.bound:
             continue                                   # no better, and rivers only add
         if line is not None:
             danger = (node[6] or _gaps(ctx, node))[2]
@@ -391,6 +403,8 @@ def _relax(there: dict, here: dict, ka: int, base: float, fit: int, flagged: boo
                 if centres is None:
                     centres = _centres(ctx, line)
                 d += RIVER * _hits(centres, danger, ctx.tol)
+                if d > ctx.bound:
+                    continue
         if old is None or d < old[0]:
             there[key] = [d, fit, run, (ka, fit0, run0), line, node, None]
 

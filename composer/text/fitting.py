@@ -240,18 +240,17 @@ def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wr
     """Break and stack all paragraphs at one size and say whether they fit the box."""
     lines: list[Line] = []
     hangs = None
-    for _ in range(2):
+    for _ in range(3):  # with hanging punctuation, again to the margins the lines hang into
         lines = []
         for para in paras:
             got = break_paragraph(para, size, box.width, wrap, force, style, hangs, rivers)
             if isinstance(got, Overflow):
                 return Layout(size, lines, 0.0, 0.0, got)
             lines.extend(got)
-        if hangs is not None or wrap not in ("normal", "optimal"):
+        found = optical_margins(lines, size, style) if wrap in ("normal", "optimal") else None
+        if found is None or (hangs is not None and max(abs(found[0] - hangs[0]), abs(found[1] - hangs[1])) < EPS):
             break
-        hangs = optical_margins(lines, size, style)
-        if hangs is None:
-            break
+        hangs = found
     height, offset = stack(lines, size, line_height)
     result = Layout(size, lines, height, offset)
     if max_lines is not None and len(lines) > max_lines:

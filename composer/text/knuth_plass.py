@@ -107,7 +107,15 @@ def optimal_breaks(para: Paragraph, size: float, width: float, *, justify: bool,
     got = cache.get(key)  # (ends without the river pass, with it or None until asked)
     if got is None:
         ctx = _Context(para, size, width, justify, hyphens, glyph_scaling, hangs)
-        got = cache.put(key, [_search(ctx, max_consecutive), None, ctx if justify else None])
+        # a way through found line by line bounds the optimum: the search drops every way that
+        # costs more (most of them), and searches again unbounded in the rare case none is left
+        ctx.bound = _first_guess(ctx, max_consecutive) * (1 + 1e-9) + 1.0
+        found = _search(ctx, max_consecutive)
+        if found is None and ctx.bound < math.inf:
+            ctx.bound = math.inf
+            found = _search(ctx, max_consecutive)
+        ctx.bound = math.inf
+        got = cache.put(key, [found, None, ctx if justify else None])
     ends = got[0]
     if not (rivers and justify and ends is not None):
         return ends
@@ -285,6 +293,69 @@ def _badness(slack: float, stretch: float, shrink: float, justify: bool, spaces:
             ragged = True
     fit = 0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3
     return badness, fit, ragged
+
+
+def _first_guess(ctx: _Context, max_consecutive: int) -> float:
+    """Total demerits of the breaks that take, from each break, the line of least demerits
+    among those the search tries (math.inf where that runs into a dead end)."""
+    k_last = len(ctx.cands) - 1
+    ka, total, fit0, run0 = 0, 0.0, 1, 0
+    while ka < k_last:
+        sw = ctx.start_w[ka]
+        lo = bisect.bisect_left(ctx.start_w, sw + MIN_FILL * ctx.width, ka + 1)
+        if ctx.start_hang is not None:
+            sw += ctx.start_hang[ka]
+        short = lo - 1 > ka and (lo > k_last or ctx.end_w[lo] - sw > ctx.width)
+        best = None
+        for kj in itertools.chain((lo - 1,) if short else (), range(lo, k_last + 1)):
+            got = _line_cost(ctx, ka, kj, sw)
+            if got is None:
+                break
+            if ctx.flagged[kj] and run0 >= max_consecutive:
+                continue
+            if best is None or got[0] < best[1]:
+                best = (kj, got[0], got[1])
+        if best is None:
+            return math.inf
+        kj, base, fit = best
+        flagged = ctx.flagged[kj]
+        total = total + base + (DOUBLE_HYPHEN if flagged and run0 else 0.0)
+        if fit - fit0 > 1 or fit0 - fit > 1:
+            total += FITNESS_JUMP
+        ka, fit0, run0 = kj, fit, run0 + 1 if flagged else 0
+    return total
+
+
+def _line_cost(ctx: _Context, ka: int, kj: int, sw: float) -> tuple[float, int] | None:
+    """(demerits before fitness and hyphen-run costs, fitness class) of the line from candidate
+    ka to kj, as the search prices it (_lines_from); None where it is overfull."""
+    last = kj == len(ctx.cands) - 1
+    a = ctx.cands[ka]
+    if ctx.ends[kj] > a:
+        w = ctx.end_w[kj] - sw
+        spaces = ctx.e_cnt[kj] - ctx.s_cnt[ka]
+    else:
+        w, spaces = 0.0, 0
+    slack = ctx.width - w
+    spw = ctx.e_sp[kj] - ctx.s_sp[ka] if spaces else 0.0
+    gaps = ctx.e_cl[kj] - ctx.s_cl[ka] - 1 - 2 * spaces
+    stretch = shrink = 0.0
+    if spaces and ctx.justify and not last:
+        give = (LETTER * ctx.size * gaps if gaps > 0 else 0.0) + (SCALE * (w - spw) if ctx.scaling else 0.0)
+        stretch, shrink = SPACE_STRETCH * spw + give, SPACE_SHRINK * spw + give
+    if slack < -shrink - 1e-6:
+        return None
+    if last:
+        badness, fit = 0.0, 1
+    else:
+        badness, fit, _ = _badness(slack, stretch if ctx.justify else RAGGED * ctx.width, shrink, ctx.justify,
+                                   spaces, spw, LAST_RESORT - 1 - SPACE_STRETCH)
+    base = (LINE_PENALTY + badness) ** 2
+    if ctx.flagged[kj]:
+        base += HYPHEN_PENALTY ** 2
+    if last and a > 0 and not spaces:
+        base += RUNT_PENALTY ** 2 * RUNT_WEIGHT
+    return base, fit
 
 
 def _river_count(ctx: _Context, ends: list[int]) -> int:

@@ -158,7 +158,7 @@ class _Context:
         self.e_cl = [clusters[e] for e in ends]
         self.hyph = hy
         self.flagged = [j in hy or (j > 0 and para.text[j - 1] == "\u00ad") for j in cands]
-        self.start_hang = None
+        self.start_hang: list[float] | None = None  # breaking to the optical measure (hang)
         self.rivers = False
         self.para = para
         self.bound = math.inf   # demerits past which a way through is dropped
@@ -212,6 +212,7 @@ def _lines_from(ctx: _Context, ka: int, nodes: list[dict | None], max_consecutiv
     extra = LAST_RESORT - 1 - SPACE_STRETCH
     k_last = len(cands) - 1
     here = nodes[ka]
+    assert here is not None  # _search only starts lines where a node is
     a = cands[ka]
     sw, sc, ss, scl = start_w[ka], ctx.s_cnt[ka], ctx.s_sp[ka], ctx.s_cl[ka]
     lo = bisect.bisect_left(start_w, sw + MIN_FILL * width, ka + 1)

@@ -106,14 +106,20 @@ def _set_text(text: str, box: Box, style: TextStyle, lib: FontLibrary, element_i
     lo = style.min_size or DEFAULT_MIN_SIZE
     hi = style.max_size or max(lo, box.height / min(style.line_height, 1.0))
 
-    def attempt(size: float) -> Layout:
-        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style)
+    def attempt(size: float, rivers: bool = True) -> Layout:
+        return fitting.layout(paras, size, box, style.line_height, style.wrap, style.max_lines, style=style,
+                              rivers=rivers)
 
     if auto and style.wrap in ("normal", "optimal"):
         def quick(size: float) -> Layout:
             return fitting.layout(paras, size, box, style.line_height, "estimate", style.max_lines, style=style)
 
-        lay = fitting.fit_size_guided(attempt, quick, min(lo, hi), hi)
+        # the search probes sizes without the river pass (knuth_plass.py); the size found is set with it
+        lay = fitting.fit_size_guided(lambda size: attempt(size, False), quick, min(lo, hi), hi,
+                                      fitting.guess_size(paras, box, style.line_height))
+        if lay.overflow is None and style.align == "justify":
+            final = attempt(lay.size)
+            lay = final if final.overflow is None else lay
     elif auto:
         lay = fitting.fit_size(attempt, min(lo, hi), hi)
     else:
@@ -152,7 +158,7 @@ def _place(lay: Layout, box: Box, style: TextStyle) -> tuple[list[tuple], list[B
     glyphs: list[tuple] = []
     line_boxes: list[Box] = []
     planned = optical.plan(lay.lines, lay.size, box.width, style, _place_line,
-                           lambda ln, width: _line_align(ln, width, box.width, style))
+                           lambda ln, width: _line_align(ln, width, box.width, style), justify.LETTER)
     for li, ln in enumerate(lay.lines):
         p = ln.para
         placed, width, hang_shift = planned[li]
@@ -347,7 +353,7 @@ def _build(element_id: str, box: Box, style: TextStyle, lay: Layout, glyphs: lis
             continue
         x0, x1 = min(x0, x + ex0 * sz * sx), max(x1, x + ex1 * sz * sx)
         y0, y1 = min(y0, y - ey1 * sz), max(y1, y - ey0 * sz)
-        if face.__dict__.get("_is_color", True) and coloremoji.has_color_glyph(face, gid):
+        if face.is_color is not False and coloremoji.has_color_glyph(face, gid):
             color_svg.append(coloremoji.glyph_svg(face, gid, x, y, sz, f"{element_id}|{li}|{cl}|{x:.2f}|{y:.2f}"))
             continue
         rel, fx, fy = face.local_path(gid, sz) if sx == 1.0 else justify.scaled_path(face, gid, sz, sx)

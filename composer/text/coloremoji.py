@@ -26,10 +26,9 @@ VS15, VS16, ZWJ = "\ufe0e", "\ufe0f", "\u200d"
 
 def is_color(face: FontFace) -> bool:
     """Whether a face has COLR colour glyphs (v0 layers or v1 paints)."""
-    hit = face.__dict__.get("_is_color")
-    if hit is None:
-        hit = face.__dict__["_is_color"] = "COLR" in face.tt and "CPAL" in face.tt
-    return hit
+    if face.is_color is None:
+        face.is_color = "COLR" in face.tt and "CPAL" in face.tt
+    return face.is_color
 
 
 def wants_color(text: str, i: int) -> bool:
@@ -48,9 +47,8 @@ def _bundled() -> tuple[FontFace, ...]:
 
 def color_faces(lib: FontLibrary) -> list[FontFace]:
     """Colour emoji faces in order: bundled Noto COLRv1, then COLR faces from spec folders and fontconfig."""
-    cached = lib.__dict__.get("_color_faces")
-    if cached is not None:
-        return cached
+    if lib.color_faces is not None:
+        return lib.color_faces
     faces = list(_bundled())
     entries = [e for e in list(lib.local) + list(lib.system()) if e.family.lower() in COLOR_FAMILIES]
     for e in entries:
@@ -60,7 +58,7 @@ def color_faces(lib: FontLibrary) -> list[FontFace]:
             continue
         if is_color(face) and face not in faces:
             faces.append(face)
-    lib.__dict__["_color_faces"] = faces
+    lib.color_faces = faces
     return faces
 
 
@@ -81,9 +79,9 @@ class _Renderer:
 
 
 def _renderer(face: FontFace) -> _Renderer:
-    r = face.__dict__.get("_black")
-    if r is None:
-        r = face.__dict__["_black"] = _Renderer(face)
+    r = face.color_renderer
+    if not isinstance(r, _Renderer):
+        r = face.color_renderer = _Renderer(face)
     return r
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from composer.core.geometry import Box
 
-from composer.text import hyphenate, knuth_plass, reshape
+from composer.text import hyphenate, knuth_plass, optical, reshape
 from composer.text.scripts import CJK_SCRIPTS, script_of
 from composer.text.shaping import Paragraph
 
@@ -72,12 +72,15 @@ class Layout:
 
 
 def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force: bool = False,
-                    style: TextStyle | None = None) -> list[Line] | Overflow:
+                    style: TextStyle | None = None, hangs: tuple[float, float] | None = None,
+                    rivers: bool = True) -> list[Line] | Overflow:
     """Lines of one paragraph, or an Overflow naming a word wider than the box.
 
     wrap: normal (the default) is optimal for paragraphs that set 3 or more lines and greedy
     otherwise; optimal is total-fit (knuth_plass.py); greedy is first-fit; balance evens out a
-    headline's lines; none never breaks. `style` brings hyphenation and justification.
+    headline's lines; none never breaks. `style` brings hyphenation and justification; `hangs`,
+    the optical margins (left, right) total-fit breaks to (see optical_margins); `rivers`, whether
+    total-fit steers clear of rivers (off while the auto-size search probes sizes).
     """
     n = len(para.text)
     if n == 0:
@@ -89,7 +92,7 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
         return [Line(para, 0, para.trim(0, n), True, w)]
     hyph = tuple(para.hyph_points) if style is not None and style.hyphenates(size) else ()
     box_width = width
-    got = _break(para, size, width, wrap, force, style, n, hyph)
+    got = _break(para, size, width, wrap, force, style, n, hyph, hangs, rivers)
     # a line whose ends are shaped again (reshape.py) can come out wider than measured; where
     # that line is not justified (which absorbs it), break again a little narrower
     for _ in range(3):
@@ -109,12 +112,12 @@ def break_paragraph(para: Paragraph, size: float, width: float, wrap: str, force
         if over <= EPS:
             return got
         width -= over
-        got = _break(para, size, width, wrap, force, style, n, hyph)
+        got = _break(para, size, width, wrap, force, style, n, hyph, hangs, rivers)
     return got
 
 
 def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, style: TextStyle | None, n: int,
-           hyph: tuple[int, ...]) -> list[Line] | Overflow:
+           hyph: tuple[int, ...], hangs: tuple[float, float] | None = None, rivers: bool = True) -> list[Line] | Overflow:
     """break_paragraph for one width."""
     total_fit = wrap in ("normal", "optimal") and _total_fit_applies(para)
     # text wider than two measures sets 3+ lines whatever the breaks: no need to count them first
@@ -126,7 +129,7 @@ def _break(para: Paragraph, size: float, width: float, wrap: str, force: bool, s
             ends = knuth_plass.optimal_breaks(
                 para, size, width, justify=style is not None and style.align == "justify", hyphens=hyph,
                 max_consecutive=hyphenate.MAX_CONSECUTIVE,
-                glyph_scaling=style is not None and style.glyph_scaling)
+                glyph_scaling=style is not None and style.glyph_scaling, hangs=hangs, rivers=rivers)
             if ends is not None:
                 return _lines_at(para, ends, size)
     if lines is None:
@@ -165,10 +168,12 @@ def _greedy(para: Paragraph, size: float, width: float, force: bool, hyph: tuple
             shrink: bool = False) -> list[Line] | Overflow:
     """First-fit line breaking at the paragraph's break opportunities (and hyphenation points).
 
-    shrink: let word spaces shrink to their limit, a cheap stand-in for total-fit
-    when the auto-size search brackets the size (fit_size_guided).
+    shrink: let lines shrink as far as justification can (word spaces, letter-spacing), a cheap
+    stand-in for total-fit when the auto-size search brackets the size (fit_size_guided): first-fit
+    sets the fewest lines, so where it needs too many, total-fit does too.
     """
-    sp = knuth_plass.measures(para)[0:2] if shrink else None
+    sp = knuth_plass.measures(para) if shrink else None
+    letter = knuth_plass.LETTER * size
     n = len(para.text)
     lines: list[Line] = []
     start, fit_end = 0, None
@@ -181,7 +186,11 @@ def _greedy(para: Paragraph, size: float, width: float, force: bool, hyph: tuple
         end = para.trim(start, o)
         w = para.width(start, end, size)
         if sp is not None:
-            w -= knuth_plass.SPACE_SHRINK * (size * (sp[0][end] - sp[0][start]) + sp[1][end] - sp[1][start])
+            spaces = sp[2][end] - sp[2][start]
+            if spaces:
+                gaps = sp[3][end] - sp[3][start] - 1 - 2 * spaces
+                w -= knuth_plass.SPACE_SHRINK * (size * (sp[0][end] - sp[0][start]) + sp[1][end] - sp[1][start])
+                w -= letter * gaps if gaps > 0 else 0.0
         if w <= width + EPS:
             if o not in hyset or in_row < hyphenate.MAX_CONSECUTIVE:
                 fit_end = o
@@ -232,14 +241,21 @@ def stack(lines: list[Line], size: float, line_height: float) -> tuple[float, fl
 
 
 def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wrap: str,
-           max_lines: int | None, force: bool = False, style: TextStyle | None = None) -> Layout:
+           max_lines: int | None, force: bool = False, style: TextStyle | None = None, rivers: bool = True) -> Layout:
     """Break and stack all paragraphs at one size and say whether they fit the box."""
     lines: list[Line] = []
-    for para in paras:
-        got = break_paragraph(para, size, box.width, wrap, force, style)
-        if isinstance(got, Overflow):
-            return Layout(size, lines, 0.0, 0.0, got)
-        lines.extend(got)
+    hangs = None
+    for _ in range(3):  # with hanging punctuation, again to the margins the lines hang into
+        lines = []
+        for para in paras:
+            got = break_paragraph(para, size, box.width, wrap, force, style, hangs, rivers)
+            if isinstance(got, Overflow):
+                return Layout(size, lines, 0.0, 0.0, got)
+            lines.extend(got)
+        found = optical_margins(lines, size, style) if wrap in ("normal", "optimal") else None
+        if found is None or (hangs is not None and max(abs(found[0] - hangs[0]), abs(found[1] - hangs[1])) < EPS):
+            break
+        hangs = found
     height, offset = stack(lines, size, line_height)
     result = Layout(size, lines, height, offset)
     if max_lines is not None and len(lines) > max_lines:
@@ -247,6 +263,18 @@ def layout(paras: list[Paragraph], size: float, box: Box, line_height: float, wr
     elif height > box.height + EPS:
         result.overflow = Overflow("height", height, box.height, len(lines))
     return result
+
+
+def optical_margins(lines: list[Line], size: float, style: TextStyle | None) -> tuple[float, float] | None:
+    """The margins (left, right) in px that hanging punctuation takes in justified lines set
+    from `lines` (optical.py), or None where nothing hangs: total-fit breaks again to the
+    optical measure, the box less these, each line widened by its own hangs."""
+    if style is None or style.align != "justify" or not optical.enabled(style, size):
+        return None
+    left = max((optical.start_hang(ln.para, ln.start, size) for ln in lines if ln.end > ln.start), default=0.0)
+    right = max((optical.end_hang(ln.para, ln.end, size, ln.hyphen) for ln in lines
+                 if not ln.last and ln.end > ln.start), default=0.0)
+    return (left, right) if left + right > 0 else None
 
 
 def fit_size(try_size: Callable[[float], Layout], lo: float, hi: float) -> Layout:
@@ -267,34 +295,76 @@ def fit_size(try_size: Callable[[float], Layout], lo: float, hi: float) -> Layou
     return best
 
 
-def fit_size_guided(try_size: Callable[[float], Layout], quick: Callable[[float], Layout], lo: float, hi: float) -> Layout:
-    """fit_size for total-fit layouts: bracket the size with the cheap first-fit layout `quick`,
-    then probe with the real one from half a px above its answer (total fit usually fits a
-    little larger), stepping 0.25, 0.5, 1 px ... up or down, and bisect: 2-3 total-fit runs
-    instead of ~12."""
-    g = fit_size(quick, lo, hi).size
-    start = min(hi, g + 0.5)
-    first = try_size(start)
-    up = first.overflow is None
-    good, bad = (first, None) if up else (None, first)
+def fit_size_guided(try_size: Callable[[float], Layout], quick: Callable[[float], Layout], lo: float, hi: float,
+                    guess: float | None = None) -> Layout:
+    """fit_size for total-fit layouts: bracket the size with the cheap first-fit layout `quick`
+    (searched from `guess`, see guess_size), then set the real one at its answer and, where that
+    does not fit, 0.25, 0.5, 1 px ... smaller, and bisect. First-fit with every line shrunk as
+    far as it may sets the fewest lines, so total-fit does not fit where it failed (0.25 px
+    larger) and mostly fits at its answer: 1-2 total-fit runs instead of ~12. (With glyph
+    scaling total-fit could go a little larger; the size found still fits.)"""
+    g = _bracket(quick, lo, hi, guess)
+    first = try_size(g)
+    if first.overflow is None:
+        return first        # and first-fit, with fewer lines, failed 0.25 px larger (or g is hi)
+    good, bad = None, first
     step = 0.25
-    while (bad if up else good) is None:
-        s = min(hi, start + step) if up else max(lo, start - step)
+    while good is None:
+        s = max(lo, g - step)
         trial = try_size(s)
         if trial.overflow is None:
             good = trial
         else:
             bad = trial
-        if s in (lo, hi) and (bad if up else good) is None:
-            return good if good is not None else trial
+            if s <= lo:
+                return trial
         step *= 2
-    assert good is not None and bad is not None  # the loop ends when the missing one is found
-    if up and good.size >= hi:
-        return good
     while bad.size - good.size > 0.25 + 1e-9:
         mid = try_size((good.size + bad.size) / 2)
         good, bad = (mid, bad) if mid.overflow is None else (good, mid)
     return good
+
+
+def _bracket(quick: Callable[[float], Layout], lo: float, hi: float, guess: float | None) -> float:
+    """The largest size in [lo, hi] (to 0.25 px) at which the layout `quick` fits, or lo: from
+    the guess, half a px, 1, 2 ... up or down until the answer is bracketed, then bisect."""
+    s = min(hi, max(lo, guess if guess is not None else (lo + hi) / 2))
+    fits = quick(s).overflow is None
+    good, bad = (s, None) if fits else (None, s)
+    step = 0.5
+    while good is None or bad is None:
+        if fits:
+            if s >= hi:
+                return hi
+            s = min(hi, s + step)
+        else:
+            if s <= lo:
+                return lo
+            s = max(lo, s - step)
+        fits = quick(s).overflow is None
+        if fits:
+            good = s
+        else:
+            bad = s
+        step *= 2
+    while bad - good > 0.25 + 1e-9:
+        mid = (good + bad) / 2
+        if quick(mid).overflow is None:
+            good = mid
+        else:
+            bad = mid
+    return good
+
+
+def guess_size(paras: list[Paragraph], box: Box, line_height: float) -> float | None:
+    """The size at which the paragraphs fill the box, if lines were filled end to end and each
+    paragraph's last line half full: where the auto-size search starts."""
+    rel = sum(p._cum_rel[-1] for p in paras)
+    if rel <= 0 or box.width <= 0 or box.height <= 0:
+        return None
+    a = line_height * rel / box.width
+    b = line_height * 0.5 * len(paras)
+    return (-b + (b * b + 4 * a * box.height) ** 0.5) / (2 * a)
 
 
 def overflow_message(element_id: str, box: Box, size: float, over: Overflow, auto: bool) -> str:

@@ -131,6 +131,8 @@ class FontFace:
         self._paths: dict[tuple[int, float], tuple[str, int, int]] = {}
         self._extents: dict[int, tuple[float, float, float, float]] = {}
         self._cmap: dict[int, bool] = {}
+        self.is_color: bool | None = None  # has COLR colour glyphs (coloremoji.is_color, on first use)
+        self.color_renderer: object | None = None  # coloremoji's blackrenderer view, loaded on first use
 
 
     def has_char(self, cp: int) -> bool:
@@ -381,6 +383,7 @@ class FontLibrary:
             self.local.extend(_scan_dir(str(d), "extra", self.signature))
         self._resolved: dict[tuple[str, int, bool], FontFace] = {}
         self.fallbacks: dict = {}  # shaping's per-library memo of fallback faces by script and style
+        self.color_faces: list[FontFace] | None = None  # coloremoji.color_faces, found on first use
 
     @property
     def key(self) -> tuple:

@@ -14,11 +14,28 @@ Centred lines are centred on their letters. On by default at 32 px and above (`o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from composer.text.fitting import Line
+    from composer.text.shaping import Paragraph
     from composer.text.style import TextStyle
+
+
+class LineLike(Protocol):
+    """What plan() reads of a line (composer.text.fitting.Line, which imports this module)."""
+
+    para: Paragraph
+    start: int
+    end: int
+    last: bool
+    width: float
+
+    @property
+    def hyphen(self) -> bool: ...
+
+
+L = TypeVar("L", bound=LineLike)
 
 AUTO_MIN_SIZE = 32.0
 SPACES = " \u00a0\u3000"
@@ -27,20 +44,49 @@ HANG: dict[str, float] = {c: 1.0 for c in _FULL}
 HANG.update({c: 0.5 for c in "\u00ab\u00bb\u2039\u203a"})
 
 
-def _enabled(style: TextStyle, size: float) -> bool:
+def enabled(style: TextStyle, size: float) -> bool:
+    """Whether punctuation hangs in text of this style at this px size."""
     return style.optical_margin if style.optical_margin is not None else size >= AUTO_MIN_SIZE - 1e-9
 
 
-def edge_hangs(placed: list[tuple], text: str, style: TextStyle) -> tuple[float, float]:
+def start_hang(para: Paragraph, a: int, size: float) -> float:
+    """How far the characters a line [a, ...) of `para` starts with will hang, in px (the
+    breaker's estimate, from the paragraph's measures, of what edge_hangs finds once placed)."""
+    total = 0.0
+    for i in range(a, min(a + 2, len(para.text))):
+        factor = HANG.get(para.text[i], 0.0)
+        if not factor:
+            break
+        total += factor * para.width(i, i + 1, size)
+    return total
+
+
+def end_hang(para: Paragraph, e: int, size: float, hyphenated: bool) -> float:
+    """How far the characters a line [..., e) of `para` ends with will hang, in px; a line broken
+    at a hyphenation point ends with the hyphen it shows."""
+    if hyphenated:
+        return HANG["-"] * para.hyph_points[e][2] * (para.rel[e - 1] * size + para.abs[e - 1])
+    total = 0.0
+    for i in range(e - 1, max(e - 3, -1), -1):
+        factor = HANG.get(para.text[i], 0.0)
+        if not factor:
+            break
+        total += factor * para.width(i, i + 1, size)  # a soft hyphen: the hyphen it shows
+    return total
+
+
+def edge_hangs(placed: list[tuple], text: str, style: TextStyle, hyphen: bool = False) -> tuple[float, float]:
     """How far the punctuation at the line's visual start and end may hang, in px.
 
     Up to two glyphs hang at an edge, so a comma and its closing quote (,") go out together.
+    hyphen: the line's last glyph is the hyphen of a hyphenation point (its cluster is the
+    letter before it).
     """
-    def edge(glyphs: list[tuple]) -> float:
+    def edge(glyphs: list[tuple], shown: str = "") -> float:
         total = 0.0
-        for g in glyphs[:2]:
+        for k, g in enumerate(glyphs[:2]):
             cl, adv, sz = g[2], g[5], g[6]
-            factor = HANG.get(text[cl], 0.0) if _enabled(style, sz) else 0.0
+            factor = HANG.get(shown if k == 0 and shown else text[cl], 0.0) if enabled(style, sz) else 0.0
             if not factor:
                 break
             total += factor * adv
@@ -48,22 +94,28 @@ def edge_hangs(placed: list[tuple], text: str, style: TextStyle) -> tuple[float,
 
     if len(placed) < 2:
         return 0.0, 0.0
-    return edge(placed), edge(placed[::-1])
+    return edge(placed), edge(placed[::-1], "-" if hyphen else "")
 
 
-def _shrink(placed: list[tuple], text: str) -> float:
-    """How much a justified line's word spaces may give (20% of their advance)."""
-    return 0.2 * sum(g[5] for g in placed if text[g[2]] in SPACES)
+def _shrink(placed: list[tuple], text: str, letter: float) -> float:
+    """How much a justified line may give: 20% of its word spaces' advance, and `letter` of
+    the em at each gap between letters (as justify.py shrinks a line)."""
+    spaces = sum(g[5] for g in placed if text[g[2]] in SPACES)
+    gaps = sum(1 for g, h in zip(placed, placed[1:])
+               if g[2] != h[2] and text[g[2]] not in SPACES and text[h[2]] not in SPACES)
+    return 0.2 * spaces + letter * gaps * (placed[0][6] if placed else 0.0)
 
 
-def plan(lines: list[Line], size: float, box_width: float, style: TextStyle,
-         place_line: Callable[[Line, float, float, TextStyle], tuple[list[tuple], float]],
-         align_of: Callable[[Line, float], str]) -> list[tuple[list, float, float]]:
-    """For each line: its placed glyphs, advance width and x shift from the plain aligned position."""
+def plan(lines: Sequence[L], size: float, box_width: float, style: TextStyle,
+         place_line: Callable[[L, float, float, TextStyle], tuple[list[tuple], float]],
+         align_of: Callable[[L, float], str], letter: float = 0.0) -> list[tuple[list, float, float]]:
+    """For each line: its placed glyphs, advance width and x shift from the plain aligned position.
+
+    letter: the letter-spacing a justified line may give per gap between letters, in em."""
     natural = [place_line(ln, size, box_width, style) for ln in lines]
     if style.optical_margin is False:
         return [(p, w, 0.0) for p, w in natural]
-    hangs = [edge_hangs(p, ln.para.text, style) for (p, _), ln in zip(natural, lines)]
+    hangs = [edge_hangs(p, ln.para.text, style, ln.hyphen) for (p, _), ln in zip(natural, lines)]
     if not any(h for pair in hangs for h in pair):
         return [(p, w, 0.0) for p, w in natural]
     aligns = [align_of(ln, w) for ln, (_, w) in zip(lines, natural)]
@@ -73,7 +125,7 @@ def plan(lines: list[Line], size: float, box_width: float, style: TextStyle,
     right = max((hr for (_, hr), a, j in zip(hangs, aligns, justified) if a == "right" or j), default=0.0)
     # never more than the tightest line's slack (its width without its own hangs); a justified
     # line may also shrink its word spaces to 80%, as justification allows
-    slack = min(box_width - ((ln.width if j else w) - hl - hr) + (_shrink(p, ln.para.text) if j else 0.0)
+    slack = min(box_width - ((ln.width if j else w) - hl - hr) + (_shrink(p, ln.para.text, letter) if j else 0.0)
                 for ln, (p, w), (hl, hr), j in zip(lines, natural, hangs, justified))
     if left + right > max(0.0, slack) and left + right > 0:
         k = max(0.0, slack) / (left + right)

@@ -78,6 +78,9 @@ class Paragraph:
     hyph_points: dict = field(default_factory=dict)  # break index i (inside a word) -> hyphen glyph
     unsafe: frozenset = frozenset()  # cluster starts HarfBuzz flags UNSAFE_TO_BREAK (reshape there)
     emergency_breaks: list[int] = field(default_factory=list)  # inside CJK phrases (see phrases.py)
+    # knuth_plass's per-paragraph prefix sums and break results, made on first use
+    kp_measures: tuple[list, list, list, list] | None = field(default=None, init=False, repr=False, compare=False)
+    kp_ends: LRU | None = field(default=None, init=False, repr=False, compare=False)
     cum_rel: np.ndarray = field(init=False)  # set in __post_init__
     cum_abs: np.ndarray = field(init=False)
 

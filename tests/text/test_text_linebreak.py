@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from composer.core.errors import TextFitError
 from composer.text import FontLibrary, TextStyle, set_text
 from composer.text import knuth_plass as kp
+from composer.text import shaping
 from composer.text.block import prepare
 from composer.core.geometry import Box
 
@@ -158,7 +159,7 @@ def test_total_fit_finds_the_exhaustive_optimum(width):
             "had not begun their crossings.")
     para = prepare(text, TextStyle(size=16, lang="en"), LIB, "x")[0]
     hyph = tuple(para.hyph_points)
-    ends = kp.optimal_breaks(para, 16, width, justify=True, hyphens=hyph)
+    ends = kp.optimal_breaks(para, 16, width, justify=True, hyphens=hyph, rivers=False)  # exact without rivers
     cands = sorted(set(para.breaks) | set(hyph))
     best = math.inf
     for k in range(1, 7):
@@ -289,3 +290,61 @@ def test_glyph_scaling_justifies_lines_that_spacing_alone_cannot():
         left, right, end = _ink(scaled, i)
         assert right <= 1004 + 1e-6
     assert widened
+
+
+RAILWAY = ("The old railway station had been closed for more than a decade when a group of local artists "
+           "persuaded the council to let them use it as a workshop. They cleaned the waiting rooms, repaired "
+           "the broken windows and painted the ticket office in bright colours. Within a few months the "
+           "building was full of sculptors, printmakers and musicians, and the empty platforms became a "
+           "popular place for summer concerts and markets.")
+
+
+def _rivers(block, tol):
+    """bench/typography_quality.py's river count from placed glyphs: chains of word-gap centres on
+    3+ consecutive lines, each within `tol` of the gap above."""
+    centres = []
+    for i in range(len(block.lines)):
+        words, cur = [], None
+        for g in sorted((g for g in block.glyphs if g.line == i), key=lambda g: g.x):
+            if RAILWAY[g.cluster] == " ":
+                words, cur = words + ([cur] if cur else []), None
+            else:
+                cur = [g.x, g.x + g.advance] if cur is None else [cur[0], max(cur[1], g.x + g.advance)]
+        words += [cur] if cur else []
+        centres.append([(a[1] + b[0]) / 2 for a, b in zip(words, words[1:])])
+    count, used = 0, set()
+    for i, row in enumerate(centres):
+        for k, x in enumerate(row):
+            if (i, k) in used:
+                continue
+            depth, j = 1, i
+            while j + 1 < len(centres):
+                near = [(abs(c - x), m) for m, c in enumerate(centres[j + 1]) if abs(c - x) <= tol]
+                if not near:
+                    break
+                m = min(near)[1]
+                j, x = j + 1, centres[j + 1][m]
+                used.add((j, m))
+                depth += 1
+            count += depth >= 3
+    return count
+
+
+def test_river_pass_breaks_a_known_river(monkeypatch):
+    # at 55 characters the least-demerit breaks stack three word gaps into a river; the river
+    # pass (knuth_plass.RIVER) finds breaks as good in every other respect without one
+    box, style = Box(0, 0, 419.4, 2000), TextStyle(size=16, align="justify", lang="en")
+    face = LIB.face("Inter", 400, False)
+    tol = face.hb_font.get_glyph_h_advance(face.hb_font.get_nominal_glyph(0x20)) / face.upem * 16 / 2
+    monkeypatch.setattr(kp, "RIVER", 0)
+    shaping._PARAGRAPHS.clear()
+    before = set_text(RAILWAY, box, style, LIB, "river-off")
+    monkeypatch.undo()
+    shaping._PARAGRAPHS.clear()   # a paragraph keeps its breaks (knuth_plass caches them on it)
+    after = set_text(RAILWAY, box, style, LIB, "river-on")
+    assert _rivers(before, tol) >= 1
+    assert _rivers(after, tol) == 0
+    assert len(after.lines) == len(before.lines)
+    lay = after._layout_lines
+    assert all(ln.justified and ln.space_ratio <= kp.LAST_RESORT + 1e-6 for ln in lay[:-1])
+    assert " " in after.lines[-1].strip()                      # no runt

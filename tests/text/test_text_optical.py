@@ -71,9 +71,7 @@ def test_justified_lines_hang_both_edges_within_the_box():
     text = ("\u201cHanging punctuation keeps the edge of a justified column straight, "
             "even where a line ends with a comma, or a hyphen\u00adated word.\u201d")
     box = Box(0, 0, 520, 600)
-    # first-fit lines leave the slack that hanging uses; the optimal breaker fills lines to the box and
-    # does not yet break to the optical measure (a known gap, see the issue 14 note)
-    block = set_text(text, box, TextStyle(size=36, align="justify", wrap="greedy"), LIB)
+    block = set_text(text, box, TextStyle(size=36, align="justify"), LIB)
     lines = range(len(block.lines))
     firsts = [_first(block, i) for i in lines]
     letters = [g for g in firsts if block.lines[g.line][0].isalpha()]
@@ -81,6 +79,40 @@ def test_justified_lines_hang_both_edges_within_the_box():
     assert firsts[0].x < letters[0].x                                # the quote hangs left of it
     ink = block.ink_box
     assert ink.x >= -1e-6 and ink.x + ink.width <= box.right + 1e-6
+
+
+OPTICAL = ("Hanging punctuation keeps the edge of a justified column straight, even where a line ends "
+           "with a comma, a period. Or a hyphen\u00adated word, and the letters before them line up with "
+           "the edge of every other line in the column, which is what readers see as a straight edge.")
+
+
+def test_total_fit_breaks_to_the_optical_measure():
+    # the breaker sets justified lines to the optical measure: the box less the largest hang at the
+    # right edge, each line widened by its own hang; so the letters of every justified line end on
+    # one edge and a period, comma or hyphen ending a line hangs past it by its whole advance, the
+    # largest out to the box's edge. Before, lines were broken to the full box, no room was left
+    # and nothing hung (hyphens at hyphenation points never did)
+    box = Box(0, 0, 520, 2000)
+    block = set_text(OPTICAL, box, TextStyle(size=36, align="justify", lang="en"), LIB)
+    lay = block._layout_lines
+    hung, edges = [], []
+    for i, ln in enumerate(lay[:-1]):
+        if not ln.justified:
+            continue
+        glyphs = sorted((g for g in block.glyphs if g.line == i), key=lambda g: g.x)
+        last = glyphs[-1]
+        mark = "-" if ln.hyphen else block.lines[i][-1]
+        if mark in ".,-":
+            before = glyphs[-2]
+            edges.append(before.x + before.advance)            # the letter before it
+            hung.append((last.x + last.advance) - edges[-1])
+            assert hung[-1] == pytest.approx(last.advance * HANG[mark], abs=0.01)
+        else:
+            edges.append(last.x + last.advance)
+    assert len(hung) >= 2 and len(edges) - len(hung) >= 2      # hanging lines and plain ones
+    assert max(edges) - min(edges) == pytest.approx(0, abs=0.01)   # one optical edge
+    assert edges[0] + max(hung) == pytest.approx(box.right, abs=0.01)  # the widest hang fills the margin
+    assert block.ink_box.x + block.ink_box.width <= box.right + 1e-6
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
+for _module in ("starlette", "uvicorn", "watchfiles"):  # the server the test starts needs the preview extra
+    pytest.importorskip(_module, reason="the live preview needs the preview extra: pip install -e '.[preview]'")
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

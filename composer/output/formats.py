@@ -28,7 +28,8 @@ class Format:
 
 
 def _png(art: Artwork) -> Encoded:
-    return encode_png(art.pixels().rgb, meta.png_text(art.metadata, art.title, art.alt), art.layout.canvas.dpi)
+    # cairo's BGRA pixels, encoded as RGB without a copy (see composer.core.png)
+    return encode_png(art.pixels().bgra, meta.png_text(art.metadata, art.title, art.alt), art.layout.canvas.dpi, pick=(2, 1, 0))
 
 
 def _jpeg(art: Artwork) -> Encoded:

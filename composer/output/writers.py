@@ -19,11 +19,12 @@ from composer.core.errors import AssetError, RenderError
 from composer.render.raster import DecodedImages, copy_bgrx, svg_tree
 
 
-def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float) -> list[bytes]:
+def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float,
+               pick: tuple[int, ...] | None = None) -> list[bytes]:
     """PNG chunks with iTXt metadata and the physical resolution (deterministic; see composer.core.png)."""
     from composer.core import png
 
-    return png.encode_parts(image, text, dpi)
+    return png.encode_parts(image, text, dpi, pick)
 
 
 def encode_raster(image: Image.Image, fmt: str, dpi: float, info: dict | None = None) -> bytes:

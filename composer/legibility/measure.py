@@ -138,12 +138,17 @@ def _box_rea(background: np.ndarray, box: Box) -> float:
     return rea(crop, GenBox(x0 - cx, y0 - cy, x1 - x0, y1 - y0))
 
 
-def _ring_rgb(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:
-    """RGB (float) of every background pixel in the ring, or of the box when there is no ink."""
+def _ring_pixels(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:
+    """RGB (as stored: uint8 for a render) of every background pixel in the ring, or of the box when there is no ink."""
     ys, xs = _window(ink, box, radius + 1)
     ring = ring_mask(ink[ys, xs], radius)
     count = int(ring.sum())
-    pixels = background[ys, xs][ring] if count else background[ys, xs].reshape(-1, 3)
+    return (background[ys, xs][ring] if count else background[ys, xs].reshape(-1, 3)), count
+
+
+def _ring_rgb(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:
+    """RGB (float) of every background pixel in the ring, or of the box when there is no ink."""
+    pixels, count = _ring_pixels(background, ink, box, radius)
     return pixels.astype(np.float64), count
 
 
@@ -167,7 +172,7 @@ def measure(
     background is the (H, W, 3) uint8 RGB of everything under the text; ink the (H, W) glyph
     coverage in [0, 1] on the same canvas.
     """
-    rgb, count = _ring_rgb(background, ink, box, radius)
+    rgb, count = _ring_pixels(background, ink, box, radius)  # uint8: luminance by lookup table, same values
     p5, median = _stats(relative_luminance(rgb), _rgb(color))
     return Measure(p5, median, _box_rea(background, box), count)
 
@@ -197,7 +202,7 @@ def pick_color(
     if not candidates:
         candidates = {"ink": "#000000", "paper": "#FFFFFF"}
     box = box or Box(0, 0, ink.shape[1], ink.shape[0])
-    lum = relative_luminance(_ring_rgb(background, ink, box, radius)[0])
+    lum = relative_luminance(_ring_pixels(background, ink, box, radius)[0])
     scored = [(_stats(lum, _rgb(hx))[0], -i, name, hx) for i, (name, hx) in enumerate(candidates.items())]
     ratio, _, name, hx = max(scored)
     return name, hx, ratio

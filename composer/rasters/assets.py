@@ -11,6 +11,7 @@ import base64
 import binascii
 import io
 import re
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ import cairosvg
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from composer.core.errors import AssetError
+from composer.core.lru import LRU
 from composer.core.paths import inside as _inside
 from composer.core.paths import resolve_path
 
@@ -290,6 +292,29 @@ def sanitize_svg(
     or allowed_dirs) and inlined as data: URIs; '#id' references are kept, and the expansion of
     <use> (and other references that draw content) is bounded and checked for cycles.
     """
+    key = (data, str(base_dir), tuple(str(d) for d in allowed_dirs))
+    hit = _SANITIZED.get(key) if len(data) <= SANITIZED_MAX_BYTES else None
+    if hit is not None:  # the same SVG again: its drawing still counts against this build's budget
+        out, drawn, drawn_cost = hit
+        charge_elements(drawn, source_name)
+        charge_pixels(drawn_cost, source_name)
+        return out
+    reads = getattr(_FILE_READS, "n", 0)
+    out, drawn, drawn_cost = _sanitize(data, base_dir, allowed_dirs, source_name)
+    if len(data) <= SANITIZED_MAX_BYTES and getattr(_FILE_READS, "n", 0) == reads:
+        _SANITIZED.put(key, (out, drawn, drawn_cost))  # only SVGs that read no other file: nothing can go stale
+    return out
+
+
+# Sanitised SVGs by (input bytes, folders), for SVGs that inline no file. A build sanitises each SVG
+# image twice (the element's file, then the data: URI cairosvg fetches back) and a warm build of
+# the same design did it all again: 12 ms a build for a page of nine icons.
+SANITIZED_MAX_BYTES = 256 * 1024
+_SANITIZED: LRU[tuple[bytes, int, int]] = LRU(32)
+_FILE_READS = threading.local()  # files _inline_image read on this thread (a result that read one is not kept)
+
+
+def _sanitize(data: bytes, base_dir: Path | None, allowed_dirs: Sequence[Path], source_name: str) -> tuple[bytes, int, int]:
     root = _parse_svg(data, source_name)
     ns, tag = _local(root.tag)
     if tag != "svg" or ns not in (SVG_NS, ""):
@@ -321,7 +346,7 @@ def sanitize_svg(
 
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False), drawn, drawn_cost
 
 
 def _clean_attributes(elem, base_dir: Path | None, allowed_dirs: Sequence[Path], name: str,
@@ -370,6 +395,7 @@ def _inline_image(href: str, base_dir: Path | None, allowed_dirs: Sequence[Path]
     if base_dir is None:
         raise AssetError(f"{label} {href[:200]!r}: this SVG may not reference files; use a data: URI")
     path = resolve_path(href, base_dir, allowed_dirs, field=label)
+    _FILE_READS.n = getattr(_FILE_READS, "n", 0) + 1
     data = read_asset(path, path.name)
     fmt, w, h = raster_size(data, f"{label} {path.name!r}")
     return f"data:{RASTER_FORMATS[fmt]};base64,{base64.b64encode(data).decode('ascii')}", w * h

@@ -383,3 +383,23 @@ def test_fuzzed_svgs_raise_only_asset_error(data):
     except AssetError:
         return
     assert b"<script" not in out and b"javascript:" not in out.lower()
+
+
+def test_a_kept_sanitised_svg_still_charges_the_build_budget_and_one_that_inlines_a_file_is_not_kept(tmp_path):
+    from composer.core.budget import build_budget
+
+    assets._SANITIZED.clear()
+    svg = (SVG_OPEN + '<g id="a"><path d="M0 0L10 10L0 10Z"/></g>' + '<use href="#a"/>' * 3 + "</svg>").encode()
+    with build_budget() as first:
+        out = sanitize_svg(svg, base_dir=tmp_path, source_name="icon.svg")
+    with build_budget() as second:
+        assert sanitize_svg(svg, base_dir=tmp_path, source_name="icon.svg") == out  # kept: the same bytes
+    assert len(assets._SANITIZED) == 1
+    assert (second.elements, second.pixels) == (first.elements, first.pixels) and first.elements > 0
+
+    Image.new("RGB", (4, 4), "blue").save(tmp_path / "dot.png")
+    with_file = (SVG_OPEN + '<image href="dot.png" width="4" height="4"/></svg>').encode()
+    before = sanitize_svg(with_file, base_dir=tmp_path, source_name="pic.svg")
+    assert len(assets._SANITIZED) == 1  # it read dot.png, which may change: not kept
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "dot.png")
+    assert sanitize_svg(with_file, base_dir=tmp_path, source_name="pic.svg") != before  # the new file is read

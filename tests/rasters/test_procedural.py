@@ -214,7 +214,31 @@ def test_kept_paintings_are_a_bounded_lru_and_a_hit_paints_the_same_bytes():
     again = backend.generate(GenerateRequest(160, 90, seed=0, style="aurora"))  # a hit: seed 0 is the most recent now
     for seed in range(4, 7):
         backend.generate(GenerateRequest(160, 90, seed=seed, style="aurora"))
-    seeds = [key[3] for key in backend._painted]
-    assert len(seeds) == ProceduralBackend.PAINTINGS_KEPT == 4
+    seeds = [key[3] for key in backend._finished]
+    assert len(seeds) == ProceduralBackend.FINISHED_KEPT == 4
     assert seeds == [0, 4, 5, 6]  # 1-3 were used longest ago; seed 0's hit kept it
+    assert [key[3] for key in backend._painted] == [3, 4, 5, 6]  # the hit came from the finished one: no repaint
+    assert len(backend._painted) == ProceduralBackend.PAINTINGS_KEPT == 4
     assert again.image.tobytes() == first
+
+
+def test_a_kept_finished_background_is_the_same_pixels_and_follows_the_text_boxes():
+    boxes = (Box(20, 20, 100, 30),)
+    moved = (Box(20, 50, 100, 30),)
+    fresh = ProceduralBackend().generate(GenerateRequest(320, 180, seed=2, style="aurora", text_boxes=moved)).image
+    backend = ProceduralBackend()
+    a = backend.generate(GenerateRequest(320, 180, seed=2, style="aurora", text_boxes=boxes)).image
+    b = backend.generate(GenerateRequest(320, 180, seed=2, style="aurora", text_boxes=moved)).image
+    c = backend.generate(GenerateRequest(320, 180, seed=2, style="aurora", text_boxes=moved)).image
+    assert len(backend._finished) == 2  # one per calm mask: moving the text is a new background
+    assert a.tobytes() != b.tobytes()
+    assert b.tobytes() == c.tobytes() == fresh.tobytes()  # the kept one is what painting again gives
+    c.paste((0, 0, 0), (0, 0, 10, 10))  # the caller's copy: changing it does not change the kept one
+    assert backend.generate(GenerateRequest(320, 180, seed=2, style="aurora", text_boxes=moved)).image.tobytes() == fresh.tobytes()
+
+
+def test_large_finished_backgrounds_are_not_kept():
+    backend = ProceduralBackend()
+    backend.FINISHED_MAX_PIXELS = 320 * 180 - 1
+    backend.generate(GenerateRequest(320, 180, seed=2, style="aurora"))
+    assert len(backend._finished) == 0 and len(backend._painted) == 1

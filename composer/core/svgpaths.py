@@ -101,6 +101,17 @@ def clear_cache() -> None:
     _encoded.cache_clear()
 
 
+def append(context: cairo.Context, d: str) -> bool:
+    """Add the path data `d` to `context`'s current path; False (and nothing added) outside the fast subset."""
+    encoded = _encoded(d)
+    if encoded is None:
+        return False
+    if encoded:
+        cairo.cairo.cairo_append_path(context._pointer, encoded[0])
+        context._check_status()
+    return True
+
+
 def path(surface: cairosvg.surface.Surface, node: cairosvg.parser.Node) -> None:
     """cairosvg `<path>` handler: the fast subset via one append_path, else cairosvg's own."""
     d = node.get("d", "")

@@ -117,9 +117,10 @@ def _window(ink: np.ndarray, box: Box, pad: int) -> tuple[slice, slice]:
     m = _INK_SEARCH_MARGIN
     sy0, sx0 = max(0, int(box.y) - m), max(0, int(box.x) - m)
     sy1, sx1 = min(h, int(math.ceil(box.bottom)) + m), min(w, int(math.ceil(box.right)) + m)
-    ys, xs = np.nonzero(ink[sy0:sy1, sx0:sx1] > INK_THRESHOLD)
+    on = ink[sy0:sy1, sx0:sx1] > INK_THRESHOLD
+    ys, xs = np.flatnonzero(on.any(1)), np.flatnonzero(on.any(0))  # the bounds only: no index per inked pixel
     if len(xs):
-        x0, x1, y0, y1 = xs.min() + sx0, xs.max() + 1 + sx0, ys.min() + sy0, ys.max() + 1 + sy0
+        x0, x1, y0, y1 = xs[0] + sx0, xs[-1] + 1 + sx0, ys[0] + sy0, ys[-1] + 1 + sy0
     else:
         x0, y0 = int(box.x), int(box.y)
         x1, y1 = int(math.ceil(box.right)), int(math.ceil(box.bottom))

@@ -173,3 +173,21 @@ def test_a_warm_build_of_the_same_design_does_not_decode_its_photo_again(tmp_pat
     _photo(tmp_path / "photo.png", size=(400, 500))  # edited: a new size, decoded again
     composer.build(spec, None, ["png"])
     assert decodes["decode"] == 2
+
+
+def test_a_decoded_image_is_converted_for_cairo_once_and_large_ones_are_not_kept(monkeypatch):
+    raster = composer.render.raster
+    raster._SOURCES.clear()
+    converted = []
+    monkeypatch.setattr(raster, "cairo_surface", lambda img: converted.append(img) or object())
+    small = Image.new("RGB", (40, 30), "red")
+    assert raster.source_surface(small) is raster.source_surface(small)  # one conversion, drawn twice
+    assert converted == [small]
+    twin = small.copy()  # equal pixels, another image: its own conversion (the key is the image itself)
+    raster.source_surface(twin)
+    assert converted == [small, twin]
+    monkeypatch.setattr(raster, "SOURCE_MAX_PIXELS", 40 * 30 - 1)
+    big = Image.new("RGB", (40, 30), "blue")
+    raster.source_surface(big)
+    raster.source_surface(big)
+    assert converted[2:] == [big, big] and len(raster._SOURCES) == 2

@@ -92,3 +92,29 @@ def resolve_path(
     where = "the spec's folder" + (" or the allowed folders" if allowed_dirs else "")
     noun = {"file": "file ", "folder": "folder "}.get(kind, "")
     raise fail(f"{noun}not found: {rel!r} (looked in {where})")
+
+
+def user_cache(name: str) -> Path | None:
+    """`name` in Placard's cache folder: $PLACARD_CACHE_DIR, else the platform's user cache (None without platformdirs)."""
+    root = os.environ.get("PLACARD_CACHE_DIR")
+    if not root:
+        try:
+            from platformdirs import user_cache_dir
+        except ImportError:
+            return None
+        root = user_cache_dir("placard")
+    return Path(root) / name
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache file atomically; a read-only cache folder only costs the next process the work again."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -232,16 +232,9 @@ def _entries_of(path: Path, source: str) -> list[FontEntry]:
 
 def _index_path() -> Path | None:
     """Where scanned font metadata persists between processes (None: do not persist)."""
-    import os
+    from composer.core.paths import user_cache
 
-    root = os.environ.get("PLACARD_CACHE_DIR")
-    if not root:
-        try:
-            from platformdirs import user_cache_dir
-        except ImportError:
-            return None
-        root = user_cache_dir("placard")
-    return Path(root) / "font-index-v1.json"
+    return user_cache("font-index-v1.json")
 
 
 def _load_index() -> dict:
@@ -257,24 +250,17 @@ def _load_index() -> dict:
 def _save_index(index: dict) -> None:
     """Write the index atomically; a read-only cache folder only costs the next process a rescan."""
     import json
-    import os
-    import tempfile
+
+    from composer.core.paths import write_cache_file
 
     p = _index_path()
     if p is None:
         return
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        # A shared cache: one spec's folder of thousands of fonts must not slow every later build,
-        # so the oldest entries go once the index holds MAX_FONT_INDEX_ENTRIES files.
-        for key in list(index)[: max(0, len(index) - MAX_FONT_INDEX_ENTRIES)]:
-            del index[key]
-        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(index, f)
-        os.replace(tmp, p)
-    except OSError:
-        pass
+    # A shared cache: one spec's folder of thousands of fonts must not slow every later build,
+    # so the oldest entries go once the index holds MAX_FONT_INDEX_ENTRIES files.
+    for key in list(index)[: max(0, len(index) - MAX_FONT_INDEX_ENTRIES)]:
+        del index[key]
+    write_cache_file(p, json.dumps(index))
 
 
 def _cached_entries(p: Path, source: str, index: dict) -> tuple[list[FontEntry], bool]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyphen
 
@@ -34,19 +36,74 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _URLISH = re.compile(r"://|^www\.|@|/|\w\.\w")
 
 
+@dataclass(frozen=True)
+class Hyphenator:
+    """pyphen's patterns for one language, with the letters kept before and after a break."""
+
+    patterns: pyphen.HyphDict
+    left: int = MIN_BEFORE
+    right: int = MIN_AFTER
+
+    def positions(self, word: str) -> list[int]:
+        """Where `word` may break, as pyphen.Pyphen.positions gives them."""
+        right = len(word) - self.right
+        return [i for i in self.patterns.positions(word) if self.left <= i <= right]
+
+
 @functools.lru_cache(maxsize=64)
-def dictionary(lang: str | None) -> pyphen.Pyphen | None:
+def dictionary(lang: str | None) -> Hyphenator | None:
     """pyphen's dictionary for a BCP 47 tag ("de", "en-GB", "fr_FR"), or None when there is none."""
-    tag = (lang or DEFAULT_LANG).replace("-", "_")
-    found = pyphen.language_fallback(tag)
-    if found is None:
-        return None
-    return pyphen.Pyphen(lang=found, left=MIN_BEFORE, right=MIN_AFTER)
+    found = _language(lang)
+    return None if found is None else Hyphenator(_patterns(pyphen.LANGUAGES[found]))
+
+
+def _language(lang: str | None) -> str | None:
+    return pyphen.language_fallback((lang or DEFAULT_LANG).replace("-", "_"))
+
+
+PROBES = ("hyphenation", "representative", "Silbentrennung", "développement")
+
+
+def _patterns(path: Path) -> pyphen.HyphDict:
+    """pyphen's parsed patterns of a dictionary file, kept in the user cache between processes.
+
+    Parsing hyph_en_US.dic (11,000 patterns) cost every cold build ~120 ms, the largest single
+    cost after imports; its table loads from JSON in ~25 ms. Only tables whose values are plain
+    integers are kept (a few languages carry nonstandard-hyphenation data that JSON cannot hold),
+    and a kept table is used only if it breaks the probe words where it did when it was parsed.
+    """
+    import json
+
+    from composer.core.paths import user_cache, write_cache_file
+
+    st = path.stat()
+    cache = user_cache(f"hyphenation-v1/{pyphen.VERSION}-{path.stem}-{st.st_size}-{st.st_mtime_ns}.json")
+    if cache is not None and cache.is_file():
+        try:
+            kept = json.loads(cache.read_text("utf-8"))
+            hd = _from_table({k: (v[0], tuple(v[1])) for k, v in kept["patterns"].items()})
+            if [list(map(int, hd.positions(w))) for w in PROBES] == kept["probes"]:
+                return hd
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            pass  # unreadable or from a pyphen that keeps its table differently: parse the file
+    hd = pyphen.HyphDict(path)
+    if cache is not None and all(type(v) is int for _, values in hd.patterns.values() for v in values):
+        table = {k: [start, list(values)] for k, (start, values) in hd.patterns.items()}
+        probes = [list(map(int, hd.positions(w))) for w in PROBES]
+        write_cache_file(cache, json.dumps({"patterns": table, "probes": probes}, separators=(",", ":")))
+    return hd
+
+
+def _from_table(patterns: dict[str, tuple[int, tuple[int, ...]]]) -> pyphen.HyphDict:
+    """A HyphDict holding an already parsed table (its __init__ only reads a file into these three)."""
+    hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    hd.patterns, hd.cache, hd.maxlen = patterns, {}, max(len(key) for key in patterns)
+    return hd
 
 
 def has_dictionary(lang: str | None) -> bool:
-    """Whether hyphenation is available for this language."""
-    return dictionary(lang) is not None
+    """Whether hyphenation is available for this language (without loading its patterns)."""
+    return _language(lang) is not None
 
 
 def auto_enabled(size_px: float, wrap: str, headline: bool = False) -> bool:

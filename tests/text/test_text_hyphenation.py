@@ -133,3 +133,46 @@ def test_spec_wide_lang_reaches_the_text(write_spec, tmp_path):
     result = composer.build(p, tmp_path / "out")
     lines = next(e for e in result.report["elements"] if e["id"] == "body")["lines"]
     assert any(ln.endswith("-") for ln in lines)
+
+
+PROBE_WORDS = ("hyphenation", "representative", "typography", "international", "characteristically", "Überraschung")
+
+
+def _fresh(lang: str):
+    from composer.text import hyphenate
+
+    hyphenate.dictionary.cache_clear()
+    hyphenate.points.cache_clear()
+    return hyphenate.dictionary(lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_the_kept_pattern_table_hyphenates_as_pyphen_does(tmp_path, monkeypatch, lang):
+    import pyphen
+
+    from composer.text import hyphenate
+
+    monkeypatch.setenv("PLACARD_CACHE_DIR", str(tmp_path))
+    reference = pyphen.Pyphen(lang=pyphen.language_fallback(lang), left=hyphenate.MIN_BEFORE, right=hyphenate.MIN_AFTER)
+    parsed = _fresh(lang)  # parses the .dic and keeps the table
+    kept = list((tmp_path / "hyphenation-v1").glob("*.json"))
+    assert len(kept) == 1
+    loaded = _fresh(lang)  # from the kept table
+    assert loaded.patterns is not parsed.patterns
+    for word in PROBE_WORDS:
+        assert loaded.positions(word) == parsed.positions(word) == reference.positions(word)
+
+
+def test_a_damaged_or_foreign_pattern_table_is_parsed_again(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("PLACARD_CACHE_DIR", str(tmp_path))
+    expected = _fresh("en").positions("hyphenation")
+    (table,) = (tmp_path / "hyphenation-v1").glob("*.json")
+    data = json.loads(table.read_text())
+    data["probes"][0] = [1]  # a table that no longer breaks the probe words where it did
+    table.write_text(json.dumps(data))
+    assert _fresh("en").positions("hyphenation") == expected
+    assert json.loads(table.read_text())["probes"][0] != [1]  # parsed again and kept afresh
+    table.write_text("{not json")
+    assert _fresh("en").positions("hyphenation") == expected

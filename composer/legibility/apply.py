@@ -62,7 +62,7 @@ class Legibility:
     underlays: dict[str, tuple[Markup, ...]] = field(default_factory=dict)  # scrims drawn just below a text
     halos: dict[str, tuple[RGBA, float]] = field(default_factory=dict)  # text id -> halo colour, width
     figures: dict[str, dict] = field(default_factory=dict)  # text id -> measures for the report
-    under: CanvasPixels | None = None  # everything but the text, as drawn (the final raster may start here)
+    under: CanvasPixels | None = None  # everything but the text, as drawn (the final raster may draw its text on it, in place)
     chart_labels: ChartLabels | None = None  # the charts in their final colours, each label's contrast
 
     @property

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from composer.core.errors import AssetError, RenderError
-from composer.render.raster import DecodedImages, copy_bgrx, svg_tree
+from composer.render.raster import DecodedImages, svg_tree
 
 
 def encode_png(image: Image.Image | np.ndarray, text: dict[str, str], dpi: float,
@@ -58,10 +58,11 @@ class _PDFSurface(DecodedImages, cairosvg.surface.PDFSurface):
         surface, w, h = super()._create_surface(width, height)
         if self.background is not None:
             image, jpeg = self.background
+            # Only the JPEG is written: cairo's PDF backend embeds an image's JPEG MIME data as-is and
+            # never reads its pixels, so the surface stays as allocated (zero pages the OS has not
+            # handed out: an A1 background's 280 MB were the print build's peak). The test
+            # test_the_pdf_embeds_the_background_jpeg_as_is fails if cairo ever draws pixels instead.
             src = cairo.ImageSurface(cairo.FORMAT_RGB24, image.width, image.height)
-            buf = np.ndarray((image.height, src.get_stride() // 4, 4), np.uint8, src.get_data())
-            copy_bgrx(image if image.mode == "RGB" else image.convert("RGB"), (0, 0), buf[:, : image.width])
-            src.mark_dirty()
             src.set_mime_data("image/jpeg", jpeg)
             ctx = cairo.Context(surface)
             fx, fy, fw, fh = self.background_box

@@ -70,11 +70,13 @@ class Artwork:
     def _pixels(self) -> Pixels:
         c = self.layout.canvas
         if text_is_on_top(self.layout, self.legibility):
-            # Everything but the text was drawn for the legibility pass: draw only the text on it.
+            # Everything but the text was drawn for the legibility pass: draw only the text on it, in
+            # place (a copy was a second canvas in memory: 280 MB at A1). The legibility stage is
+            # done with those pixels; from here on `legibility.under` holds the finished raster.
             doc = self._document(self.renderer.body(TEXT_ONLY), has_raster=True)
             under = self.legibility.under
             assert isinstance(under, Pixels)  # the legibility pass drew it with render.raster
-            return rasterize(doc, c.width, c.height, dpi=c.dpi, base_bgra=under, raw=True)
+            return rasterize(doc, c.width, c.height, dpi=c.dpi, onto=under, raw=True)
         doc = self._document(self.body())
         return rasterize(doc, c.width, c.height, self.background, dpi=c.dpi, raw=True, images=self.images(),
                          base_at=(int(c.bleed), int(c.bleed)))

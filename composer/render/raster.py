@@ -134,7 +134,8 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
     # collector (the preview's RSS climbed ~1 MB per build that way).
     def __init__(self, tree: cairosvg.parser.Tree, output: object, dpi: float, *, base: Image.Image | None = None,
                  base_at: tuple[int, int] = (0, 0), base_bgra: bytes | Pixels | None = None,
-                 decoded: Mapping[str, Image.Image] | None = None, **kwargs: object) -> None:
+                 onto: Pixels | None = None, decoded: Mapping[str, Image.Image] | None = None, **kwargs: object) -> None:
+        self.onto = onto  # draw on these pixels themselves (no base, no copy)
         self.base = base
         self.base_at = base_at  # where the canvas starts in `base` (the bleed, for a full-bleed background)
         self.base_bgra = base_bgra  # cairo's own pixels from an earlier render of the same size
@@ -143,6 +144,11 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
 
     def _create_surface(self, width, height):
         width, height = int(round(width)), int(round(height))
+        onto = getattr(self, "onto", None)
+        if onto is not None:  # draw over an earlier render's own surface, in place
+            if (onto.width, onto.height) != (width, height):
+                raise RenderError(f"cannot draw a {width}x{height} document onto {onto.width}x{onto.height} pixels")
+            return onto._surface, width, height
         surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
         buf = np.ndarray((height, surface.get_stride() // 4, 4), np.uint8, surface.get_data())
         if self.base_bgra is not None:
@@ -159,24 +165,29 @@ class _RasterOverSurface(DecodedImages, cairosvg.surface.PNGSurface):
 
 def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None, dpi: float = 96, *,
               base_bgra: bytes | Pixels | None = None, raw: bool = False, images: Mapping[str, Image.Image] | None = None,
-              base_at: tuple[int, int] = (0, 0)):
+              base_at: tuple[int, int] = (0, 0), onto: Pixels | None = None):
     """Draw `svg` at width×height pixels over a base (RGB image from `base_at`, raw cairo pixels, or white).
 
     `images` are the decoded pixels that the document's `placard-pixels:` references name.
     Returns the RGB image, or with raw=True cairo's own BGRA pixels and their stride, which a later
-    render of the same canvas can start from without converting them.
+    render of the same canvas can start from without converting them. With `onto` (raw only) the
+    document is drawn on those pixels themselves, which are returned: no second canvas in memory.
     """
+    if onto is not None and (base is not None or base_bgra is not None or not raw):
+        raise ValueError("rasterize(onto=...) draws on existing pixels: no base, and raw=True")
     if base is not None and base.mode != "RGB":
         base = base.convert("RGB")
     try:
         surface = _RasterOverSurface(svg_tree(svg), None, dpi, base=base, base_at=base_at, base_bgra=base_bgra,
-                                     decoded=images, output_width=width, output_height=height)
+                                     onto=onto, decoded=images, output_width=width, output_height=height)
     except AssetError:
         raise
     except Exception as e:  # cairosvg raises assorted errors on malformed input
         raise RenderError(f"could not render the SVG: {e}") from None
     surface.cairo.flush()
     stride = surface.cairo.get_stride()
+    if onto is not None:
+        return onto
     if raw:
         return Pixels(surface.cairo, width, height, stride)
     data = bytes(surface.cairo.get_data())

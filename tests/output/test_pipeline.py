@@ -248,3 +248,16 @@ def test_shapes_drawn_after_text_stay_on_top(write_spec, tmp_path):
     px = np.asarray(result.image)[20:110, 20:380]
     assert (px.max(axis=2) < 60).sum() == 0  # no black "Hidden" ink shows through the red rect
     assert (np.asarray(result.image)[130:190, 20:380].min(axis=2) > 200).sum() > 100  # white "Shown" is drawn
+
+
+def test_the_pdf_embeds_the_background_jpeg_as_is(tmp_path):
+    """The PDF's background surface carries the JPEG as MIME data and no pixels (a print build's
+    peak memory): cairo must write that JPEG, byte for byte, or the page would come out black."""
+    from composer.render.svg import jpeg_bytes
+
+    result = composer.build(Path(__file__).resolve().parents[2] / "samples" / "launch-poster.yaml", tmp_path, ["pdf"])
+    background = result.composition.rasters.background
+    pdf = (tmp_path / "launch-poster.pdf").read_bytes()
+    jpeg = jpeg_bytes(background)
+    assert len(jpeg) > 10_000 and jpeg in pdf
+    assert b"/DCTDecode" in pdf

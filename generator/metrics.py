@@ -24,11 +24,40 @@ def luma(image: Image.Image | np.ndarray) -> np.ndarray:
 
 def sobel_magnitude(gray: np.ndarray) -> np.ndarray:
     """Sobel gradient magnitude of a 2-D array (edge pixels replicate), same shape."""
-    p = np.pad(gray.astype(np.float32), 1, mode="edge")
-    gx = (p[:-2, 2:] + 2 * p[1:-1, 2:] + p[2:, 2:]) - (p[:-2, :-2] + 2 * p[1:-1, :-2] + p[2:, :-2])
-    gy = (p[2:, :-2] + 2 * p[2:, 1:-1] + p[2:, 2:]) - (p[:-2, :-2] + 2 * p[:-2, 1:-1] + p[:-2, 2:])
+    g = gray.astype(np.float32, copy=False)
+    h, w = g.shape
+    p = np.empty((h + 2, w + 2), np.float32)  # edge padding, by hand: np.pad costs more than the filter
+    p[1:-1, 1:-1] = g
+    p[0, 1:-1], p[-1, 1:-1] = g[0], g[-1]
+    p[:, 0], p[:, -1] = p[:, 1], p[:, -2]
+    # The sums of the 3x3 kernels in the order (a + 2b) + c, in place: the same floats as spelling
+    # them out, with fewer full-size temporaries.
+    gx = _column(p, 2)
+    gx -= _column(p, 0)
+    gy = _row(p, 2)
+    gy -= _row(p, 0)
     # Normalise by the kernel's maximum response (4*255) so a hard black/white edge reads 255.
-    return np.hypot(gx, gy) / 4.0
+    np.hypot(gx, gy, out=gx)
+    gx /= 4.0
+    return gx
+
+
+def _column(p: np.ndarray, j: int) -> np.ndarray:
+    """p[:-2, j] + 2 p[1:-1, j] + p[2:, j] for each output pixel (j = 0: left, 2: right neighbours)."""
+    w = p.shape[1] - 2
+    out = p[1:-1, j:j + w] * 2
+    out += p[:-2, j:j + w]
+    out += p[2:, j:j + w]
+    return out
+
+
+def _row(p: np.ndarray, i: int) -> np.ndarray:
+    """p[i, :-2] + 2 p[i, 1:-1] + p[i, 2:] for each output pixel (i = 0: the row above, 2: below)."""
+    h = p.shape[0] - 2
+    out = p[i:i + h, 1:-1] * 2
+    out += p[i:i + h, :-2]
+    out += p[i:i + h, 2:]
+    return out
 
 
 def rea(image: Image.Image | np.ndarray, box: Box | None = None) -> float:

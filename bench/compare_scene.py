@@ -2,8 +2,10 @@
 
 Placard builds the design once; its resolved boxes, text sizes and colours, font files and rasters
 become absolutely placed blocks (rect, text, image) in z-order, as bench/compare/design.mjs does by
-hand for the benchmark. Text keeps Placard's line breaks; fonts are Placard's own files. Designs with
-charts, templates or print features are refused: satori cannot express them.
+hand for the benchmark. Text keeps Placard's line breaks; fonts are Placard's own files. A `template`
+element (a badge, a logo plate) becomes an image block of the SVG fragment Placard drew for it (its
+text as outlines), which satori and Chromium draw as an image. Designs with charts or print features
+are refused: satori cannot express them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-EXPRESSIBLE = {"rect", "text", "image", "illustration", "line", "group", "stack"}
+EXPRESSIBLE = {"rect", "text", "image", "illustration", "line", "group", "stack", "template"}
 
 
 def _css(c: Any, opacity: float = 1.0) -> str:
@@ -48,6 +50,17 @@ def _image_block(p: Any, base: Path, tmp: Path, comp: Any) -> dict:
         return block | {"src": str(path), "mime": "image/svg+xml"}
     src = base / p.el.src
     return block | {"src": str(src), "mime": "image/png" if src.suffix.lower() == ".png" else "image/jpeg"}
+
+
+def _template_block(p: Any, tmp: Path, comp: Any) -> dict:
+    """A template element as the standalone SVG of the fragment Placard drew (canvas coordinates)."""
+    box = p.frame
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box.width}" height="{box.height}" '
+           f'viewBox="{box.x} {box.y} {box.width} {box.height}" overflow="visible">{comp.renderer.template(p)}</svg>')
+    path = tmp / f"{p.id}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return {"kind": "image", "x": box.x, "y": box.y, "w": box.width, "h": box.height, "fit": "fill", "radius": 0.0,
+            "src": str(path), "mime": "image/svg+xml"}
 
 
 def _text_block(p: Any, comp: Any, fonts: dict[str, str]) -> dict:
@@ -93,6 +106,8 @@ def scene(spec: Path, tmp: Path) -> dict:
             blocks.append(_text_block(p, comp, fonts))
         elif p.kind in ("image", "illustration"):
             blocks.append(_image_block(p, comp.loaded.base_dir, tmp, comp))
+        elif p.kind == "template":
+            blocks.append(_template_block(p, tmp, comp))
     return {"width": c.width, "height": c.height, "background": background,
             "color": c.background.hex if c.background is not None else "#FFFFFF",
             "fonts": [{"name": name, "path": path} for path, name in fonts.items()], "blocks": blocks}

@@ -79,11 +79,60 @@ def source_surface(img: Image.Image) -> cairo.ImageSurface:
     return _SOURCES.put(key, (img, cairo_surface(img)))[1]
 
 
+# cairosvg's parsed trees of SVG images given as data: URIs (sanitised SVG files), shared by Placard's
+# surfaces: cairosvg parses an SVG image again for every surface that draws it (each SVG icon on
+# every build, twice when the legibility pass draws it too). A tree is only read while drawing.
+TREE_MAX_URI = 1_000_000  # characters of data: URI: larger SVGs are parsed per surface, as cairosvg does
+_TREES: LRU[cairosvg.parser.Tree] = LRU(32)
+
+
+def _svg_uri(url: object) -> bool:
+    return isinstance(url, str) and url.startswith("data:image/svg+xml") and len(url) <= TREE_MAX_URI
+
+
+class _TreeCache(dict):
+    """A surface's `tree_cache` whose whole SVG images (keyed by data: URI) live in the process-wide _TREES.
+
+    cairosvg looks an image's tree up as (url, "") and files a parsed tree as (url, the id of its
+    top element), which for a whole document is its root's id (or None); so a whole document is
+    filed under (url, "") here, and a subtree (a `#id` reference) stays with this surface.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        return (isinstance(key, tuple) and len(key) == 2 and key[1] == "" and _svg_uri(key[0])
+                and _TREES.get(key) is not None)
+
+    def __getitem__(self, key: tuple[str | None, str | None]) -> cairosvg.parser.Tree:
+        if not dict.__contains__(self, key) and key[1] == "" and _svg_uri(key[0]):
+            tree = _TREES.get(key)
+            if tree is not None:
+                return tree
+        return dict.__getitem__(self, key)
+
+    def __setitem__(self, key: tuple[str | None, str | None], tree: cairosvg.parser.Tree) -> None:
+        if _svg_uri(key[0]) and getattr(tree.element, "parent", True) is None:  # the document's root
+            _TREES.put((key[0], ""), tree)
+        else:
+            dict.__setitem__(self, key, tree)
+
+
 class DecodedImages(FastPaths):
-    """cairosvg surface mix-in: `<image>` elements with a `placard-pixels:` href are drawn from decoded pixels
-    (and `<path>` through the fast handler). Set `decoded` per instance before cairosvg's __init__ runs."""
+    """cairosvg surface mix-in: `<image>` elements with a `placard-pixels:` href are drawn from decoded pixels,
+    `<path>` through the fast handler, and SVG images from trees parsed once per process (_TreeCache).
+    Set `decoded` per instance before cairosvg's __init__ runs."""
 
     decoded: Mapping[str, Image.Image] = {}  # cairosvg surfaces use `images` themselves
+
+    @property
+    def tree_cache(self) -> _TreeCache:
+        """cairosvg's per-surface cache of parsed trees, backed by the shared one for SVG images."""
+        return self._trees
+
+    @tree_cache.setter
+    def tree_cache(self, value: dict) -> None:  # cairosvg's __init__ sets it to {(url, id): document}
+        self._trees = _TreeCache(value)
 
     def draw(self, node: cairosvg.parser.Node) -> None:
         href = node.get_href() if node.tag == "image" else None

@@ -191,3 +191,31 @@ def test_a_decoded_image_is_converted_for_cairo_once_and_large_ones_are_not_kept
     raster.source_surface(big)
     raster.source_surface(big)
     assert converted[2:] == [big, big] and len(raster._SOURCES) == 2
+
+
+def test_an_svg_image_is_parsed_once_per_process_and_draws_the_same_pixels(tmp_path, monkeypatch):
+    import cairosvg.parser
+
+    raster = composer.render.raster
+    raster._TREES.clear()
+    parsed = []
+    real_init = cairosvg.parser.Tree.__init__
+
+    def counting_init(self, **kwargs):
+        parsed.append(str(kwargs.get("url", ""))[:30])
+        real_init(self, **kwargs)
+
+    monkeypatch.setattr(cairosvg.parser.Tree, "__init__", counting_init)
+    (tmp_path / "icon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" id="root" width="24" height="24">'
+                                       '<circle cx="12" cy="12" r="9" fill="#0B5FFF"/></svg>')
+    spec = _spec(tmp_path, {"type": "image", "src": "icon.svg", "box": {"x": 40, "y": 140, "width": 120, "height": 120}},
+                 background={"style": "flat"})
+    first = composer.build(spec, None, ["png"]).image
+    images = [u for u in parsed if u.startswith("data:image/svg+xml")]
+    assert len(images) == 1 and len(raster._TREES) == 1  # the legibility pass and the final render share it
+    parsed.clear()
+    again = composer.build(spec, None, ["png"]).image
+    assert not [u for u in parsed if u.startswith("data:image/svg+xml")]  # a warm build parses it no more
+    raster._TREES.clear()
+    fresh = composer.build(spec, None, ["png"]).image
+    assert first.tobytes() == again.tobytes() == fresh.tobytes()

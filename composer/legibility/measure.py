@@ -136,7 +136,14 @@ def _box_rea(background: np.ndarray, box: Box) -> float:
         return 0.0
     cx, cy = max(0, x0 - 1), max(0, y0 - 1)
     crop = background[cy : min(h, y1 + 1), cx : min(w, x1 + 1)]
+    if _flat(crop):  # one colour: every Sobel sum is exactly 0, so is their mean
+        return 0.0
     return rea(crop, GenBox(x0 - cx, y0 - cy, x1 - x0, y1 - y0))
+
+
+def _flat(pixels: np.ndarray) -> bool:
+    """Whether every pixel of an (H, W, 3) array is the same colour (text on a flat fill, a common case)."""
+    return pixels.size > 0 and bool((pixels == pixels[:1, :1]).all())
 
 
 def _ring_pixels(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:

@@ -233,3 +233,17 @@ def test_scrim_composite_matches_cairosvg(scrim, tolerance):
     ours = _apply(bg, scrim.coverage((H, W), *whole) * scrim.opacity, *whole, _rgb(scrim.color)).astype(int)
     theirs = render(bg, scrim.svg()).astype(int)
     assert np.abs(ours - theirs).max() <= tolerance
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_rea_under_a_box_is_the_generators_on_flat_and_textured_pixels(flat):
+    from composer.legibility import measure as L
+    from generator.base import Box as GenBox
+    from generator.metrics import rea
+
+    rng = np.random.default_rng(3)
+    bg = np.full((80, 120, 3), (10, 20, 48), np.uint8) if flat else rng.integers(0, 256, (80, 120, 3), dtype=np.uint8)
+    for box in (Box(10, 12, 60, 30), Box(0, 0, 120, 80), Box(100.4, 70.2, 40, 30)):
+        expected = rea(bg, GenBox(box.x, box.y, box.width, box.height))
+        assert L._box_rea(bg, box) == expected
+        assert (expected == 0.0) == flat

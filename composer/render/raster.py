@@ -6,7 +6,9 @@ decoded pixels by the surface itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
 
 import cairocffi as cairo
 import cairosvg
@@ -63,20 +65,25 @@ def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
 
 # cairo's copy of a decoded image, by the image (kept alive with it, so its id is not reused): the
 # BGRA conversion cost a full-bleed 3 MP photo ~20 ms a draw. Images are never modified once
-# decoded (rasters.paint keeps them shared too). At most 8 of at most 4 MP: 128 MB.
+# decoded (rasters.paint keeps them shared too). At most 8 of at most 4 MP: 128 MB. Only raster
+# targets use them, one draw at a time per image: pixman's image reference counts are not atomic,
+# and a PDF target attaches snapshots to its source surfaces.
 SOURCE_MAX_PIXELS = 4_000_000
-_SOURCES: LRU[tuple[Image.Image, cairo.ImageSurface]] = LRU(8)
+_SOURCES: LRU[tuple[Image.Image, cairo.ImageSurface, threading.Lock]] = LRU(8)
 
 
-def source_surface(img: Image.Image) -> cairo.ImageSurface:
-    """`cairo_surface(img)`, kept for images up to SOURCE_MAX_PIXELS (cairo only reads it)."""
-    if img.width * img.height > SOURCE_MAX_PIXELS:
-        return cairo_surface(img)
+@contextlib.contextmanager
+def source_surface(img: Image.Image, target: cairo.Surface) -> Iterator[cairo.ImageSurface]:
+    """`cairo_surface(img)` for the duration of a draw on `target`; kept between draws on raster targets."""
+    if img.width * img.height > SOURCE_MAX_PIXELS or not isinstance(target, cairo.ImageSurface):
+        yield cairo_surface(img)
+        return
     key = (id(img), img.size, img.mode)
     hit = _SOURCES.get(key)
-    if hit is not None and hit[0] is img:
-        return hit[1]
-    return _SOURCES.put(key, (img, cairo_surface(img)))[1]
+    if hit is None or hit[0] is not img:
+        hit = _SOURCES.put(key, (img, cairo_surface(img), threading.Lock()))
+    with hit[2]:
+        yield hit[1]
 
 
 # cairosvg's parsed trees of SVG images given as data: URIs (sanitised SVG files), shared by Placard's
@@ -158,8 +165,6 @@ def draw_pixels(surface, node, img: Image.Image) -> None:
         surface.stroke_and_fill = True
         clip_path.tag = "clipPath"
         ctx.clip()
-    pattern = cairo.SurfacePattern(source_surface(img))
-    pattern.set_filter(IMAGE_RENDERING.get(node.get("image-rendering"), cairo.FILTER_GOOD))
     node.image_width, node.image_height = img.size
     width, height = width or img.width, height or img.height
     scale_x, scale_y, translate_x, translate_y = preserve_ratio(surface, node, width, height)
@@ -169,9 +174,12 @@ def draw_pixels(surface, node, img: Image.Image) -> None:
     ctx.translate(x, y)
     ctx.scale(scale_x, scale_y)
     ctx.translate(translate_x, translate_y)
-    ctx.set_source(pattern)
-    ctx.paint_with_alpha(float(node.get("opacity", 1)))
-    ctx.restore()
+    with source_surface(img, surface.cairo) as source:
+        pattern = cairo.SurfacePattern(source)
+        pattern.set_filter(IMAGE_RENDERING.get(node.get("image-rendering"), cairo.FILTER_GOOD))
+        ctx.set_source(pattern)
+        ctx.paint_with_alpha(float(node.get("opacity", 1)))
+        ctx.restore()  # the context lets go of the pattern (and the kept surface) before its lock is released
     ctx.new_path()
 
 

@@ -180,17 +180,50 @@ def test_a_decoded_image_is_converted_for_cairo_once_and_large_ones_are_not_kept
     raster._SOURCES.clear()
     converted = []
     monkeypatch.setattr(raster, "cairo_surface", lambda img: converted.append(img) or object())
+    target = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 4, 4)
+
+    def source(img, on=target):
+        with raster.source_surface(img, on) as s:
+            return s
+
     small = Image.new("RGB", (40, 30), "red")
-    assert raster.source_surface(small) is raster.source_surface(small)  # one conversion, drawn twice
+    assert source(small) is source(small)  # one conversion, drawn twice
     assert converted == [small]
     twin = small.copy()  # equal pixels, another image: its own conversion (the key is the image itself)
-    raster.source_surface(twin)
+    source(twin)
     assert converted == [small, twin]
+    pdf = cairocffi.PDFSurface(None, 10, 10)  # a PDF target snapshots its sources: never a kept one
+    assert source(small, pdf) is not source(small)
     monkeypatch.setattr(raster, "SOURCE_MAX_PIXELS", 40 * 30 - 1)
     big = Image.new("RGB", (40, 30), "blue")
-    raster.source_surface(big)
-    raster.source_surface(big)
-    assert converted[2:] == [big, big] and len(raster._SOURCES) == 2
+    source(big)
+    source(big)
+    assert converted[3:] == [big, big] and len(raster._SOURCES) == 2
+
+
+def test_two_threads_drawing_one_kept_image_take_turns(monkeypatch):
+    """pixman's reference counts are not atomic: a kept cairo copy is drawn by one thread at a time."""
+    import threading
+
+    raster = composer.render.raster
+    raster._SOURCES.clear()
+    img = Image.new("RGB", (20, 20), "green")
+    target = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 4, 4)
+    inside, overlap = [], []
+
+    def draw():
+        with raster.source_surface(img, target):
+            inside.append(1)
+            overlap.append(len(inside))
+            threading.Event().wait(0.05)
+            inside.pop()
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlap == [1, 1, 1, 1]
 
 
 def test_an_svg_image_is_parsed_once_per_process_and_draws_the_same_pixels(tmp_path, monkeypatch):

@@ -197,6 +197,10 @@ def run_job(camp: Campaign, job: Job, out_dir: Path, force: bool, write: bool = 
     return out
 
 
+TEXTS_KEPT = 32  # set text blocks kept between variants: the texts every row shares are always among the newest
+OUTLINES_KEPT = 256  # parsed outline paths kept, likewise
+
+
 def trim_caches() -> None:
     """Drop the process-wide text caches between variants and hand freed memory back to the OS.
 
@@ -209,8 +213,8 @@ def trim_caches() -> None:
     from composer.core import svgpaths
     from composer.text import block
 
-    block._BLOCKS.clear()
-    svgpaths.clear_cache()
+    block._BLOCKS.trim(TEXTS_KEPT)
+    svgpaths.trim_cache(OUTLINES_KEPT)
     if _LIBC is not None:
         _LIBC.malloc_trim(0)  # glibc keeps freed arenas otherwise
 

@@ -46,6 +46,12 @@ class LRU(Generic[V]):
         value = self.get(key)
         return value if value is not None else self.put(key, make())
 
+    def trim(self, keep: int) -> None:
+        """Forget all but the `keep` most recently used values."""
+        with self._lock:
+            while len(self._data) > max(0, keep):
+                self._data.popitem(last=False)
+
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:

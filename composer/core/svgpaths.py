@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import types
-from functools import lru_cache
 
 import cairocffi as cairo
 import cairosvg.parser
 import cairosvg.path
 import cairosvg.surface
 from cairocffi.context import _encode_path
+
+from composer.core.lru import LRU
 
 _SUBSET = re.compile(r"^[MmLlCcQqZz0-9eE.,\s+-]*$")
 _TOKEN = re.compile(r"[MmLlCcQqZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -87,18 +88,26 @@ def parse(d: str) -> list[tuple[int, tuple[float, ...]]] | None:
     return items
 
 
-@lru_cache(maxsize=1024)
+_ENCODED: LRU[tuple[tuple[object, ...] | None]] = LRU(1024)  # parsed outlines by path data
+
+
 def _encoded(d: str) -> tuple[object, ...] | None:
     """Parsed and C-encoded path data; a build draws each text's outlines more than once."""
+    hit = _ENCODED.get(d)
+    if hit is not None:
+        return hit[0]
     items = parse(d)
-    if items is None:
-        return None
-    return _encode_path(items) if items else ()
+    return _ENCODED.put(d, (None if items is None else (_encode_path(items) if items else ()),))[0]
 
 
 def clear_cache() -> None:
     """Forget parsed outlines (a long-running process calls this between unrelated builds)."""
-    _encoded.cache_clear()
+    _ENCODED.clear()
+
+
+def trim_cache(keep: int) -> None:
+    """Forget all but the `keep` most recently drawn outlines."""
+    _ENCODED.trim(keep)
 
 
 def append(context: cairo.Context, d: str) -> bool:

@@ -70,6 +70,7 @@ def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
 # and a PDF target attaches snapshots to its source surfaces.
 SOURCE_MAX_PIXELS = 4_000_000
 _SOURCES: LRU[tuple[Image.Image, cairo.ImageSurface, threading.Lock]] = LRU(8)
+_SOURCES_MADE = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -79,9 +80,10 @@ def source_surface(img: Image.Image, target: cairo.Surface) -> Iterator[cairo.Im
         yield cairo_surface(img)
         return
     key = (id(img), img.size, img.mode)
-    hit = _SOURCES.get(key)
-    if hit is None or hit[0] is not img:
-        hit = _SOURCES.put(key, (img, cairo_surface(img), threading.Lock()))
+    with _SOURCES_MADE:  # one entry, and so one lock, per image even when two threads ask at once
+        hit = _SOURCES.get(key)
+        if hit is None or hit[0] is not img:
+            hit = _SOURCES.put(key, (img, cairo_surface(img), threading.Lock()))
     with hit[2]:
         yield hit[1]
 

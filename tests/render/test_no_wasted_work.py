@@ -210,6 +210,13 @@ def test_two_threads_drawing_one_kept_image_take_turns(monkeypatch):
     img = Image.new("RGB", (20, 20), "green")
     target = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 4, 4)
     inside, overlap = [], []
+    convert = raster.cairo_surface
+
+    def slow_convert(image):  # every thread asks while the first copy is still being made
+        threading.Event().wait(0.05)
+        return convert(image)
+
+    monkeypatch.setattr(raster, "cairo_surface", slow_convert)
 
     def draw():
         with raster.source_surface(img, target):

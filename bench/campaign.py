@@ -63,33 +63,27 @@ def rss_mb() -> float:
 def warm_loop(folder: Path) -> tuple[float, float]:
     """Median wall ms and mean CPU ms of warm `composer.build`s of single specs that differ in their text
     (the hand-written loop over rows that a campaign replaces): each sets new text and paints a new calm area."""
-    import composer
-
-    times = []
-    with tempfile.TemporaryDirectory() as out:
-        composer.build(folder / "single.yaml", out, formats=["png"])
-        cpu = time.process_time()
-        for i in range(LOOP):
-            t = time.perf_counter()
-            composer.build(folder / f"single-{i}.yaml", out, formats=["png"])
-            times.append((time.perf_counter() - t) * 1000)
-        cpu_ms = (time.process_time() - cpu) * 1000 / LOOP
-    return statistics.median(times), cpu_ms
+    return _warm_builds(folder, [folder / f"single-{i}.yaml" for i in range(LOOP)])
 
 
 def warm_single(folder: Path, n: int) -> tuple[float, float]:
     """Median wall ms and mean CPU ms of a warm single `composer.build` of the design (after one untimed build)."""
+    return _warm_builds(folder, [folder / "single.yaml"] * n)
+
+
+def _warm_builds(folder: Path, specs: list[Path]) -> tuple[float, float]:
+    """Median wall ms and mean CPU ms of building `specs` one after another, after one untimed build of the design."""
     import composer
 
     times = []
     with tempfile.TemporaryDirectory() as out:
         composer.build(folder / "single.yaml", out, formats=["png"])
         cpu = time.process_time()
-        for _ in range(n):
+        for spec in specs:
             t = time.perf_counter()
-            composer.build(folder / "single.yaml", out, formats=["png"])
+            composer.build(spec, out, formats=["png"])
             times.append((time.perf_counter() - t) * 1000)
-        cpu_ms = (time.process_time() - cpu) * 1000 / n
+        cpu_ms = (time.process_time() - cpu) * 1000 / len(specs)
     return statistics.median(times), cpu_ms
 
 

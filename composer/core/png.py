@@ -94,8 +94,11 @@ def _filter_up(src: np.ndarray, body: np.ndarray, pick: tuple[int, ...]) -> None
             np.subtract(src[1:y1], src[:y1 - 1], out=d[1:])  # uint8 arithmetic wraps modulo 256, as PNG wants
         else:
             np.subtract(src[y0:y1], src[y0 - 1:y1 - 1], out=d)
-        for i, c in enumerate(pick):
-            body[y0:y1, :, i] = d[:, :, c]
+        if pick == tuple(range(src.shape[2])):
+            body[y0:y1] = d  # every channel in order (a Pillow image): one copy
+        else:
+            for i, c in enumerate(pick):
+                body[y0:y1, :, i] = d[:, :, c]
 
 
 def png_data_uri(image: Image.Image) -> str:

@@ -150,49 +150,10 @@ def ink_mask(paths: list[str], width: int, height: int, box: Box, pad: int = 12,
     """Glyph coverage (H, W) in [0, 1], rasterised only in a window around the box (fast).
 
     `offset` is where this array's origin sits in the paths' coordinates (for a band of rows).
-    The outlines go straight to cairo on an alpha-only surface, through the same parsed-path
-    cache the renderer uses: building an SVG of them for cairosvg to parse again cost a text
-    about a millisecond. Coverage is the same as cairosvg drawing them in black (nonzero fill).
     """
-    import cairocffi as cairo
-
-    from composer.core.svgpaths import append
-
     out = np.zeros((height, width), np.float32)
     x0, y0 = max(0, int(box.x) - pad), max(0, int(box.y) - pad)
     x1, y1 = min(width, int(np.ceil(box.right)) + pad), min(height, int(np.ceil(box.bottom)) + pad)
     if x1 <= x0 or y1 <= y0 or not paths:
         return out
-    w, h = x1 - x0, y1 - y0
-    surface = cairo.ImageSurface(cairo.FORMAT_A8, w, h)
-    ctx = cairo.Context(surface)
-    ctx.translate(-(x0 + offset[0]), -(y0 + offset[1]))
-    for d in paths:
-        if not append(ctx, d):  # not path data Placard wrote: let cairosvg read all of it
-            surface.finish()
-            return _ink_mask_svg(paths, out, (x0, y0, w, h), offset)
-        ctx.fill()
-    surface.flush()
-    data = np.frombuffer(surface.get_data(), np.uint8).reshape(h, surface.get_stride())[:, :w]
-    np.divide(data, np.float32(255.0), out=out[y0:y1, x0:x1])
-    surface.finish()
-    return out
-
-
-def _ink_mask_svg(paths: list[str], out: npt.NDArray[np.float32], window: tuple[int, int, int, int],
-                  offset: tuple[float, float]) -> npt.NDArray[np.float32]:
-    """ink_mask through cairosvg, for path data outside the fast subset."""
-    from cairosvg.parser import Tree
-
-    from composer.core.svgpaths import FastPNGSurface
-
-    x0, y0, w, h = window
-    body = "".join(f'<path d="{d}"/>' for d in paths)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-           f'viewBox="{x0 + offset[0]} {y0 + offset[1]} {w} {h}">{body}</svg>')
-    surface = FastPNGSurface(Tree(bytestring=svg.encode()), None, 96)
-    surface.cairo.flush()
-    stride = surface.cairo.get_stride()
-    data = np.frombuffer(surface.cairo.get_data(), np.uint8).reshape(h, stride)[:, : w * 4].reshape(h, w, 4)
-    out[y0:y0 + h, x0:x0 + w] = data[..., 3].astype(np.float32) / 255.0
-    return out
+    return L.draw_ink(paths, out, (x0, y0, x1 - x0, y1 - y0), offset)

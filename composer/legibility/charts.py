@@ -244,6 +244,11 @@ def _named_colours(layout: Layout, p: Placed) -> set[str]:
     return named
 
 
+def _counted(checks: list[LabelCheck]) -> str:
+    """"3 chart labels ('Q1', 'Q2', 'Q3')": how many, and which."""
+    return f"{len(checks)} chart label{'s' if len(checks) > 1 else ''} ({_quoted(checks)})"
+
+
 def _quoted(checks: list[LabelCheck], most: int = 3) -> str:
     shown = ", ".join(repr(c.text) for c in checks[:most])
     return shown + (f" and {len(checks) - most} more" if len(checks) > most else "")
@@ -261,19 +266,19 @@ def _warn_labels(layout: Layout, p: Placed, found: list[LabelCheck], named: set[
             groups[(c.asked, c.color)].append(c)
     for (asked, color), cs in groups.items():
         lo = min(cs, key=lambda c: c.before)
-        warn("chart-colour-adjusted", f"{len(cs)} chart label{'s' if len(cs) > 1 else ''} ({_quoted(cs)}) drawn in "
+        warn("chart-colour-adjusted", f"{_counted(cs)} drawn in "
              f"{color} instead of {asked} for legibility (lowest contrast {lo.before:.2f}:1 -> {lo.after:.2f}:1, "
              f"target {lo.target:g}:1)", location=location, path=path)
     haloed = [c for c in found if c.action == "halo"]
     if haloed:
         lo = min(haloed, key=lambda c: c.before)
-        warn("halo-added", f"{len(haloed)} chart label{'s' if len(haloed) > 1 else ''} ({_quoted(haloed)}) got a halo "
+        warn("halo-added", f"{_counted(haloed)} got a halo "
              f"(a soft outline) because no colour alone reads on the pixels under them (lowest contrast "
              f"{lo.before:.2f}:1 -> {lo.after:.2f}:1, target {lo.target:g}:1)", location=location, path=path)
     unmet = [c for c in found if c.action == "unmet"]
     if unmet:
         lo = min(unmet, key=lambda c: c.after)
-        warn("contrast-unmet", f"{len(unmet)} chart label{'s' if len(unmet) > 1 else ''} ({_quoted(unmet)}) stay below "
+        warn("contrast-unmet", f"{_counted(unmet)} stay below "
              f"their contrast target in any brand colour, white or black, even with a halo (lowest {lo.after:.2f}:1, target "
              f"{lo.target:g}:1)", location=location, path=path)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from composer.core import cairoffi as _cairoffi
+
+_cairoffi.install()  # before anything imports cairocffi: its C header parse is kept as data (see the module)
+
 from composer.core.errors import (
     AssetError, DataError, FontError, GeneratorError, LegibilityError, PlacardError, RenderError, SpecError,
     TextFitError,

@@ -13,6 +13,9 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,25 @@ CACHE_ENV = "PLACARD_CACHE_DIR"
 # Options that change how an image is made or shown, never which pixels come out.
 _NOT_IN_KEY = frozenset({"progress", "allow_download", "cpu_offload", "model", "lora", "inpaint_model"})
 
-__all__ = ["CACHE_ENV", "cache_clear", "cache_info", "cache_key", "cache_root", "cached_generate"]
+__all__ = ["CACHE_ENV", "cache_clear", "cache_info", "cache_key", "cache_root", "cached_generate", "disk_cache", "use_disk_cache"]
+
+# Whether a backend may read and write its own disk tier (the procedural one) during this call:
+# `--no-cache` and BuildOptions(use_cache=False) turn it off through `disk_cache(False)`.
+_DISK: ContextVar[bool] = ContextVar("placard_disk_cache", default=True)
+
+
+@contextmanager
+def disk_cache(enabled: bool) -> Iterator[None]:
+    """Within the block, `use_disk_cache()` answers `enabled`."""
+    token = _DISK.set(enabled)
+    try:
+        yield
+    finally:
+        _DISK.reset(token)
+
+
+def use_disk_cache() -> bool:
+    return _DISK.get()
 
 
 def cache_root(override: str | os.PathLike | None = None) -> Path:
@@ -173,7 +194,8 @@ def cached_generate(
 
 
 def _entries(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob("*/*") if p.suffix in (".png", ".json") or p.name.startswith(".tmp-"))
+    """Every file of the cache: raster entries (png + json), the procedural tier's .npy files, and leftovers."""
+    return sorted(p for p in root.glob("*/*") if p.suffix in (".png", ".json", ".npy") or p.name.startswith(".tmp-"))
 
 
 def cache_info(cache_dir: str | os.PathLike | None = None) -> dict[str, Any]:
@@ -182,7 +204,7 @@ def cache_info(cache_dir: str | os.PathLike | None = None) -> dict[str, Any]:
     files = _entries(root) if root.exists() else []
     return {
         "path": str(root),
-        "entries": sum(1 for p in files if p.suffix == ".json"),
+        "entries": sum(1 for p in files if p.suffix in (".json", ".npy") and not p.name.startswith(".tmp-")),
         "bytes": sum(p.stat().st_size for p in files),
     }
 
@@ -194,7 +216,7 @@ def cache_clear(cache_dir: str | os.PathLike | None = None) -> int:
         return 0
     removed = 0
     for p in _entries(root):
-        removed += p.suffix == ".json" and not p.name.startswith(".tmp-")
+        removed += p.suffix in (".json", ".npy") and not p.name.startswith(".tmp-")
         p.unlink(missing_ok=True)
     for folder in root.iterdir():
         if folder.is_dir() and not any(folder.iterdir()):

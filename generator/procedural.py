@@ -10,11 +10,14 @@ full-size monochrome grain, so gradients never band.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,7 @@ from PIL import Image, ImageChops
 
 from generator.errors import GeneratorError, RequestError
 from generator.base import GeneratedImage, GenerateRequest
+from generator.cache import cache_root, use_disk_cache
 from generator import procedural_patterns as pat
 from generator import procedural_styles as sty
 from generator.masks import scale_boxes, text_mask
@@ -76,14 +80,13 @@ class ProceduralBackend:
         """Paint a background (RGB) or an illustration (RGBA) for `request`."""
         # 1. Check inputs
         style_name = self.check_inputs(request)
-        # 2. Seed a generator per (seed, style), so styles do not share random streams
-        salt = zlib.crc32(f"{request.kind}:{style_name}".encode())
-        rng = np.random.Generator(np.random.PCG64([abs(request.seed), int(request.seed < 0), salt]))
-        canvas = Canvas(request.width, request.height, rng, Palette.from_hex(request.palette))
+        # 2. The canvas; its random stream is seeded when something is painted (a kept background needs none)
+        canvas = Canvas(request.width, request.height, None, Palette.from_hex(request.palette))  # type: ignore[arg-type]
         if request.text_aware and request.text_boxes and request.kind == "background":
             canvas.calm = _work_mask(canvas, request.text_boxes)
         # 3. Paint
         if request.kind == "illustration":
+            canvas.rng = _seeded(request, style_name)
             image = pat.illustration(canvas, request.options.get("shape"))
         else:
             image = self._finish(style_name, STYLES[style_name], canvas, request)
@@ -132,6 +135,7 @@ class ProceduralBackend:
         CRC, as a collision here would be a wrong background rather than a repaint.
         """
         if request.width * request.height > self.FINISHED_MAX_PIXELS:
+            canvas.rng = _seeded(request, name)
             return finish(canvas, self._paint(name, style, canvas, request), style)
         calm = hashlib.blake2b(canvas.calm.tobytes(), digest_size=16).digest() if canvas.calm is not None else b""
         key = (name, request.width, request.height, request.seed, tuple(request.palette), calm)
@@ -141,7 +145,13 @@ class ProceduralBackend:
                 self._finished.move_to_end(key)
         if hit is not None:
             return hit.copy()
-        image = finish(canvas, self._paint(name, style, canvas, request), style)
+        disk = _DiskTier.path(key) if use_disk_cache() else None
+        image = _DiskTier.load(disk, request.width, request.height) if disk else None
+        if image is None:
+            canvas.rng = _seeded(request, name)
+            image = finish(canvas, self._paint(name, style, canvas, request), style)
+            if disk:
+                _DiskTier.store(disk, image)
         with self._lock:
             self._finished[key] = image.copy()
             while len(self._finished) > self.FINISHED_KEPT:
@@ -164,6 +174,78 @@ class ProceduralBackend:
         if style not in STYLES:
             raise RequestError(f"unknown procedural style {style!r}; allowed: {' | '.join(STYLES)}")
         return style
+
+
+def _seeded(request: GenerateRequest, style_name: str) -> np.random.Generator:
+    """A generator per (seed, kind, style), so styles do not share random streams."""
+    salt = zlib.crc32(f"{request.kind}:{style_name}".encode())
+    return np.random.Generator(np.random.PCG64([abs(request.seed), int(request.seed < 0), salt]))
+
+
+class _DiskTier:
+    """Finished backgrounds kept on disk, so the next process (a CLI rebuild after a text edit) skips painting.
+
+    Painting and finishing a 1080x1350 background costs a cold process ~200 ms; reading it back
+    costs ~3 ms. Entries are raw `.npy` arrays (read with allow_pickle=False) in the raster cache's
+    `procedural/` folder, so `placard cache info | clear` counts and clears them. The key is the
+    in-memory one plus a digest of this backend's source files and the numpy and Pillow versions,
+    so a change to any of them paints afresh. A process writes at most WRITES_PER_PROCESS entries
+    (a campaign of 1,000 rows leaves a handful, not 4 GB) and the folder keeps the KEPT newest.
+    """
+
+    KEPT = 16
+    WRITES_PER_PROCESS = 4
+    _writes = 0
+    _code: str | None = None
+
+    @classmethod
+    def path(cls, key: tuple) -> Path | None:
+        if cls._code is None:
+            import PIL
+
+            digest = hashlib.blake2b(f"{np.__version__}|{PIL.__version__}".encode(), digest_size=16)
+            here = Path(__file__).parent
+            for name in ("procedural", "procedural_canvas", "procedural_fields", "procedural_patterns", "procedural_styles", "masks"):
+                digest.update((here / f"{name}.py").read_bytes())
+            cls._code = digest.hexdigest()
+        name = hashlib.blake2b(repr((cls._code, *key)).encode(), digest_size=20).hexdigest()
+        return cache_root() / "procedural" / f"{name}.npy"
+
+    @staticmethod
+    def load(path: Path, width: int, height: int) -> Image.Image | None:
+        try:
+            pixels = np.load(path, allow_pickle=False)
+            os.utime(path)  # recently used: pruned last
+        except (OSError, ValueError, EOFError):
+            return None
+        if pixels.dtype != np.uint8 or pixels.shape != (height, width, 3):
+            return None
+        return Image.fromarray(pixels, "RGB")
+
+    @classmethod
+    def store(cls, path: Path, image: Image.Image) -> None:
+        with _DISK_LOCK:
+            if cls._writes >= cls.WRITES_PER_PROCESS:
+                return
+            cls._writes += 1
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    np.save(f, np.asarray(image), allow_pickle=False)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            entries = sorted(path.parent.glob("*.npy"), key=lambda p: p.stat().st_mtime)
+            for old in entries[: max(0, len(entries) - cls.KEPT)]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only or full cache folder costs the next process the painting, nothing more
+
+
+_DISK_LOCK = threading.Lock()
 
 
 def _work_mask(canvas: Canvas, boxes: tuple) -> np.ndarray | None:

@@ -22,6 +22,7 @@ from composer.rasters.models import spec_model
 from composer.core.budget import charge_pixels
 from generator.base import Box as GenBox
 from generator.base import GenerateRequest, GeneratedImage, backend_info, get_backend
+from generator.cache import cached_generate, disk_cache
 from composer.core.lru import LRU
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
@@ -203,10 +204,9 @@ def _generate(backend_name: str, request: GenerateRequest, opts: BuildOptions, l
         with generator_errors():
             backend = get_backend(backend_name)
             if backend_info(backend_name).cacheable:
-                from generator.cache import cached_generate
-
                 return cached_generate(backend, request, enabled=opts.use_cache)
-            return backend.generate(request)
+            with disk_cache(opts.use_cache):  # a backend's own disk tier (procedural) obeys --no-cache too
+                return backend.generate(request)
     except GeneratorError as e:
         if loaded is not None and e.location is None and e.path in _SPEC_FIELDS:
             where = _SPEC_FIELDS[e.path]  # the backend names its option; point at the spec line

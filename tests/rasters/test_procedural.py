@@ -14,7 +14,15 @@ from generator.errors import GeneratorError
 from generator.errors import RequestError as SpecError
 from generator.base import Box, GenerateRequest, get_backend
 from generator.metrics import rea, rea_outside
-from generator.procedural import STYLES, Palette, ProceduralBackend
+from generator.cache import disk_cache
+from generator.procedural import STYLES, Palette, ProceduralBackend, _DiskTier
+
+
+@pytest.fixture(autouse=True)
+def _memory_only():
+    """These tests count paintings: the disk tier (tested on its own below) would serve earlier tests' work."""
+    with disk_cache(False):
+        yield
 
 PALETTE = ("#1B1035", "#FF3D7F", "#FFC43D", "#F7F3EC")
 TEXTURED = [s for s in STYLES if s != "flat"]
@@ -242,3 +250,75 @@ def test_large_finished_backgrounds_are_not_kept():
     backend.FINISHED_MAX_PIXELS = 320 * 180 - 1
     backend.generate(GenerateRequest(320, 180, seed=2, style="aurora"))
     assert len(backend._finished) == 0 and len(backend._painted) == 1
+
+
+@pytest.fixture
+def disk(tmp_path, monkeypatch):
+    """The disk tier on, in an empty cache folder, with this process's write allowance fresh."""
+    monkeypatch.setenv("PLACARD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(_DiskTier, "_writes", 0)
+    with disk_cache(True):
+        yield tmp_path / "procedural"
+
+
+def _no_painting(monkeypatch):
+    def refuse(canvas):
+        raise AssertionError("painted, though the background was kept on disk")
+
+    monkeypatch.setitem(STYLES, "aurora", STYLES["aurora"].__class__(refuse, STYLES["aurora"].grain))
+
+
+def test_a_background_kept_on_disk_serves_the_next_process_without_painting(disk, monkeypatch):
+    request = GenerateRequest(320, 180, seed=3, style="aurora", text_boxes=(Box(20, 20, 100, 30),))
+    painted = ProceduralBackend().generate(request).image
+    (entry,) = disk.glob("*.npy")
+    _no_painting(monkeypatch)
+    again = ProceduralBackend().generate(request)  # a new backend: nothing in memory, as in a new process
+    assert again.image.tobytes() == painted.tobytes()
+    assert again.metadata["style"] == "aurora" and again.metadata["seed"] == 3
+    moved = GenerateRequest(320, 180, seed=3, style="aurora", text_boxes=(Box(20, 60, 100, 30),))
+    with pytest.raises(AssertionError, match="painted"):  # another calm mask is another background
+        ProceduralBackend().generate(moved)
+
+
+def test_a_damaged_disk_entry_is_painted_again(disk):
+    request = GenerateRequest(320, 180, seed=4, style="aurora")
+    painted = ProceduralBackend().generate(request).image.tobytes()
+    (entry,) = disk.glob("*.npy")
+    for damage in (entry.read_bytes()[:200], b"not numpy", np.zeros((5, 5, 3), np.uint8)):
+        if isinstance(damage, bytes):
+            entry.write_bytes(damage)
+        else:
+            np.save(entry, damage)
+        assert ProceduralBackend().generate(request).image.tobytes() == painted
+
+
+def test_no_cache_means_the_disk_tier_is_neither_read_nor_written(disk, monkeypatch):
+    request = GenerateRequest(320, 180, seed=5, style="aurora")
+    with disk_cache(False):
+        ProceduralBackend().generate(request)
+    assert not disk.exists() or not list(disk.glob("*.npy"))
+    ProceduralBackend().generate(request)
+    _no_painting(monkeypatch)
+    with disk_cache(False), pytest.raises(AssertionError, match="painted"):
+        ProceduralBackend().generate(request)
+
+
+def test_the_disk_tier_is_bounded_per_process_and_in_all(disk, monkeypatch):
+    for seed in range(_DiskTier.WRITES_PER_PROCESS + 2):
+        ProceduralBackend().generate(GenerateRequest(64, 36, seed=seed, style="aurora"))
+    assert len(list(disk.glob("*.npy"))) == _DiskTier.WRITES_PER_PROCESS  # a campaign leaves a handful
+    monkeypatch.setattr(_DiskTier, "WRITES_PER_PROCESS", 100)
+    monkeypatch.setattr(_DiskTier, "KEPT", 5)
+    for seed in range(10, 20):
+        ProceduralBackend().generate(GenerateRequest(64, 36, seed=seed, style="aurora"))
+    assert len(list(disk.glob("*.npy"))) == 5
+    assert not list(disk.glob(".tmp-*"))
+
+
+def test_the_disk_tier_counts_in_cache_info_and_goes_with_cache_clear(disk):
+    from generator.cache import cache_clear, cache_info
+
+    ProceduralBackend().generate(GenerateRequest(64, 36, seed=1, style="aurora"))
+    assert cache_info()["entries"] == 1 and cache_info()["bytes"] > 64 * 36 * 3
+    assert cache_clear() == 1 and not list(disk.glob("*.npy"))

@@ -68,33 +68,61 @@ def _patterns(path: Path) -> pyphen.HyphDict:
     """pyphen's parsed patterns of a dictionary file, kept in the user cache between processes.
 
     Parsing hyph_en_US.dic (11,000 patterns) cost every cold build ~120 ms, the largest single
-    cost after imports; its table loads from JSON in ~25 ms. Only tables whose values are plain
-    integers are kept (a few languages carry nonstandard-hyphenation data that JSON cannot hold),
-    and a kept table is used only if it breaks the probe words where it did when it was parsed.
+    cost after imports. The kept table maps each pattern to "start,digits" (JSON reads 14,000
+    short strings in ~3 ms; lists of lists took ~20 ms) and an entry is decoded when pyphen first
+    looks it up. Only tables whose values are single digits are kept (a few languages carry
+    nonstandard-hyphenation data), and a kept table is used only if it breaks the probe words
+    where it did when it was parsed.
     """
     import json
 
     from composer.core.paths import user_cache, write_cache_file
 
     st = path.stat()
-    cache = user_cache(f"hyphenation-v1/{pyphen.VERSION}-{path.stem}-{st.st_size}-{st.st_mtime_ns}.json")
+    cache = user_cache(f"hyphenation-v2/{pyphen.VERSION}-{path.stem}-{st.st_size}-{st.st_mtime_ns}.json")
     if cache is not None and cache.is_file():
         try:
             kept = json.loads(cache.read_text("utf-8"))
-            hd = _from_table({k: (v[0], tuple(v[1])) for k, v in kept["patterns"].items()})
+            hd = _from_table(_Table(kept["patterns"]))
             if [list(map(int, hd.positions(w))) for w in PROBES] == kept["probes"]:
                 return hd
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             pass  # unreadable or from a pyphen that keeps its table differently: parse the file
     hd = pyphen.HyphDict(path)
-    if cache is not None and all(type(v) is int for _, values in hd.patterns.values() for v in values):
-        table = {k: [start, list(values)] for k, (start, values) in hd.patterns.items()}
+    if cache is not None and all(type(v) is int and 0 <= v <= 9 for _, values in hd.patterns.values() for v in values):
+        table = {k: f"{start},{''.join(map(str, values))}" for k, (start, values) in hd.patterns.items()}
         probes = [list(map(int, hd.positions(w))) for w in PROBES]
+        for old in cache.parent.glob(f"*-{path.stem}-*.json"):  # this dictionary's tables from earlier installs
+            old.unlink(missing_ok=True)
         write_cache_file(cache, json.dumps({"patterns": table, "probes": probes}, separators=(",", ":")))
     return hd
 
 
-def _from_table(patterns: dict[str, tuple[int, tuple[int, ...]]]) -> pyphen.HyphDict:
+class _Table(dict[str, object]):
+    """A kept pattern table: "start,digits" strings, decoded to pyphen's (start, values) on first lookup.
+
+    pyphen reads its table with .get (and we answer [] alike); decoding 14,000 entries up front
+    would cost a cold build more than the few hundred lookups a poster makes.
+    """
+
+    def get(self, key: str, default: object = None) -> object:
+        value = dict.get(self, key)
+        if value is None:
+            return default
+        if type(value) is str:
+            start, digits = value.split(",")
+            value = (int(start), tuple(map(int, digits)))
+            self[key] = value
+        return value
+
+    def __getitem__(self, key: str) -> object:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def _from_table(patterns: dict) -> pyphen.HyphDict:
     """A HyphDict holding an already parsed table (its __init__ only reads a file into these three)."""
     hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
     hd.patterns, hd.cache, hd.maxlen = patterns, {}, max(len(key) for key in patterns)

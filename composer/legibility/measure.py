@@ -164,7 +164,28 @@ def _stats(lum: np.ndarray, color: np.ndarray) -> tuple[float, float]:
     if lum.size == 0:
         return float("inf"), float("inf")
     ratios = contrast_ratio(float(relative_luminance(color)), lum)
-    return float(np.percentile(ratios, 5)), float(np.median(ratios))
+    return p5_and_median(np.ravel(ratios))
+
+
+def p5_and_median(values: np.ndarray) -> tuple[float, float]:
+    """`np.percentile(values, 5)` and `np.median(values)` of a 1-D float array, to the bit, from one partition.
+
+    The same arithmetic as numpy's (the "linear" method: virtual index (n - 1) * q, and its
+    two-sided lerp; the median as the mean of the middle two). numpy's own path costs three times
+    as much on ring-sized arrays, and its np.unique step imports numpy.ma (10 ms of a cold build).
+    """
+    n = values.size
+    at = (n - 1) * 0.05
+    lo = n - 1 if at >= n - 1 else math.floor(at)
+    hi = min(lo + 1, n - 1)
+    gamma = at - lo
+    m1, m2 = n // 2 - (n % 2 == 0), n // 2
+    part = np.partition(values, sorted({lo, hi, m1, m2}))
+    a, b = float(part[lo]), float(part[hi])
+    diff = b - a
+    p5 = b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+    median = float(part[m2]) if m1 == m2 else (float(part[m1]) + float(part[m2])) / 2
+    return p5, median
 
 
 def measure(

@@ -247,3 +247,21 @@ def test_rea_under_a_box_is_the_generators_on_flat_and_textured_pixels(flat):
         expected = rea(bg, GenBox(box.x, box.y, box.width, box.height))
         assert L._box_rea(bg, box) == expected
         assert (expected == 0.0) == flat
+
+
+def test_p5_and_median_are_numpys_to_the_bit():
+    # The contrast figures decide colours and warnings; the fast path must not move them by one ulp.
+    from composer.legibility.measure import p5_and_median
+
+    rng = np.random.default_rng(5)
+    for n in [*range(1, 120), 1000, 1001, 4567, 20001]:
+        for kind in range(4):
+            v = rng.random(n) * 21 + 1
+            if kind == 1:
+                v = np.round(v, 1)  # ties
+            elif kind == 2:
+                v = np.full(n, 4.5)
+            elif kind == 3:
+                v = np.sort(v)[::-1].copy()
+            expected = (float(np.percentile(v, 5)), float(np.median(v)))
+            assert p5_and_median(v.copy()) == expected, (n, kind)

@@ -1,6 +1,5 @@
 """The spec's building blocks, shared by the element models and the chart models."""
 
-from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
@@ -63,7 +62,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 class Model(BaseModel):
     """Base: unknown keys are errors, and the schema forbids them too."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False, defer_build=True)
 
 
 class BoxSpec(Model):

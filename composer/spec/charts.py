@@ -1,6 +1,5 @@
 """Spec models for infographic and diagram elements (the geometry lives in composer/charts)."""
 
-from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 

@@ -14,7 +14,6 @@ import hashlib
 import logging
 from pathlib import Path
 
-from fontTools.misc.transform import Transform
 from uniseg.emoji import emoji_presentation
 
 from composer.text.fonts import FontFace, FontLibrary, load_face
@@ -27,7 +26,7 @@ VS15, VS16, ZWJ = "\ufe0e", "\ufe0f", "\u200d"
 def is_color(face: FontFace) -> bool:
     """Whether a face has COLR colour glyphs (v0 layers or v1 paints)."""
     if face.is_color is None:
-        face.is_color = "COLR" in face.tt and "CPAL" in face.tt
+        face.is_color = "COLR" in face.tables and "CPAL" in face.tables
     return face.is_color
 
 
@@ -96,6 +95,7 @@ def has_color_glyph(face: FontFace, gid: int) -> bool:
 def glyph_svg(face: FontFace, gid: int, x: float, y: float, size: float, key: str) -> str:
     """SVG markup for one colour glyph with its pen at (x, y) canvas px; ids derive from `key`."""
     from blackrenderer.backends.svg import SVGCanvas
+    from fontTools.misc.transform import Transform
 
     r = _renderer(face)
     # blackrenderer logs what its SVG canvas approximates; shown with -v like other libraries' notes

@@ -1,7 +1,10 @@
 """Font discovery and loading: bundled fonts, then the spec's folders, then fontconfig.
 
-Parsed fonts (HarfBuzz face/font, fontTools TTFont, glyph outlines) live in process-wide caches
-keyed by file path, index and weight, so fifty labels in one font parse it once.
+Parsed fonts (HarfBuzz face/font, glyph outlines, and fontTools' TTFont when a caller needs a
+table HarfBuzz does not read for us) live in process-wide caches keyed by file path, index and
+weight, so fifty labels in one font parse it once. A composition build reads fonts through
+HarfBuzz only: fontTools (about 30 ms to import) loads for the font index scan, live SVG text and
+colour emoji.
 """
 
 from __future__ import annotations
@@ -13,10 +16,9 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uharfbuzz as hb
-from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTCollection, TTFont
 
 from composer.core.errors import FontError
 from composer.core.limits import MAX_FONT_INDEX_ENTRIES
@@ -48,26 +50,30 @@ class FontEntry:
         return self.weight_range is not None and self.weight_range[0] <= weight <= self.weight_range[1]
 
 
-class _OutlinePen(BasePen):
-    """Collects a glyph outline as (command, coordinates) in font units, y up."""
+class _OutlinePen:
+    """Collects a glyph outline as (command, coordinates) in font units, y up.
 
-    def __init__(self, glyphset: object) -> None:
-        super().__init__(glyphset)
+    HarfBuzz's draw_glyph_with_pen calls these five methods with one segment each (a quadratic
+    with one control point, a cubic with two), so fontTools' BasePen, which splits multi-point
+    curves, has nothing to add here.
+    """
+
+    def __init__(self) -> None:
         self.ops: list[tuple[str, tuple[float, ...]]] = []
 
-    def _moveTo(self, p: tuple[float, float]) -> None:
+    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 - the pen protocol's names
         self.ops.append(("M", p))
 
-    def _lineTo(self, p: tuple[float, float]) -> None:
+    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
         self.ops.append(("L", p))
 
-    def _qCurveToOne(self, p1: tuple[float, float], p2: tuple[float, float]) -> None:
+    def qCurveTo(self, p1: tuple[float, float], p2: tuple[float, float]) -> None:  # noqa: N802
         self.ops.append(("Q", p1 + p2))
 
-    def _curveToOne(self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]) -> None:
+    def curveTo(self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]) -> None:  # noqa: N802
         self.ops.append(("C", p1 + p2 + p3))
 
-    def _closePath(self) -> None:
+    def closePath(self) -> None:  # noqa: N802
         self.ops.append(("Z", ()))
 
 
@@ -109,22 +115,23 @@ class FontFace:
         # the font file as reported: the path, plus '#index' inside a collection
         self.key = f"{path}#{index}" if index else str(path)
         check_font_file(path)
-        try:
-            self.tt = TTFont(str(path), fontNumber=index, lazy=True)
-            self.upem = self.tt["head"].unitsPerEm
-        except Exception as e:  # fontTools raises many types for garbage input
-            raise FontError(f"font file {path} is not a usable font ({type(e).__name__}: {e})") from None
         blob = hb.Blob.from_file_path(str(path))
         self.hb_face = hb.Face(blob, index)
+        self.tables = frozenset(self.hb_face.table_tags)
+        if "head" not in self.tables or not self.hb_face.glyph_count:
+            what = "no head table" if "head" not in self.tables else "no glyphs"
+            raise FontError(f"font file {path} is not a usable font ({what}{f' in face {index}' if index else ''})")
+        self.upem = self.hb_face.upem
         self.hb_font = hb.Font(self.hb_face)
         self.hb_font.scale = (self.upem, self.upem)  # shape in font units: exact and size-independent
         self.location = {}
-        if wght is not None and "fvar" in self.tt:
-            axes = {a.axisTag: a for a in self.tt["fvar"].axes}
+        if wght is not None and "fvar" in self.tables:
+            axes = {a.tag: a for a in self.hb_face.axis_infos}
             if "wght" in axes:
                 a = axes["wght"]
-                self.location = {"wght": max(a.minValue, min(a.maxValue, float(wght)))}
+                self.location = {"wght": max(float(a.min_value), min(float(a.max_value), float(wght)))}
                 self.hb_font.set_variations(self.location)
+        self._tt: object | None = None
         ext = self.hb_font.get_font_extents("ltr")
         self.ascender, self.descender = ext.ascender / self.upem, -ext.descender / self.upem
         self._outlines: dict[int, list] = {}
@@ -134,6 +141,18 @@ class FontFace:
         self.is_color: bool | None = None  # has COLR colour glyphs (coloremoji.is_color, on first use)
         self.color_renderer: object | None = None  # coloremoji's blackrenderer view, loaded on first use
 
+
+    @property
+    def tt(self) -> Any:  # fontTools TTFont; Any, as fontTools is imported on first use only
+        """fontTools' view of the face (lazy), for the tables HarfBuzz does not read for us (name, OS/2, COLR)."""
+        if self._tt is None:
+            from fontTools.ttLib import TTFont
+
+            try:
+                self._tt = TTFont(str(self.path), fontNumber=self.index, lazy=True)
+            except Exception as e:  # fontTools raises many types for garbage input
+                raise FontError(f"font file {self.path} is not a usable font ({type(e).__name__}: {e})") from None
+        return self._tt
 
     def has_char(self, cp: int) -> bool:
         """Whether the font maps this code point to a glyph."""
@@ -165,7 +184,7 @@ class FontFace:
         """
         ops = self._outlines.get(gid)
         if ops is None:
-            pen = _OutlinePen(None)
+            pen = _OutlinePen()
             self.hb_font.draw_glyph_with_pen(gid, pen)
             ops = self._outlines[gid] = pen.ops
         return ops
@@ -206,6 +225,8 @@ def load_face(path: Path, index: int = 0, wght: float | None = None) -> FontFace
 
 def _entries_of(path: Path, source: str) -> list[FontEntry]:
     """Read the family, weight, slant and wght range of every face in a font file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
     check_font_file(path)
     try:
         if path.suffix.lower() in {".ttc", ".otc"}:

@@ -383,7 +383,7 @@ def _fallback_chain(lib: FontLibrary, cp: int, lang: str | None, cjk_hint: str,
                 face = load_face(path, index)
             except FontError:
                 continue
-            if face.has_char(cp) and any(t in face.tt for t in ("glyf", "CFF ", "CFF2")):
+            if face.has_char(cp) and any(t in face.tables for t in ("glyf", "CFF ", "CFF2")):
                 return face
     return None
 

@@ -8,6 +8,7 @@ command line (one readable message per spec, no traceback); 3 an unexpected inte
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import json
 import logging
@@ -325,5 +326,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def cli() -> None:
+    """The process entry (`placard`, `python -m composer`): main(), plus tuning that suits one short process.
+
+    Tests call main() in their own process and do not get this. Python's default collects young
+    garbage every 700 net allocations; a cold build made ~150 collections (45 ms, most of them
+    walking the import-time objects that never die), 20,000 makes a handful. At exit the
+    interpreter's last collections walk every object again (about 110 ms after a build); frozen,
+    they are skipped. atexit handlers and finalizers still run: only the collector's walks go.
+    """
+    gc.set_threshold(20_000, 10, 10)
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

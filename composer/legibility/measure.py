@@ -143,7 +143,11 @@ def _box_rea(background: np.ndarray, box: Box) -> float:
 
 def _flat(pixels: np.ndarray) -> bool:
     """Whether every pixel of an (H, W, 3) array is the same colour (text on a flat fill, a common case)."""
-    return pixels.size > 0 and bool((pixels == pixels[:1, :1]).all())
+    if pixels.size == 0:
+        return False
+    first = pixels[:1, :1]
+    # the first row settles most crops of a photo or gradient without comparing every pixel
+    return bool((pixels[:1] == first).all()) and bool((pixels == first).all())
 
 
 def _ring_pixels(background: np.ndarray, ink: np.ndarray, box: Box, radius: int) -> tuple[np.ndarray, int]:

@@ -79,11 +79,11 @@ def _patterns(path: Path) -> pyphen.HyphDict:
     from composer.core.paths import user_cache, write_cache_file
 
     st = path.stat()
-    cache = user_cache(f"hyphenation-v2/{pyphen.VERSION}-{path.stem}-{st.st_size}-{st.st_mtime_ns}.json")
+    cache = user_cache(f"hyphenation-v3/{pyphen.VERSION}-{path.stem}-{st.st_size}-{st.st_mtime_ns}.json")
     if cache is not None and cache.is_file():
         try:
             kept = json.loads(cache.read_text("utf-8"))
-            hd = _from_table(_Table(kept["patterns"]))
+            hd = _from_table(_Table(kept["patterns"]), kept["maxlen"])
             if [list(map(int, hd.positions(w))) for w in PROBES] == kept["probes"]:
                 return hd
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
@@ -94,7 +94,7 @@ def _patterns(path: Path) -> pyphen.HyphDict:
         probes = [list(map(int, hd.positions(w))) for w in PROBES]
         for old in cache.parent.glob(f"*-{path.stem}-*.json"):  # this dictionary's tables from earlier installs
             old.unlink(missing_ok=True)
-        write_cache_file(cache, json.dumps({"patterns": table, "probes": probes}, separators=(",", ":")))
+        write_cache_file(cache, json.dumps({"patterns": table, "probes": probes, "maxlen": hd.maxlen}, separators=(",", ":")))
     return hd
 
 
@@ -122,10 +122,12 @@ class _Table(dict[str, object]):
         return value
 
 
-def _from_table(patterns: dict) -> pyphen.HyphDict:
+def _from_table(patterns: dict, maxlen: int) -> pyphen.HyphDict:
     """A HyphDict holding an already parsed table (its __init__ only reads a file into these three)."""
+    if not isinstance(maxlen, int) or maxlen < 1:
+        raise ValueError("kept table without its longest pattern length")
     hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    hd.patterns, hd.cache, hd.maxlen = patterns, {}, max(len(key) for key in patterns)
+    hd.patterns, hd.cache, hd.maxlen = patterns, {}, maxlen
     return hd
 
 

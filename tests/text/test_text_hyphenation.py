@@ -155,12 +155,13 @@ def test_the_kept_pattern_table_hyphenates_as_pyphen_does(tmp_path, monkeypatch,
     monkeypatch.setenv("PLACARD_CACHE_DIR", str(tmp_path))
     reference = pyphen.Pyphen(lang=pyphen.language_fallback(lang), left=hyphenate.MIN_BEFORE, right=hyphenate.MIN_AFTER)
     parsed = _fresh(lang)  # parses the .dic and keeps the table
-    kept = list((tmp_path / "hyphenation-v2").glob("*.json"))
+    kept = list((tmp_path / "hyphenation-v3").glob("*.json"))
     assert len(kept) == 1
     loaded = _fresh(lang)  # from the kept table
     assert loaded.patterns is not parsed.patterns
     table, table_parsed = loaded.patterns.patterns, parsed.patterns.patterns
     assert isinstance(table, hyphenate._Table)
+    assert loaded.patterns.maxlen == parsed.patterns.maxlen == max(map(len, table_parsed))
     for word in PROBE_WORDS:
         assert loaded.positions(word) == parsed.positions(word) == reference.positions(word)
     looked_up = [k for k, v in dict.items(table) if type(v) is tuple]  # decoded by pyphen's lookups
@@ -173,7 +174,7 @@ def test_a_damaged_or_foreign_pattern_table_is_parsed_again(tmp_path, monkeypatc
 
     monkeypatch.setenv("PLACARD_CACHE_DIR", str(tmp_path))
     expected = _fresh("en").positions("hyphenation")
-    (table,) = (tmp_path / "hyphenation-v2").glob("*.json")
+    (table,) = (tmp_path / "hyphenation-v3").glob("*.json")
     data = json.loads(table.read_text())
     data["probes"][0] = [1]  # a table that no longer breaks the probe words where it did
     table.write_text(json.dumps(data))

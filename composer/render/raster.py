@@ -65,11 +65,15 @@ def cairo_surface(img: Image.Image) -> cairo.ImageSurface:
 
 # cairo's copy of a decoded image, by the image (kept alive with it, so its id is not reused): the
 # BGRA conversion cost a full-bleed 3 MP photo ~20 ms a draw. Images are never modified once
-# decoded (rasters.paint keeps them shared too). At most 8 of at most 4 MP: 128 MB. Only raster
-# targets use them, one draw at a time per image: pixman's image reference counts are not atomic,
-# and a PDF target attaches snapshots to its source surfaces.
+# decoded (rasters.paint keeps them shared too). Each of at most 4 MP, 32 MP in all (128 MB), up
+# to 32 images: a budget in pixels, as a count of 8 let a collage's six photos and a few other
+# images push each other out on every build. Only raster targets use them, one draw at a time per
+# image: pixman's image reference counts are not atomic, and a PDF target attaches snapshots to
+# its source surfaces.
 SOURCE_MAX_PIXELS = 4_000_000
-_SOURCES: LRU[tuple[Image.Image, cairo.ImageSurface, threading.Lock]] = LRU(8)
+SOURCES_MAX_PIXELS = 32_000_000
+_SOURCES: LRU[tuple[Image.Image, cairo.ImageSurface, threading.Lock]] = LRU(
+    32, weigh=lambda entry: entry[0].width * entry[0].height, max_weight=SOURCES_MAX_PIXELS)
 _SOURCES_MADE = threading.Lock()
 
 

@@ -68,12 +68,15 @@ class ProceduralBackend:
     PAINTINGS_KEPT = 4  # a handful of full-size paintings at most
     FINISHED_KEPT = 4  # and of finished backgrounds, only for canvases up to FINISHED_MAX_PIXELS
     FINISHED_MAX_PIXELS = 4_000_000
+    ILLUSTRATIONS_KEPT = 8  # illustrations are box-sized: eight at most 4 MP each
 
     def __init__(self) -> None:
         # key -> (painting, random state after painting); least recently used first
         self._painted: OrderedDict[tuple[object, ...], tuple[Image.Image | np.ndarray, Mapping[str, Any]]] = OrderedDict()
         # key -> finished background (painting, calm areas, grain); least recently used first
         self._finished: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
+        # key -> illustration (RGBA); least recently used first
+        self._illustrations: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
         self._lock = threading.Lock()  # one backend serves every build thread of the process
 
     def generate(self, request: GenerateRequest) -> GeneratedImage:
@@ -86,8 +89,7 @@ class ProceduralBackend:
             canvas.calm = _work_mask(canvas, request.text_boxes)
         # 3. Paint
         if request.kind == "illustration":
-            canvas.rng = _seeded(request, style_name)
-            image = pat.illustration(canvas, request.options.get("shape"))
+            image = self._illustration(style_name, canvas, request)
         else:
             image = self._finish(style_name, STYLES[style_name], canvas, request)
         # 4. Describe
@@ -100,6 +102,31 @@ class ProceduralBackend:
             "text_aware": request.text_aware,
         }
         return GeneratedImage(image, metadata)
+
+    def _illustration(self, name: str, canvas: Canvas, request: GenerateRequest) -> Image.Image:
+        """`pat.illustration`, kept like finished backgrounds: a rebuild or a campaign row paints it once.
+
+        The key is everything it reads (size, seed, palette, shape; the stream is seeded from the
+        request); canvases above FINISHED_MAX_PIXELS are painted every time.
+        """
+        shape = request.options.get("shape")
+        if request.width * request.height > self.FINISHED_MAX_PIXELS:
+            canvas.rng = _seeded(request, name)
+            return pat.illustration(canvas, shape)
+        key = ("illustration", name, request.width, request.height, request.seed, tuple(request.palette), repr(shape))
+        with self._lock:
+            hit = self._illustrations.get(key)
+            if hit is not None:
+                self._illustrations.move_to_end(key)
+        if hit is not None:
+            return hit.copy()
+        canvas.rng = _seeded(request, name)
+        image = pat.illustration(canvas, shape)
+        with self._lock:
+            self._illustrations[key] = image.copy()
+            while len(self._illustrations) > self.ILLUSTRATIONS_KEPT:
+                self._illustrations.popitem(last=False)
+        return image
 
     def _paint(self, name: str, style: Style, canvas: Canvas, request: GenerateRequest):
         """Paint, reusing the last few paintings: variants of one design differ only in their text.

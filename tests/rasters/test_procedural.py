@@ -322,3 +322,24 @@ def test_the_disk_tier_counts_in_cache_info_and_goes_with_cache_clear(disk):
     ProceduralBackend().generate(GenerateRequest(64, 36, seed=1, style="aurora"))
     assert cache_info()["entries"] == 1 and cache_info()["bytes"] > 64 * 36 * 3
     assert cache_clear() == 1 and not list(disk.glob("*.npy"))
+
+
+def test_a_kept_illustration_is_the_same_pixels_and_is_painted_once(monkeypatch):
+    from generator import procedural
+
+    painted = []
+    real = procedural.pat.illustration
+    monkeypatch.setattr(procedural.pat, "illustration", lambda c, shape: painted.append(shape) or real(c, shape))
+    request = GenerateRequest(200, 150, seed=4, kind="illustration", options={"shape": "rounded"})
+    fresh = ProceduralBackend().generate(request).image.tobytes()
+    backend = ProceduralBackend()
+    first = backend.generate(request).image
+    first.paste((0, 0, 0, 255), (0, 0, 20, 20))  # the caller's copy: the kept one is not changed
+    again = backend.generate(request).image
+    assert again.tobytes() == fresh and len(painted) == 2  # once for `fresh`, once for `backend`
+    backend.generate(GenerateRequest(200, 150, seed=5, kind="illustration", options={"shape": "rounded"}))
+    backend.generate(GenerateRequest(200, 150, seed=4, kind="illustration", options={"shape": "none"}))
+    assert len(painted) == 4  # another seed or shape is another illustration
+    with pytest.raises(SpecError, match="unknown illustration shape"):
+        backend.generate(GenerateRequest(200, 150, seed=4, kind="illustration", options={"shape": "star"}))
+    assert len(backend._illustrations) == 3

@@ -265,3 +265,17 @@ def test_p5_and_median_are_numpys_to_the_bit():
                 v = np.sort(v)[::-1].copy()
             expected = (float(np.percentile(v, 5)), float(np.median(v)))
             assert p5_and_median(v.copy()) == expected, (n, kind)
+
+
+def test_flat_finds_one_differing_channel_anywhere_in_a_channel_reversed_view():
+    from composer.legibility.measure import _flat
+
+    bgra = np.full((40, 60, 4), 200, np.uint8)
+    rgb = bgra[..., 2::-1]  # the renderer's view of cairo's pixels
+    assert _flat(rgb) and _flat(rgb[5:9, 7:30]) and not _flat(rgb[:0])
+    for y, x, c in [(0, 0, 0), (39, 59, 2), (20, 0, 1), (0, 59, 0)]:
+        bgra[y, x, c] = 201
+        assert not _flat(rgb), (y, x, c)
+        assert _flat(rgb[1:39, 1:59]) == (not (0 < y < 39 and 0 < x < 59))
+        bgra[y, x, c] = 200
+    assert _flat(rgb)

@@ -261,3 +261,23 @@ def test_the_pdf_embeds_the_background_jpeg_as_is(tmp_path):
     jpeg = jpeg_bytes(background)
     assert len(jpeg) > 10_000 and jpeg in pdf
     assert b"/DCTDecode" in pdf
+
+
+def test_the_cli_pauses_the_collector_only_while_it_imports(tmp_path):
+    """cli() disables gc for the imports, then freezes them and collects again before building."""
+    code = (
+        "import gc, sys\n"
+        "import composer.pipeline as p\n"
+        "real = p.build\n"
+        "def spy(*a, **k):\n"
+        "    print('enabled', gc.isenabled(), 'frozen', gc.get_freeze_count() > 1000, flush=True)\n"
+        "    return real(*a, **k)\n"
+        "p.build = spy\n"
+        "import composer.__main__ as m\n"
+        f"sys.argv = ['placard', 'build', 'samples/quote.yaml', '--format', 'png', '-o', {str(tmp_path)!r}]\n"
+        "m.cli()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "enabled True frozen True" in out.stdout
+    assert (tmp_path / "quote.png").is_file()

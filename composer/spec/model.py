@@ -1,6 +1,7 @@
 """The spec as typed models (pydantic). Every field here is part of the JSON Schema editors use."""
 
 
+import typing
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -15,6 +16,42 @@ from composer.spec.charts import (
 )
 
 from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
+
+
+class Deferred:
+    """`Annotated[Model, Deferred(Model)]`: a union member whose validator is built on first use.
+
+    Spec's schema is built when this module is imported, which every cold build pays for. The
+    twelve infographic element models are about a third of it and most designs use none, so the
+    union holds, for each of them, a wrap validator over a one-field shell (the `type` literal,
+    which is how the discriminated union finds its tag) that validates with the model's own
+    validator, built the first time such an element appears. The errors keep their locations
+    (pydantic puts a nested ValidationError's errors under the union's path), and the JSON Schema
+    and serialisation use the model's own schema.
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        tags = list(typing.get_args(self.model.model_fields["type"].annotation))
+        shell = core_schema.typed_dict_schema(
+            {"type": core_schema.typed_dict_field(core_schema.literal_schema(tags))}, extra_behavior="allow")
+        model = self.model
+
+        def validate(value: Any, _shell: Any) -> Any:
+            return model.model_validate(value)
+
+        return core_schema.no_info_wrap_validator_function(
+            validate, shell, serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v, info: v.model_dump(mode=info.mode, by_alias=info.by_alias, exclude_none=info.exclude_none,
+                                             exclude_unset=info.exclude_unset, exclude_defaults=info.exclude_defaults),
+                info_arg=True))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        return handler.generate_json_schema.generate_inner(self.model.__pydantic_core_schema__)
 
 
 class FontSpec(Model):
@@ -227,7 +264,7 @@ if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpac
 else:
     Element = Annotated[
         Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-               StackElement, *INFOGRAPHIC_ELEMENTS)],
+               StackElement, *(Annotated[cls, Deferred(cls)] for cls in INFOGRAPHIC_ELEMENTS))],
         Field(discriminator="type"),
     ]
 # GroupElement and StackElement name "Element" before it exists; like every model but Spec they are

@@ -166,3 +166,24 @@ def test_the_schema_needs_no_torch():
     code = "import sys; from composer.schema import spec_schema; spec_schema(); print('torch' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_infographic_models_are_built_on_first_use_and_validate_as_before():
+    """Spec's import builds its own validator only; a chart's model is built when a chart appears."""
+    import subprocess
+    import sys
+
+    code = (
+        "from composer.spec import model, charts\n"
+        "print(model.Spec.__pydantic_complete__, charts.BarChartElement.__pydantic_complete__)\n"
+        "s = model.Spec.model_validate({'elements': [{'type': 'group', 'elements': [\n"
+        "    {'type': 'bar_chart', 'box': {'x': 0, 'y': 0, 'width': 10, 'height': 10},\n"
+        "     'series': [{'name': 'a', 'values': [1, 2.5]}]}]}]})\n"
+        "bar = s.elements[0].elements[0]\n"
+        "print(type(bar).__name__, bar.series[0].values, charts.BarChartElement.__pydantic_complete__)\n"
+        "print(model.Spec.model_dump(s)['elements'][0]['elements'][0]['series'][0]['values'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "True False"  # the chart models wait
+    assert out[1] == "BarChartElement [1, 2.5] True"
+    assert out[2] == "[1, 2.5]"

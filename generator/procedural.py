@@ -114,19 +114,29 @@ class ProceduralBackend:
             canvas.rng = _seeded(request, name)
             return pat.illustration(canvas, shape)
         key = ("illustration", name, request.width, request.height, request.seed, tuple(request.palette), repr(shape))
-        with self._lock:
-            hit = self._illustrations.get(key)
-            if hit is not None:
-                self._illustrations.move_to_end(key)
+        hit = self._recall(self._illustrations, key)
         if hit is not None:
-            return hit.copy()
+            return hit
         canvas.rng = _seeded(request, name)
         image = pat.illustration(canvas, shape)
-        with self._lock:
-            self._illustrations[key] = image.copy()
-            while len(self._illustrations) > self.ILLUSTRATIONS_KEPT:
-                self._illustrations.popitem(last=False)
+        self._remember(self._illustrations, key, image, self.ILLUSTRATIONS_KEPT)
         return image
+
+    def _recall(self, kept: OrderedDict[tuple[object, ...], Image.Image], key: tuple[object, ...]) -> Image.Image | None:
+        """A copy of the kept image for `key` (now the most recent), or None."""
+        with self._lock:
+            hit = kept.get(key)
+            if hit is not None:
+                kept.move_to_end(key)
+        return None if hit is None else hit.copy()
+
+    def _remember(self, kept: OrderedDict[tuple[object, ...], Image.Image], key: tuple[object, ...],
+                  image: Image.Image, limit: int) -> None:
+        """Keep a copy of `image` under `key`, dropping the least recently used past `limit`."""
+        with self._lock:
+            kept[key] = image.copy()
+            while len(kept) > limit:
+                kept.popitem(last=False)
 
     def _paint(self, name: str, style: Style, canvas: Canvas, request: GenerateRequest):
         """Paint, reusing the last few paintings: variants of one design differ only in their text.
@@ -166,12 +176,9 @@ class ProceduralBackend:
             return finish(canvas, self._paint(name, style, canvas, request), style)
         calm = hashlib.blake2b(canvas.calm.tobytes(), digest_size=16).digest() if canvas.calm is not None else b""
         key = (name, request.width, request.height, request.seed, tuple(request.palette), calm)
-        with self._lock:
-            hit = self._finished.get(key)
-            if hit is not None:
-                self._finished.move_to_end(key)
+        hit = self._recall(self._finished, key)
         if hit is not None:
-            return hit.copy()
+            return hit
         disk = _DiskTier.path(key) if use_disk_cache() else None
         image = _DiskTier.load(disk, request.width, request.height) if disk else None
         if image is None:
@@ -179,10 +186,7 @@ class ProceduralBackend:
             image = finish(canvas, self._paint(name, style, canvas, request), style)
             if disk:
                 _DiskTier.store(disk, image)
-        with self._lock:
-            self._finished[key] = image.copy()
-            while len(self._finished) > self.FINISHED_KEPT:
-                self._finished.popitem(last=False)
+        self._remember(self._finished, key, image, self.FINISHED_KEPT)
         return image
 
     @staticmethod

@@ -50,8 +50,7 @@ def cache_path(origin: str) -> Path | None:
     for part in (here, here.with_name("constants.py")):
         digest.update(part.read_bytes())
     digest.update(str(_cffi_backend.__version__).encode())
-    found = user_cache(f"cairocffi-ffi-{digest.hexdigest()}.txt")
-    return found
+    return user_cache(f"cairocffi-ffi-{digest.hexdigest()}.txt")
 
 
 _REQUIRED = ("_version", "_types", "_globals")

@@ -126,10 +126,10 @@ class FontFace:
         self.hb_font.scale = (self.upem, self.upem)  # shape in font units: exact and size-independent
         self.location = {}
         if wght is not None and "fvar" in self.tables:
-            axes = {a.tag: a for a in self.hb_face.axis_infos}
+            axes = self._axes()
             if "wght" in axes:
-                a = axes["wght"]
-                self.location = {"wght": max(float(a.min_value), min(float(a.max_value), float(wght)))}
+                low, high = axes["wght"]
+                self.location = {"wght": max(low, min(high, float(wght)))}
                 self.hb_font.set_variations(self.location)
         self._tt: object | None = None
         ext = self.hb_font.get_font_extents("ltr")
@@ -141,6 +141,13 @@ class FontFace:
         self.is_color: bool | None = None  # has COLR colour glyphs (coloremoji.is_color, on first use)
         self.color_renderer: object | None = None  # coloremoji's blackrenderer view, loaded on first use
 
+
+    def _axes(self) -> dict[str, tuple[float, float]]:
+        """Each variation axis' (min, max): HarfBuzz's, or fontTools' fvar where uharfbuzz has no axis_infos (0.39)."""
+        infos = getattr(self.hb_face, "axis_infos", None)
+        if infos is not None:
+            return {a.tag: (float(a.min_value), float(a.max_value)) for a in infos}
+        return {a.axisTag: (float(a.minValue), float(a.maxValue)) for a in self.tt["fvar"].axes}
 
     @property
     def tt(self) -> Any:  # fontTools TTFont; Any, as fontTools is imported on first use only

@@ -115,3 +115,21 @@ def test_variable_fonts_get_their_weight_axis_set(tmp_path):
     assert black.ink_box.width == pytest.approx(30.0, abs=0.01)  # stem 100 + 200 units at full weight
     assert black.glyphs[0].advance == pytest.approx(50.0, abs=0.01)  # phantom point moved the advance
     assert black.runs[0].d != regular.runs[0].d
+
+
+def test_the_weight_axis_range_is_the_same_from_harfbuzz_and_from_fonttools(tmp_path):
+    """uharfbuzz 0.39 (the lowest allowed) has no Face.axis_infos: the fvar table gives the same range."""
+    from composer.text.fonts import FontFace
+
+    _variable_font(tmp_path / "Vary.ttf")
+    face = FontFace(tmp_path / "Vary.ttf", 0, 700)
+
+    class NoAxisInfos:  # an older uharfbuzz's Face
+        pass
+
+    from_harfbuzz = face._axes() if hasattr(face.hb_face, "axis_infos") else None
+    face.hb_face = NoAxisInfos()
+    from_fonttools = face._axes()
+    assert "wght" in from_fonttools and from_fonttools["wght"][0] < from_fonttools["wght"][1]
+    if from_harfbuzz is not None:
+        assert from_harfbuzz == from_fonttools

@@ -114,6 +114,7 @@ class FontFace:
         self.path, self.index, self.wght = path, index, wght
         # the font file as reported: the path, plus '#index' inside a collection
         self.key = f"{path}#{index}" if index else str(path)
+        self._tt: object | None = None  # fontTools' TTFont, opened on first use (`tt`)
         check_font_file(path)
         blob = hb.Blob.from_file_path(str(path))
         self.hb_face = hb.Face(blob, index)
@@ -131,7 +132,6 @@ class FontFace:
                 low, high = axes["wght"]
                 self.location = {"wght": max(low, min(high, float(wght)))}
                 self.hb_font.set_variations(self.location)
-        self._tt: object | None = None
         ext = self.hb_font.get_font_extents("ltr")
         self.ascender, self.descender = ext.ascender / self.upem, -ext.descender / self.upem
         self._outlines: dict[int, list] = {}

@@ -115,7 +115,7 @@ def cache_key(backend: Backend, request: GenerateRequest) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
@@ -160,9 +160,9 @@ def _store(root: Path, key: str, result: GeneratedImage) -> None:
     result.image.save(buf, format="PNG", compress_level=1)
     data = buf.getvalue()
     record = {"key": key, "png_sha256": hashlib.sha256(data).hexdigest(), "metadata": result.metadata}
-    _atomic_write(png, data)
+    atomic_write(png, data)
     # The JSON is written last: it is the entry's commit record.
-    _atomic_write(meta, json.dumps(record, default=str, sort_keys=True).encode())
+    atomic_write(meta, json.dumps(record, default=str, sort_keys=True).encode())
 
 
 def cached_generate(

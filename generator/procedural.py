@@ -10,8 +10,8 @@ full-size monochrome grain, so gradients never band.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
-import tempfile
 import threading
 import zlib
 from collections import OrderedDict
@@ -25,7 +25,7 @@ from PIL import Image, ImageChops
 
 from generator.errors import GeneratorError, RequestError
 from generator.base import GeneratedImage, GenerateRequest
-from generator.cache import cache_root, use_disk_cache
+from generator.cache import atomic_write, cache_root, use_disk_cache
 from generator import procedural_patterns as pat
 from generator import procedural_styles as sty
 from generator.masks import scale_boxes, text_mask
@@ -230,7 +230,7 @@ class _DiskTier:
     _code: str | None = None
 
     @classmethod
-    def path(cls, key: tuple) -> Path | None:
+    def path(cls, key: tuple) -> Path:
         if cls._code is None:
             import PIL
 
@@ -259,16 +259,10 @@ class _DiskTier:
             if cls._writes >= cls.WRITES_PER_PROCESS:
                 return
             cls._writes += 1
+        buf = io.BytesIO()
+        np.save(buf, np.asarray(image), allow_pickle=False)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    np.save(f, np.asarray(image), allow_pickle=False)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(path, buf.getvalue())
             entries = sorted(path.parent.glob("*.npy"), key=lambda p: p.stat().st_mtime)
             for old in entries[: max(0, len(entries) - cls.KEPT)]:
                 old.unlink(missing_ok=True)

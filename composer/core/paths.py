@@ -106,15 +106,15 @@ def user_cache(name: str) -> Path | None:
     return Path(root) / name
 
 
-def write_cache_file(path: Path, text: str) -> None:
-    """Write a cache file atomically; a read-only cache folder only costs the next process the work again."""
+def write_cache_file(path: Path, text: str | bytes) -> None:
+    """Write a cache file (text as UTF-8) atomically; a read-only cache folder only costs the next process the work again."""
     import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except OSError:
         pass

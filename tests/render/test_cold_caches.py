@@ -37,7 +37,7 @@ def _probe(cache: Path, **env: str) -> dict:
 def test_cairocffi_is_served_from_kept_tables_after_the_first_import(tmp_path):
     first = _probe(tmp_path)
     assert first["ffi"] == "cffi.api" and first["pycparser"]  # cairocffi's own way: the header is parsed
-    (kept,) = tmp_path.glob("cairocffi-ffi-*.txt")
+    (kept,) = tmp_path.glob("cairocffi-ffi-*.bin")
     second = _probe(tmp_path)
     assert second["ffi"] == "_cffi_backend" and not second["pycparser"]  # no header parse this time
     assert second["pixels"] == first["pixels"] and second["version"] == first["version"]
@@ -46,9 +46,9 @@ def test_cairocffi_is_served_from_kept_tables_after_the_first_import(tmp_path):
 
 def test_damaged_tables_fall_back_to_cairocffis_own_import_and_are_made_again(tmp_path):
     reference = _probe(tmp_path)
-    (kept,) = tmp_path.glob("cairocffi-ffi-*.txt")
-    for damage in ("{not a literal", "{'ffi': {}, 'ffi_pixbuf': {}}", "__import__('os').system('false')"):
-        kept.write_text(damage)
+    (kept,) = tmp_path.glob("cairocffi-ffi-*.bin")
+    for damage in (b"{not marshal", kept.read_bytes()[:-7], b"0" * 32 + b"\n" + kept.read_bytes()[33:]):
+        kept.write_bytes(damage)
         got = _probe(tmp_path)
         assert got["pixels"] == reference["pixels"]
     assert _probe(tmp_path)["ffi"] == "_cffi_backend"  # the last fallback kept good tables again
@@ -92,10 +92,47 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_compile(tmp_path, 
     assert "&lt;rect/&gt;" in env.get_template("group.svg.j2").render(id="g", opacity=0.5, children="<rect/>")
 
 
-@pytest.mark.parametrize("bad", ["__import__('os')", "[1, 2"])
-def test_load_tables_reads_literals_only(tmp_path, bad):
+def _tables_file(path: Path, data: object) -> Path:
+    import hashlib
+    import marshal
+
+    blob = marshal.dumps(data)
+    path.write_bytes(hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
+    return path
+
+
+GOOD = {"ffi": {"_version": 0x2601, "_types": b"\x00", "_globals": (b"\x00x", 1)},
+        "ffi_pixbuf": {"_version": 0x2601, "_types": b"", "_globals": ()}}
+
+
+@pytest.mark.parametrize("bad", [
+    compile("__import__('os')", "<x>", "eval"),  # a code object, with a good digest: still never loaded
+    {**GOOD, "ffi": {**GOOD["ffi"], "_globals": (compile("1", "<x>", "eval"),)}},
+    {**GOOD, "ffi": {**GOOD["ffi"], "_types": 1.5}},
+    {**GOOD, "ffi": {**GOOD["ffi"], "_types": frozenset()}},
+    {"ffi": GOOD["ffi"]},
+    [1, 2],
+])
+def test_load_tables_reads_plain_data_only(tmp_path, bad):
     from composer.core.cairoffi import load_tables
 
-    path = tmp_path / "t.txt"
-    path.write_text(bad)
-    assert load_tables(path) is None
+    assert load_tables(_tables_file(tmp_path / "t.bin", bad)) is None
+    assert load_tables(_tables_file(tmp_path / "t.bin", GOOD)) == GOOD
+
+
+def test_a_damaged_or_truncated_tables_file_is_a_miss(tmp_path):
+    from composer.core.cairoffi import load_tables
+
+    path = _tables_file(tmp_path / "t.bin", GOOD)
+    blob = path.read_bytes()
+    for damaged in (blob[:-3], blob[:10], b"", blob.replace(b"_types", b"_typez")):
+        path.write_bytes(damaged)
+        assert load_tables(path) is None
+
+
+def test_new_tables_replace_stale_ones(tmp_path):
+    from composer.core.cairoffi import save_tables
+
+    (tmp_path / "cairocffi-ffi-old.txt").write_text("{}")
+    save_tables(tmp_path / "cairocffi-ffi-new.bin", GOOD)
+    assert [p.name for p in tmp_path.iterdir()] == ["cairocffi-ffi-new.bin"]

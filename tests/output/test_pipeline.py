@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -281,3 +282,48 @@ def test_the_cli_pauses_the_collector_only_while_it_imports(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "enabled True frozen True" in out.stdout
     assert (tmp_path / "quote.png").is_file()
+
+
+@pytest.mark.parametrize("preset", [None, "", "some-plugin"])
+def test_the_cli_turns_pydantic_plugins_off_unless_told_otherwise(tmp_path, preset):
+    """cli() skips pydantic's plugin search (every installed distribution's metadata), keeping a value the user set."""
+    code = (
+        "import atexit, os, sys\n"
+        "import composer.__main__ as m\n"
+        "def report():\n"
+        "    from pydantic.plugin import _loader\n"
+        "    print('env', repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), 'searched', _loader._plugins is not None)\n"
+        "atexit.register(report)\n"
+        f"sys.argv = ['placard', 'build', 'samples/quote.yaml', '--format', 'svg', '-o', {str(tmp_path)!r}]\n"
+        "m.cli()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    expected = "'__all__'" if preset is None else repr(preset)
+    assert f"env {expected} searched {preset is not None and preset != '__all__'}" in out.stdout
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_cli_exit_runs_atexit_handlers_flushes_and_keeps_the_exit_code(tmp_path, thread):
+    """cli() ends without interpreter teardown, but atexit handlers still run, output is flushed and the code is kept.
+
+    With another thread alive it exits the usual way, which waits for that thread."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nsize: [100, 100]\nelements: [{type: text, txt: hi}]\n")
+    code = (
+        "import atexit, sys, threading, time\n"
+        "import composer.__main__ as m\n"
+        "atexit.register(lambda: print('atexit ran', flush=False))\n"
+        "sys.stdout.write('buffered ')\n"
+        + ("threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n" if thread else "")
+        + f"sys.argv = ['placard', 'build', {str(bad)!r}, '-o', {str(tmp_path)!r}]\n"
+        "m.cli()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "bad.yaml:3:12: elements[0].box: missing required key" in out.stderr and "Traceback" not in out.stderr
+    assert out.stdout.startswith("buffered ") and "atexit ran" in out.stdout
+    assert ("thread done" in out.stdout) == thread

@@ -19,16 +19,19 @@ import re
 import types
 
 import cairocffi as cairo
+import numpy as np
 import cairosvg.parser
 import cairosvg.path
 import cairosvg.surface
 from cairocffi.context import _encode_path
 
+from composer.core import glyphpaths
 from composer.core.lru import LRU
 
 _SUBSET = re.compile(r"^[MmLlCcQqZz0-9eE.,\s+-]*$")
 _TOKEN = re.compile(r"[MmLlCcQqZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _MOVE, _LINE, _CURVE, _CLOSE = cairo.PATH_MOVE_TO, cairo.PATH_LINE_TO, cairo.PATH_CURVE_TO, cairo.PATH_CLOSE_PATH
+assert (_MOVE, _LINE, _CURVE, _CLOSE) == (glyphpaths.MOVE_TO, glyphpaths.LINE_TO, glyphpaths.CURVE_TO, glyphpaths.CLOSE_PATH)
 _ARGS = {"M": 2, "L": 2, "C": 6, "Q": 4, "Z": 0}
 
 
@@ -88,6 +91,102 @@ def parse(d: str) -> list[tuple[int, tuple[float, ...]]] | None:
     return items
 
 
+# Text outlines as Placard's typesetter writes them (composer/text/block.py, fonts.encode_outline):
+# one "M<x> <y>" per glyph, then that glyph's outline in relative m/l/c/q/z, in 1/100 px.
+_PLACED = re.compile(r"(?:M-?\d+(?:\.\d+)? -?\d+(?:\.\d+)?[mlcqz0-9. -]*)+")
+_GLYPH = re.compile(r"M(-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)([^M]*)")
+_REL = re.compile(r"[mlcqz]|-?\d+(?:\.\d+)?")
+
+
+def _rows(rel: str) -> list[glyphpaths.Row] | None:
+    """The rows (see composer.core.glyphpaths) of one glyph's relative m/l/c/q/z outline, or None.
+
+    Coordinates are summed in whole 1/100 px, so each point is exact before its one division.
+    """
+    toks = _REL.findall(rel)
+    rows: list[glyphpaths.Row] = [(0, _MOVE, 2, 0), (1, 0, 0, 100)]
+    cx = cy = sx = sy = 0
+    i, n = 0, len(toks)
+    while i < n:
+        cmd = toks[i]
+        i += 1
+        if cmd == "z":
+            rows.append((0, _CLOSE, 1, 0))
+            cx, cy = sx, sy
+            continue
+        args = {"m": 2, "l": 2, "c": 6, "q": 4}.get(cmd)
+        j = i
+        while j < n and toks[j] not in "mlcqz":
+            j += 1
+        if args is None or j == i or (j - i) % args:
+            return None
+        v = [round(float(t) * 100) for t in toks[i:j]]
+        i = j
+        for k in range(0, len(v), args):
+            a = v[k:k + args]
+            if cmd == "c":
+                rows += [(0, _CURVE, 4, 0), (1, cx + a[0], cy + a[1], 100), (1, cx + a[2], cy + a[3], 100),
+                         (1, cx + a[4], cy + a[5], 100)]
+                cx, cy = cx + a[4], cy + a[5]
+            elif cmd == "q":  # the exact cubic of a quadratic: control points (p0 + 2q) / 3 and (p1 + 2q) / 3
+                qx, qy, ex, ey = cx + a[0], cy + a[1], cx + a[2], cy + a[3]
+                rows += [(0, _CURVE, 4, 0), (1, cx + 2 * qx, cy + 2 * qy, 300), (1, ex + 2 * qx, ey + 2 * qy, 300),
+                         (1, ex, ey, 100)]
+                cx, cy = ex, ey
+            else:
+                cx, cy = cx + a[0], cy + a[1]
+                if cmd == "m" and k == 0:
+                    sx, sy = cx, cy
+                    rows += [(0, _MOVE, 2, 0), (1, cx, cy, 100)]
+                else:
+                    rows += [(0, _LINE, 2, 0), (1, cx, cy, 100)]
+    return rows
+
+
+# (n, 4) int64 rows by a glyph's relative outline: glyphs, not texts, so clear_cache keeps them (~3 MB at most)
+_GLYPH_ROWS: LRU[tuple[np.ndarray | None]] = LRU(4096)
+
+
+def _placed(d: str) -> tuple[object, ...] | None:
+    """Path data the typesetter wrote (see _PLACED) as a C `cairo_path_t`, or None for any other path data.
+
+    Each glyph's rows come from the typesetter (composer.core.glyphpaths) or are read once from
+    its text; the whole run then goes to C in one array. The points agree with `parse` to within a
+    few units in the last place, as parse adds the relative steps up in floating point; cairo
+    rounds every point to 1/256 px, and a coordinate of whole 1/100 px (or 1/300 px for a
+    converted quadratic) is never that close to a rounding edge, so cairo receives the same
+    fixed-point path either way (tests/render/test_svgpaths.py compares them).
+    """
+    if not _PLACED.fullmatch(d):
+        return None
+    every: list[np.ndarray] = []
+    starts: list[tuple[float, float]] = []
+    counts: list[int] = []
+    for x, y, rel in _GLYPH.findall(d):
+        hit = _GLYPH_ROWS.get(rel)
+        if hit is None:
+            rows = glyphpaths.recall(rel) or _rows(rel)
+            hit = _GLYPH_ROWS.put(rel, (None if rows is None else np.array(rows, np.int64),))
+        table = hit[0]
+        if table is None:
+            return None
+        every.append(table)
+        starts.append((float(x), float(y)))
+        counts.append(len(table))
+    table = np.concatenate(every)
+    point = table[:, 0] == 1
+    data = np.zeros((len(table), 2), np.float64)
+    offsets = np.repeat(np.array(starts, np.float64), counts, axis=0)
+    data[point] = offsets[point] + table[point, 1:3] / table[point, 3:4]
+    header = np.zeros((len(table), 4), np.int32)  # an item's header: type, length, 8 bytes of padding
+    header[:, :2] = table[:, 1:3]
+    data[~point] = header.view(np.float64)[~point]
+    ffi = cairo.ffi
+    entries = ffi.from_buffer("cairo_path_data_t[]", data)
+    path = ffi.new("cairo_path_t *", {"status": cairo.STATUS_SUCCESS, "data": entries, "num_data": len(data)})
+    return path, entries, data
+
+
 _ENCODED: LRU[tuple[tuple[object, ...] | None]] = LRU(1024)  # parsed outlines by path data
 
 
@@ -96,6 +195,9 @@ def _encoded(d: str) -> tuple[object, ...] | None:
     hit = _ENCODED.get(d)
     if hit is not None:
         return hit[0]
+    placed = _placed(d) if d.startswith("M") else None
+    if placed is not None:
+        return _ENCODED.put(d, (placed,))[0]
     items = parse(d)
     return _ENCODED.put(d, (None if items is None else (_encode_path(items) if items else ()),))[0]
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import uharfbuzz as hb
 
+from composer.core import glyphpaths
 from composer.core.errors import FontError
 from composer.core.limits import MAX_FONT_INDEX_ENTRIES
 from composer.core.lru import LRU
@@ -81,30 +82,44 @@ def encode_outline(ops: Iterable[tuple[str, tuple[float, ...]]], k: float, sx: f
     """Outline ops (font units) as path data in 1/100 px: (relative path after the first point, x0, y0).
 
     `k` converts font units to 1/100 px; `sx` scales horizontally (glyph scaling; 1.0 is exact).
+    The same outline, as cairo path rows, is filed with `glyphpaths` under the path data, so
+    the renderer need not read the numbers back out of the text.
     """
     parts: list[str] = []
+    rows: list[glyphpaths.Row] = [(0, glyphpaths.MOVE_TO, 2, 0), (1, 0, 0, 100)]
     first = None
-    cx = cy = px = py = 0
+    fx = fy = cx = cy = px = py = 0
     for op, pts in ops:
         if op == "Z":
             parts.append("z")
+            rows.append((0, glyphpaths.CLOSE_PATH, 1, 0))
             cx, cy = px, py  # closing a subpath returns to its start
             continue
         ints = [round(v * k * sx) if i % 2 == 0 else round(-v * k) for i, v in enumerate(pts)]
         if first is None:
-            first = (ints[0], ints[1])
+            first = fx, fy = ints[0], ints[1]
             cx, cy = px, py = first
             continue
         rel = []
         for i in range(0, len(ints), 2):
             rel.append(_fmt(ints[i] - cx))
             rel.append(_fmt(ints[i + 1] - cy))
+        if op == "Q":  # cairo draws cubics: the exact one, control points (p0 + 2q) / 3 and (p1 + 2q) / 3
+            qx, qy, ex, ey = ints[0] - fx, ints[1] - fy, ints[2] - fx, ints[3] - fy
+            rows += [(0, glyphpaths.CURVE_TO, 4, 0), (1, cx - fx + 2 * qx, cy - fy + 2 * qy, 300),
+                     (1, ex + 2 * qx, ey + 2 * qy, 300), (1, ex, ey, 100)]
+        else:
+            rows.append((0, glyphpaths.CURVE_TO, 4, 0) if op == "C" else
+                        (0, glyphpaths.MOVE_TO if op == "M" else glyphpaths.LINE_TO, 2, 0))
+            rows += [(1, ints[i] - fx, ints[i + 1] - fy, 100) for i in range(0, len(ints), 2)]
         cx, cy = ints[-2], ints[-1]
         if op == "M":
             px, py = cx, cy
         parts.append(op.lower() + " ".join(rel))
     x0, y0 = first or (0, 0)
-    return "".join(parts), x0, y0
+    path = "".join(parts)
+    glyphpaths.remember(path, rows)
+    return path, x0, y0
 
 
 class FontFace:

@@ -7,6 +7,7 @@ when only text remains to draw), the standalone SVG, and the print document with
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar, cast
 
@@ -14,9 +15,10 @@ from markupsafe import Markup
 from PIL import Image
 
 from composer.core.geometry import Box, bounds, overlaps
+from composer.core.lru import LRU
 from composer.layout.resolve import Layout, Placed
 from composer.legibility.apply import Legibility
-from composer.render.pixelref import embed_pixels
+from composer.render.pixelref import PIXELS, embed_pixels
 from composer.render.raster import Pixels, rasterize
 from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
@@ -29,12 +31,81 @@ T = TypeVar("T")
 
 def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | None, ps: Pass = UNDER_TEXT) -> Pixels:
     """The canvas (trim) as it looks without any text (or, with `ps`, without other parts), as cairo drew it."""
+
+    def document(body: Markup, has_raster: bool) -> str:
+        return renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
+                                 has_raster=has_raster)
+
+    parts = [renderer.element(p, ps) for p in layout.elements]  # what renderer.body(ps) joins
+    return _draw(layout, renderer, parts, background, renderer.scene.pixels(), document)
+
+
+def _draw(layout: Layout, renderer: SvgRenderer, parts: list[Markup], background: Image.Image | None,
+          images: dict[str, Image.Image], document: Callable[[Markup, bool], str]) -> Pixels:
+    """Draw the top-level elements' markup `parts` over the background (or the page colour), as cairo's pixels.
+
+    Without a background, the images the element list starts with come from _lead_pixels, drawn
+    once per process, and only the rest is drawn here.
+    """
     c = layout.canvas
-    body = renderer.body(ps)
-    doc = renderer.document(body, view="trim", background_href=None, title="", desc="", metadata={},
-                            has_raster=background is not None)
-    return rasterize(doc, c.width, c.height, background, dpi=c.dpi, raw=True, images=renderer.scene.pixels(),
-                     base_at=(int(c.bleed), int(c.bleed)))
+    lead = _leading_images(layout) if background is None and c.width * c.height <= LEAD_MAX_PIXELS else 0
+    if lead:
+        # title, description and metadata draw nothing: the leading images' document goes without them
+        lead_doc = renderer.document(Markup("\n").join(parts[:lead]), view="trim", background_href=None, title="",
+                                     desc="", metadata={}, has_raster=False)
+        base = _lead_pixels(layout, str(lead_doc), images)
+        rest = Markup("\n").join(parts[lead:])
+        return rasterize(document(rest, True), c.width, c.height, dpi=c.dpi, raw=True, images=images, base_bgra=base)
+    return rasterize(document(Markup("\n").join(parts), background is not None), c.width, c.height, background,
+                     dpi=c.dpi, raw=True, images=images, base_at=(int(c.bleed), int(c.bleed)))
+
+
+# The canvas after the raster images a design starts with, by the document that draws them (kept in
+# this process). A full-bleed photo as the first element is the one costly draw of such a design:
+# cairo's GOOD filter scales it on every render (about 55 ms for a 1.5x photo on a 1080x1350 canvas),
+# much as painting a procedural background would cost every build if generator.procedural did not
+# keep it. The document names the images by element only, so an entry holds the very images it drew
+# and a hit needs those same objects (decoded images are kept per file: composer.rasters.assets).
+LEAD_MAX_PIXELS = 4_000_000  # larger canvases (print) draw their images every time
+_LEAD: LRU[tuple[dict[str, Image.Image], bytes]] = LRU(
+    4, weigh=lambda entry: len(entry[1]), max_weight=2 * LEAD_MAX_PIXELS * 4)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _leading_images(layout: Layout) -> int:
+    """How many of the top-level elements, from the first, are images (0 when the list does not start with one)."""
+    n = 0
+    for p in layout.elements:
+        if p.kind != "image":
+            break
+        n += 1
+    return n
+
+
+def _lead_pixels(layout: Layout, doc: str, images: dict[str, Image.Image]) -> bytes:
+    """The pixels cairo draws for `doc` (the page colour and the leading images), kept for the next render.
+
+    Drawing the rest of the document over these pixels gives the pixels one render of the whole
+    document gives: cairo composites each element onto what is already there, and the page and
+    these images come first either way (tests/render/test_no_wasted_work.py compares the bytes).
+    The key numbers the document's ids in order (a pass's clip paths are c1, the next pass's c5).
+    """
+    c = layout.canvas
+    used = {k: img for k, img in images.items() if f'{PIXELS}{k}"' in doc}
+    key = doc
+    for i, name in enumerate(dict.fromkeys(_ID.findall(doc))):
+        key = key.replace(f'id="{name}"', f'id="\0{i}"').replace(f"#{name})", f"#\0{i})").replace(f'"#{name}"', f'"#\0{i}"')
+    hit = _LEAD.get((key, c.width, c.height, c.dpi))
+    if hit is not None and hit[0].keys() == used.keys() and all(hit[0][k] is img for k, img in used.items()):
+        return hit[1]
+    pixels = rasterize(doc, c.width, c.height, dpi=c.dpi, raw=True, images=used).buffer()
+    _LEAD.put((key, c.width, c.height, c.dpi), (used, pixels))
+    return pixels
+
+
+def clear_cache() -> None:
+    """Forget the kept leading images (a long-running process calls this between unrelated builds)."""
+    _LEAD.clear()
 
 
 @dataclass
@@ -57,7 +128,11 @@ class Artwork:
 
     def body(self) -> Markup:
         """Every element, drawn once for all the outputs that need it."""
-        return self._once("body", lambda: self.renderer.body(FULL))
+        return self._once("body", lambda: Markup("\n").join(self.parts()))
+
+    def parts(self) -> list[Markup]:
+        """Each top-level element's markup (what `body` joins)."""
+        return self._once("parts", lambda: [self.renderer.element(p, FULL) for p in self.layout.elements])
 
     def background_jpeg(self) -> bytes | None:
         """The background as the JPEG that SVG and PDF embed."""
@@ -77,9 +152,8 @@ class Artwork:
             under = self.legibility.under
             assert isinstance(under, Pixels)  # the legibility pass drew it with render.raster
             return rasterize(doc, c.width, c.height, dpi=c.dpi, onto=under, raw=True)
-        doc = self._document(self.body())
-        return rasterize(doc, c.width, c.height, self.background, dpi=c.dpi, raw=True, images=self.images(),
-                         base_at=(int(c.bleed), int(c.bleed)))
+        return _draw(self.layout, self.renderer, self.parts(), self.background, self.images(),
+                     lambda body, has_raster: self._document(body, has_raster=has_raster))
 
     def images(self) -> dict[str, Image.Image]:
         """The decoded pixels the documents' `placard-pixels:` references name."""

@@ -259,3 +259,52 @@ def test_an_svg_image_is_parsed_once_per_process_and_draws_the_same_pixels(tmp_p
     raster._TREES.clear()
     fresh = composer.build(spec, None, ["png"]).image
     assert first.tobytes() == again.tobytes() == fresh.tobytes()
+
+
+@pytest.fixture
+def image_draws(monkeypatch) -> list[int]:
+    """The pixel sizes of the raster images drawn into a canvas, in this test."""
+    import composer.render.artwork
+
+    calls: list[int] = []
+    real = composer.render.raster.draw_pixels
+
+    def counting(surface, node, img):
+        calls.append(img.width * img.height)
+        return real(surface, node, img)
+
+    monkeypatch.setattr(composer.render.raster, "draw_pixels", counting)
+    composer.render.artwork.clear_cache()
+    yield calls
+    composer.render.artwork.clear_cache()
+
+
+@pytest.mark.parametrize("text_on_top", [True, False])
+def test_the_images_a_design_starts_with_are_drawn_once_per_process(tmp_path, monkeypatch, image_draws, text_on_top):
+    """A full-bleed photo as the first element: the legibility pass, the final render and the next build
+    all start from the one drawing of it, and the pixels are the bytes a plain render gives."""
+    import composer.render.artwork as artwork
+
+    _photo(tmp_path / "photo.png")
+    spec = _spec(tmp_path, _image(), text_on_top=text_on_top)
+    first = composer.build(spec, None, ["png"]).image
+    assert image_draws == [480 * 600]
+    second = composer.build(spec, None, ["png"]).image
+    assert image_draws == [480 * 600]
+    monkeypatch.setattr(artwork, "LEAD_MAX_PIXELS", 0)  # off: every render draws the photo itself
+    plain = composer.build(spec, None, ["png"]).image
+    assert image_draws == [480 * 600] * (2 if text_on_top else 3)
+    assert first.tobytes() == second.tobytes() == plain.tobytes()
+
+
+def test_an_edited_leading_photo_is_drawn_again(tmp_path, monkeypatch, image_draws):
+    import composer.render.artwork as artwork
+
+    _photo(tmp_path / "photo.png")
+    spec = _spec(tmp_path, _image())
+    composer.build(spec, None, ["png"])
+    _photo(tmp_path / "photo.png", size=(400, 500))  # the same file name, new pixels
+    edited = composer.build(spec, None, ["png"]).image
+    assert image_draws == [480 * 600, 400 * 500]
+    monkeypatch.setattr(artwork, "LEAD_MAX_PIXELS", 0)
+    assert edited.tobytes() == composer.build(spec, None, ["png"]).image.tobytes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageFilter
 
 from generator.base import Box
 
@@ -29,17 +29,26 @@ def text_mask(
     feather = 0.03 * short if feather is None else feather
     hard = Image.new("L", (width, height), 0)
     soft = Image.new("L", (width, height), 0)
-    hard_draw, soft_draw = ImageDraw.Draw(hard), ImageDraw.Draw(soft)
     for b in boxes:
-        core = [b.x - margin, b.y - margin, b.right + margin, b.bottom + margin]
-        hard_draw.rectangle(core, fill=255)
-        soft_draw.rectangle(
-            [core[0] - feather, core[1] - feather, core[2] + feather, core[3] + feather], fill=255
-        )
+        core = (b.x - margin, b.y - margin, b.right + margin, b.bottom + margin)
+        fill_rect(hard, core)
+        fill_rect(soft, (core[0] - feather, core[1] - feather, core[2] + feather, core[3] + feather))
     if feather > 0:
         soft = soft.filter(ImageFilter.GaussianBlur(feather / 2))
     out = np.maximum(np.asarray(hard, np.float32), np.asarray(soft, np.float32)) / 255.0
     return out
+
+
+def fill_rect(image: Image.Image, xy: tuple[float, float, float, float], value: int = 255) -> None:
+    """Fill the pixels `ImageDraw.rectangle(xy, fill=value)` fills: corners truncated to ints, both ends included.
+
+    Written out because importing ImageDraw imports ImageFont and FreeType's binding, about 13 ms of
+    a cold build that draws only rectangles here (tests/generator/test_masks.py compares the two).
+    """
+    x0, y0, x1, y1 = (int(v) for v in xy)
+    if x1 < 0 or y1 < 0 or x0 >= image.width or y0 >= image.height or x1 < x0 or y1 < y0:
+        return
+    image.paste(value, (max(x0, 0), max(y0, 0), min(x1 + 1, image.width), min(y1 + 1, image.height)))
 
 
 def scale_boxes(boxes: Iterable[Box], sx: float, sy: float) -> tuple[Box, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +23,7 @@ from composer.core.budget import charge_pixels
 from generator.base import Box as GenBox
 from generator.base import GenerateRequest, GeneratedImage, backend_info, get_backend
 from generator.cache import cached_generate, disk_cache
+from generator.masks import fill_rect
 from composer.core.lru import LRU
 from generator.errors import GeneratorError as BackendError
 from generator.errors import InputError, RequestError
@@ -308,7 +309,7 @@ def _feather_mask(w: int, h: int) -> Image.Image:
     """An alpha mask that fades the outer 8% of a box to transparent."""
     m = Image.new("L", (w, h), 0)
     inset = int(min(w, h) * 0.08)
-    ImageDraw.Draw(m).rectangle([inset, inset, w - inset, h - inset], fill=255)
+    fill_rect(m, (inset, inset, w - inset, h - inset))  # what ImageDraw's rectangle fills
     return m.filter(ImageFilter.GaussianBlur(max(1, inset / 2)))
 
 

@@ -22,7 +22,6 @@ from composer.core.warnings import StrictError, Warning, collecting
 from composer.core.version import __version__
 from composer.layout.resolve import Layout
 from composer.legibility import apply as legibility
-from composer.legibility import charts as chart_legibility
 from composer.output import formats as output_formats
 from composer.output import metadata as meta
 from composer.output.formats import Encoded
@@ -121,6 +120,8 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     renderer = SvgRenderer(layout, scene, _templates_dir(loaded, opts))
     grounds = {}
     if charts:  # each chart's colours against the ground under it (drawn without text and charts)
+        from composer.legibility import charts as chart_legibility  # a design without charts never loads it
+
         grounds = chart_legibility.chart_grounds(layout, under_text(layout, renderer, rasters.background, UNDER_CHARTS))
         charts = chart_legibility.fit_charts(loaded, layout, charts, grounds, font_dirs)
         scene = replace(scene, charts=charts)
@@ -128,6 +129,8 @@ def compose(loaded: LoadedSpec, opts: BuildOptions) -> Composition:
     under = under_text(layout, renderer, rasters.background) if texts or charts else None
     leg = legibility.apply(loaded, layout, texts, under)
     if charts:  # every chart label measured on the pixels under it, like a text
+        from composer.legibility import charts as chart_legibility
+
         leg = replace(leg, chart_labels=chart_legibility.fix_labels(loaded, layout, charts, under, font_dirs, grounds))
         charts = leg.charts
     final = renderer.next(replace(scene, texts=leg.texts, charts=charts, underlays=leg.underlays, halos=leg.halos))
@@ -195,6 +198,8 @@ def _build(spec: str | Path | dict | LoadedSpec, out_dir: str | Path | None, for
 def _strict_charts(comp: Composition) -> None:
     """A chart label below its target under `legibility: strict` stops the build (lint reports it instead)."""
     if comp.legibility.chart_labels is not None:
+        from composer.legibility import charts as chart_legibility
+
         chart_legibility.raise_strict(comp.layout, comp.legibility.chart_labels)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from composer.core.errors import SpecError
 from composer.core.version import __version__
 from composer.output import metadata as meta
-from composer.output.pdfboxes import add_boxes
 from composer.output.writers import encode_png, encode_raster, render_pdf
 from composer.render.artwork import Artwork
 from composer.render.svg import slug_width
@@ -58,6 +57,8 @@ def _pdf(art: Artwork) -> Encoded:
     k = 72.0 / c.dpi  # printers read the trim size from TrimBox
     w_pt, h_pt, b_pt, m_pt = c.full_width * k, c.full_height * k, c.bleed * k, m * k
     trim = (m_pt + b_pt, m_pt + b_pt, m_pt + w_pt - b_pt, m_pt + h_pt - b_pt)
+    from composer.output.pdfboxes import add_boxes  # PDF only
+
     return add_boxes(pdf, trim, (m_pt, m_pt, m_pt + w_pt, m_pt + h_pt))
 
 

@@ -352,12 +352,20 @@ def cli() -> None:
     variable is set already): looking for them reads the metadata of every installed
     distribution, about 13 ms of a cold build, and the only models this process validates are
     Placard's own. Code that imports Placard as a library keeps its plugins.
+
+    numpy's OpenBLAS starts with one thread (OPENBLAS_NUM_THREADS=1, unless set, and not for LoRA
+    training): Placard's numpy work does not use BLAS, and its idle threads spun for ~75 ms of CPU
+    in every cold process, on the same two cores the build runs on. The diffusion backend lifts
+    the cap again before torch loads its own BLAS.
     """
     global _GC_PAUSED
     from composer.core import recache
 
     recache.install()  # compiled regular expressions from the last process (see the module)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if "OPENBLAS_NUM_THREADS" not in os.environ and not {"train-lora", "lora-info"} & set(sys.argv[1:]):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads OpenBLAS: no idle threads spinning
+        os.environ["PLACARD_OPENBLAS_CAPPED"] = "1"  # generator/diffusion_pipes.py lifts it before torch loads
     gc.disable()
     _GC_PAUSED = True
     gc.set_threshold(20_000, 10, 10)

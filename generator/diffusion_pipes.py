@@ -12,7 +12,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
+# `placard` caps numpy's OpenBLAS at one thread (composer/__main__.py); torch's own BLAS, loaded next,
+# gets its default thread count again.
+if os.environ.get("PLACARD_OPENBLAS_CAPPED") == "1":
+    os.environ.pop("OPENBLAS_NUM_THREADS", None)
+    os.environ.pop("PLACARD_OPENBLAS_CAPPED", None)
+
+import torch  # noqa: E402 - after the lines above, on purpose
 import transformers.utils.logging as _tlog
 
 _tlog.set_verbosity_error()  # import-time notices ("requires torchvision") would reach the CLI user

@@ -286,24 +286,29 @@ def test_the_cli_pauses_the_collector_only_while_it_imports(tmp_path):
 
 @pytest.mark.parametrize("preset", [None, "", "some-plugin"])
 def test_the_cli_turns_pydantic_plugins_off_unless_told_otherwise(tmp_path, preset):
-    """cli() skips pydantic's plugin search (every installed distribution's metadata), keeping a value the user set."""
+    """cli() skips pydantic's plugin search (every installed distribution's metadata) and caps numpy's BLAS
+    at one thread, keeping values the user set."""
     code = (
         "import atexit, os, sys\n"
         "import composer.__main__ as m\n"
         "def report():\n"
         "    from pydantic.plugin import _loader\n"
         "    print('env', repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), 'searched', _loader._plugins is not None)\n"
+        "    print('blas', os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('PLACARD_OPENBLAS_CAPPED'))\n"
         "atexit.register(report)\n"
         f"sys.argv = ['placard', 'build', 'samples/quote.yaml', '--format', 'svg', '-o', {str(tmp_path)!r}]\n"
         "m.cli()\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYDANTIC_DISABLE_PLUGINS", "OPENBLAS_NUM_THREADS")}
     if preset is not None:
         env["PYDANTIC_DISABLE_PLUGINS"] = preset
+        env["OPENBLAS_NUM_THREADS"] = "2"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     expected = "'__all__'" if preset is None else repr(preset)
     assert f"env {expected} searched {preset is not None and preset != '__all__'}" in out.stdout
+    # numpy's BLAS threads: capped at one unless the user chose a number
+    assert ("blas 1 1" if preset is None else "blas 2 None") in out.stdout
 
 
 @pytest.mark.parametrize("thread", [False, True])
@@ -327,3 +332,15 @@ def test_the_cli_exit_runs_atexit_handlers_flushes_and_keeps_the_exit_code(tmp_p
     assert "bad.yaml:3:12: elements[0].box: missing required key" in out.stderr and "Traceback" not in out.stderr
     assert out.stdout.startswith("buffered ") and "atexit ran" in out.stdout
     assert ("thread done" in out.stdout) == thread
+
+
+def test_the_diffusion_backend_lifts_the_clis_blas_cap_before_torch_loads():
+    code = "import os, generator.diffusion_pipes; print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('PLACARD_OPENBLAS_CAPPED'))"
+    for capped, expected in (("1", "None None"), (None, "1 None")):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+        env.pop("PLACARD_OPENBLAS_CAPPED", None)
+        if capped:
+            env["PLACARD_OPENBLAS_CAPPED"] = capped
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == expected.split()  # a user's own setting stays

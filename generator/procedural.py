@@ -74,9 +74,9 @@ class ProceduralBackend:
         # key -> (painting, random state after painting); least recently used first
         self._painted: OrderedDict[tuple[object, ...], tuple[Image.Image | np.ndarray, Mapping[str, Any]]] = OrderedDict()
         # key -> finished background (painting, calm areas, grain); least recently used first
-        self._finished: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
+        self._finished: OrderedDict[tuple[object, ...], Image.Image | np.ndarray] = OrderedDict()
         # key -> illustration (RGBA); least recently used first
-        self._illustrations: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
+        self._illustrations: OrderedDict[tuple[object, ...], Image.Image | np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # one backend serves every build thread of the process
 
     def generate(self, request: GenerateRequest) -> GeneratedImage:
@@ -122,19 +122,23 @@ class ProceduralBackend:
         self._remember(self._illustrations, key, image, self.ILLUSTRATIONS_KEPT)
         return image
 
-    def _recall(self, kept: OrderedDict[tuple[object, ...], Image.Image], key: tuple[object, ...]) -> Image.Image | None:
+    def _recall(self, kept: OrderedDict[tuple[object, ...], Image.Image | np.ndarray],
+                key: tuple[object, ...]) -> Image.Image | None:
         """A copy of the kept image for `key` (now the most recent), or None."""
         with self._lock:
             hit = kept.get(key)
             if hit is not None:
                 kept.move_to_end(key)
-        return None if hit is None else hit.copy()
+        if hit is None:
+            return None
+        return Image.fromarray(hit, "RGB") if isinstance(hit, np.ndarray) else hit.copy()
 
-    def _remember(self, kept: OrderedDict[tuple[object, ...], Image.Image], key: tuple[object, ...],
-                  image: Image.Image, limit: int) -> None:
-        """Keep a copy of `image` under `key`, dropping the least recently used past `limit`."""
+    def _remember(self, kept: OrderedDict[tuple[object, ...], Image.Image | np.ndarray], key: tuple[object, ...],
+                  image: Image.Image | np.ndarray, limit: int) -> None:
+        """Keep a copy of `image` under `key` (an RGB array is kept as it is: the caller hands it over),
+        dropping the least recently used past `limit`."""
         with self._lock:
-            kept[key] = image.copy()
+            kept[key] = image if isinstance(image, np.ndarray) else image.copy()
             while len(kept) > limit:
                 kept.popitem(last=False)
 
@@ -180,12 +184,14 @@ class ProceduralBackend:
         if hit is not None:
             return hit
         disk = _DiskTier.path(key) if use_disk_cache() else None
-        image = _DiskTier.load(disk, request.width, request.height) if disk else None
-        if image is None:
-            canvas.rng = _seeded(request, name)
-            image = finish(canvas, self._paint(name, style, canvas, request), style)
-            if disk:
-                _DiskTier.store(disk, image)
+        pixels = _DiskTier.load(disk, request.width, request.height) if disk else None
+        if pixels is not None:  # the array np.load made is nobody else's: kept as it is, no copy
+            self._remember(self._finished, key, pixels, self.FINISHED_KEPT)
+            return Image.fromarray(pixels, "RGB")
+        canvas.rng = _seeded(request, name)
+        image = finish(canvas, self._paint(name, style, canvas, request), style)
+        if disk:
+            _DiskTier.store(disk, image)
         self._remember(self._finished, key, image, self.FINISHED_KEPT)
         return image
 
@@ -243,7 +249,8 @@ class _DiskTier:
         return cache_root() / "procedural" / f"{name}.npy"
 
     @staticmethod
-    def load(path: Path, width: int, height: int) -> Image.Image | None:
+    def load(path: Path, width: int, height: int) -> np.ndarray | None:
+        """The kept background as an (height, width, 3) uint8 array, or None."""
         try:
             pixels = np.load(path, allow_pickle=False)
             os.utime(path)  # recently used: pruned last
@@ -251,7 +258,7 @@ class _DiskTier:
             return None
         if pixels.dtype != np.uint8 or pixels.shape != (height, width, 3):
             return None
-        return Image.fromarray(pixels, "RGB")
+        return pixels
 
     @classmethod
     def store(cls, path: Path, image: Image.Image) -> None:

@@ -260,7 +260,7 @@ def background(loaded: LoadedSpec, layout: Layout, text_boxes: tuple[Box, ...], 
             e.location = loaded.positions.locate(("background", "style"))
             e.path = "background.style"
         raise
-    img = result.image.convert("RGB")
+    img = result.image if result.image.mode == "RGB" else result.image.convert("RGB")  # convert() to RGB copies an RGB image
     if img.size != (w, h):
         img = img.resize((w, h), Image.Resampling.LANCZOS)
     meta = dict(result.metadata)

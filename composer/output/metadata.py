@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape as _html_escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from composer.core.version import __version__
 from composer.layout.resolve import Layout
 from composer.spec.loader import LoadedSpec
 from generator.base import BACKENDS
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities: what xml.sax.saxutils.escape does, without importing xml.sax."""
+    return _html_escape(text, quote=False)
 
 
 def first_text(layout: Layout) -> str | None:

@@ -65,6 +65,10 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False, defer_build=True)
 
 
+def _length_or_auto(v: Any) -> Any:
+    return v if v == "auto" else _check_length(v)
+
+
 class BoxSpec(Model):
     """A box on the canvas (or inside a group): numbers are pixels, strings take units or %.
 
@@ -77,7 +81,7 @@ class BoxSpec(Model):
     height: Length
 
     _v = field_validator("x", "y", mode="before")(_check_length)
-    _size = field_validator("width", "height", mode="before")(lambda v: v if v == "auto" else _check_length(v))
+    _size = field_validator("width", "height", mode="before")(_length_or_auto)
 
 
 class GradientStop(Model):

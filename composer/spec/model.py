@@ -1,6 +1,7 @@
 """The spec as typed models (pydantic). Every field here is part of the JSON Schema editors use."""
 
 
+import functools
 import typing
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -16,6 +17,7 @@ from composer.spec.charts import (
 )
 
 from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
+from composer.spec import schemacache  # noqa: E402
 
 
 class Deferred:
@@ -39,19 +41,24 @@ class Deferred:
         tags = list(typing.get_args(self.model.model_fields["type"].annotation))
         shell = core_schema.typed_dict_schema(
             {"type": core_schema.typed_dict_field(core_schema.literal_schema(tags))}, extra_behavior="allow")
-        model = self.model
-
-        def validate(value: Any, _shell: Any) -> Any:
-            return model.model_validate(value)
-
+        # module-level functions (a partial of one), not closures: the schema can be kept between
+        # processes (composer/spec/schemacache.py), which needs every function in it to have a name
         return core_schema.no_info_wrap_validator_function(
-            validate, shell, serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda v, info: v.model_dump(mode=info.mode, by_alias=info.by_alias, exclude_none=info.exclude_none,
-                                             exclude_unset=info.exclude_unset, exclude_defaults=info.exclude_defaults),
-                info_arg=True))
+            functools.partial(_validate_deferred, self.model), shell,
+            serialization=core_schema.plain_serializer_function_ser_schema(_dump_deferred, info_arg=True))
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         return handler.generate_json_schema.generate_inner(self.model.__pydantic_core_schema__)
+
+
+def _validate_deferred(model: type[Model], value: Any, _shell: Any) -> Any:
+    """A Deferred member's validator: the model's own (built on its first use)."""
+    return model.model_validate(value)
+
+
+def _dump_deferred(value: Any, info: Any) -> Any:
+    return value.model_dump(mode=info.mode, by_alias=info.by_alias, exclude_none=info.exclude_none,
+                            exclude_unset=info.exclude_unset, exclude_defaults=info.exclude_defaults)
 
 
 class FontSpec(Model):
@@ -220,7 +227,7 @@ class StackElement(ElementBase):
     radius: Annotated[float, Field(ge=0)] = 0
     elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)  # resolved in composer.spec.model
 
-    _gap = field_validator("gap", mode="before")(lambda v: non_negative(v, "gap"))
+    _gap = field_validator("gap", mode="before")(functools.partial(non_negative, name="gap"))
 
     @field_validator("padding", mode="before")
     @classmethod
@@ -271,6 +278,10 @@ else:
 # built (defer_build) on first direct use, so a cold build compiles one validator, Spec's, not three.
 
 
+def _optional_length(v: Any) -> Any:
+    return v if v is None else _check_length(v)
+
+
 class CanvasSpec(Model):
     """The page: size (pixels or units, or a named preset), dpi, bleed and a flat colour."""
 
@@ -282,9 +293,7 @@ class CanvasSpec(Model):
     bleed: Length = 0
     background: Color | None = None
 
-    _v = field_validator("width", "height", "bleed", mode="before")(
-        lambda v: v if v is None else _check_length(v)
-    )
+    _v = field_validator("width", "height", "bleed", mode="before")(_optional_length)
 
 
 class BrandFont(Model):
@@ -352,10 +361,15 @@ class LegibilitySpec(Model):
 _DEFAULT_OUTPUTS: tuple[Literal["png", "pdf", "svg", "jpeg", "webp"], ...] = ("png", "pdf", "svg")
 
 
+def _default_outputs() -> list[Literal["png", "pdf", "svg", "jpeg", "webp"]]:
+    return list(_DEFAULT_OUTPUTS)
+
+
 class Spec(Model):
     """A Placard spec (version 1)."""
 
-    model_config = ConfigDict(defer_build=False)
+    # completed below, from the core schema the last process kept when nothing changed (schemacache)
+    model_config = ConfigDict(defer_build=True)
 
     version: Literal[1] = 1
     title: str | None = None
@@ -374,7 +388,7 @@ class Spec(Model):
     lang: str | None = Field(default=None, description="the language of every text (BCP 47: en, de, fr-CA)")
     legibility: Union[Literal["auto", "strict", "off"], LegibilitySpec] = "auto"
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
-    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=lambda: list(_DEFAULT_OUTPUTS))
+    outputs: list[Literal["png", "pdf", "svg", "jpeg", "webp"]] = Field(default_factory=_default_outputs)
 
     _off = field_validator("legibility", mode="before")(_yaml_off)
 
@@ -395,6 +409,9 @@ class Spec(Model):
                                  "split the design")
             todo.extend(getattr(el, "elements", None) or ())
         return self
+
+
+schemacache.complete(Spec)
 
 
 def json_schema() -> dict[str, Any]:

@@ -306,7 +306,10 @@ def test_the_cli_turns_pydantic_plugins_off_unless_told_otherwise(tmp_path, pres
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     expected = "'__all__'" if preset is None else repr(preset)
-    assert f"env {expected} searched {preset is not None and preset != '__all__'}" in out.stdout
+    import pydantic.plugin._loader as loader
+
+    honoured = "PYDANTIC_DISABLE_PLUGINS" in Path(loader.__file__).read_text()  # pydantic 2.7 and later
+    assert f"env {expected} searched {preset is not None or not honoured}" in out.stdout
     # numpy's BLAS threads: capped at one unless the user chose a number
     assert ("blas 1 1" if preset is None else "blas 2 None") in out.stdout
 
@@ -335,6 +338,7 @@ def test_the_cli_exit_runs_atexit_handlers_flushes_and_keeps_the_exit_code(tmp_p
 
 
 def test_the_diffusion_backend_lifts_the_clis_blas_cap_before_torch_loads():
+    pytest.importorskip("torch")
     code = "import os, generator.diffusion_pipes; print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('PLACARD_OPENBLAS_CAPPED'))"
     for capped, expected in (("1", "None None"), (None, "1 None")):
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}

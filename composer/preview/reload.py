@@ -37,6 +37,9 @@ def invalidate(paths: Iterable[str | Path]) -> set[str]:
 MAX_TEXT_ENTRIES = 32  # a preview session types hundreds of headlines; each stays cached otherwise
 
 
+KEPT_LAYERS = 2  # rendered layers (up to 23 MB at 4 MP) a preview keeps between builds
+
+
 def trim() -> bool:
     """Forget cached text layouts once they pile up (called after each preview build); True if it did.
 
@@ -45,8 +48,10 @@ def trim() -> bool:
     again. Dropping them all costs one re-typeset of the current spec's texts on the next build.
     """
     from composer.core import svgpaths
+    from composer.render import artwork
     from composer.text import block, shaping
 
+    artwork.trim_cache(KEPT_LAYERS)  # the current draft's layers; a rebuild after a text edit reuses them
     if len(block._BLOCKS) <= MAX_TEXT_ENTRIES:
         return False
     block._BLOCKS.clear()

@@ -19,7 +19,7 @@ from composer.core.lru import LRU
 from composer.layout.resolve import Layout, Placed
 from composer.legibility.apply import Legibility
 from composer.render.pixelref import PIXELS, embed_pixels
-from composer.render.raster import Pixels, rasterize
+from composer.render.raster import Pixels, pixels_from, rasterize
 from composer.render.svg import FULL, Pass, SvgRenderer, crop_marks, jpeg_bytes, slug_width
 
 TEXT_ONLY = Pass(others=False)  # the texts and the charts' labels
@@ -37,38 +37,60 @@ def under_text(layout: Layout, renderer: SvgRenderer, background: Image.Image | 
                                  has_raster=has_raster)
 
     parts = [renderer.element(p, ps) for p in layout.elements]  # what renderer.body(ps) joins
-    return _draw(layout, renderer, parts, background, renderer.scene.pixels(), document)
+    return _draw(layout, renderer, parts, background, renderer.scene.pixels(), document, textless=not ps.texts)
 
 
 def _draw(layout: Layout, renderer: SvgRenderer, parts: list[Markup], background: Image.Image | None,
-          images: dict[str, Image.Image], document: Callable[[Markup, bool], str]) -> Pixels:
+          images: dict[str, Image.Image], document: Callable[[Markup, bool], str], textless: bool = False) -> Pixels:
     """Draw the top-level elements' markup `parts` over the background (or the page colour), as cairo's pixels.
 
-    Without a background, the images the element list starts with come from _lead_pixels, drawn
-    once per process, and only the rest is drawn here.
+    Without a background (and up to LAYER_MAX_PIXELS), what was drawn before is drawn again from
+    the pixels kept in this process: a whole pass without text (`textless`: the legibility pass's
+    ground, the same on every rebuild that changes only text), else the images the element list
+    starts with, and only the rest is drawn here.
     """
     c = layout.canvas
-    lead = _leading_images(layout) if background is None and c.width * c.height <= LEAD_MAX_PIXELS else 0
+    if background is not None or c.width * c.height > LAYER_MAX_PIXELS:
+        return rasterize(document(Markup("\n").join(parts), background is not None), c.width, c.height, background,
+                         dpi=c.dpi, raw=True, images=images, base_at=(int(c.bleed), int(c.bleed)))
+    whole = _canonical(renderer, parts) if textless else None
+    if whole is not None:
+        hit = _recall(layout, whole, images)
+        if hit is not None:
+            return pixels_from(hit, c.width, c.height)  # a copy: the final render may draw on these pixels
+    lead = _leading_images(layout)
     if lead:
-        # title, description and metadata draw nothing: the leading images' document goes without them
-        lead_doc = renderer.document(Markup("\n").join(parts[:lead]), view="trim", background_href=None, title="",
-                                     desc="", metadata={}, has_raster=False)
-        base = _lead_pixels(layout, str(lead_doc), images)
-        rest = Markup("\n").join(parts[lead:])
-        return rasterize(document(rest, True), c.width, c.height, dpi=c.dpi, raw=True, images=images, base_bgra=base)
-    return rasterize(document(Markup("\n").join(parts), background is not None), c.width, c.height, background,
-                     dpi=c.dpi, raw=True, images=images, base_at=(int(c.bleed), int(c.bleed)))
+        lead_doc = _canonical(renderer, parts[:lead])
+        base = _recall(layout, lead_doc, images)
+        if base is None:
+            base = _remember(layout, lead_doc, images, rasterize(lead_doc, c.width, c.height, dpi=c.dpi, raw=True,
+                                                                  images=images).buffer())
+        pixels = rasterize(document(Markup("\n").join(parts[lead:]), True), c.width, c.height, dpi=c.dpi, raw=True,
+                           images=images, base_bgra=base)
+    else:
+        pixels = rasterize(document(Markup("\n").join(parts), False), c.width, c.height, dpi=c.dpi, raw=True,
+                           images=images)
+    if whole is not None:
+        _remember(layout, whole, images, pixels.buffer())
+    return pixels
 
 
-# The canvas after the raster images a design starts with, by the document that draws them (kept in
-# this process). A full-bleed photo as the first element is the one costly draw of such a design:
-# cairo's GOOD filter scales it on every render (about 55 ms for a 1.5x photo on a 1080x1350 canvas),
-# much as painting a procedural background would cost every build if generator.procedural did not
-# keep it. The document names the images by element only, so an entry holds the very images it drew
-# and a hit needs those same objects (decoded images are kept per file: composer.rasters.assets).
-LEAD_MAX_PIXELS = 4_000_000  # larger canvases (print) draw their images every time
-_LEAD: LRU[tuple[dict[str, Image.Image], bytes]] = LRU(
-    4, weigh=lambda entry: len(entry[1]), max_weight=2 * LEAD_MAX_PIXELS * 4)
+def _canonical(renderer: SvgRenderer, parts: list[Markup]) -> str:
+    """The parts as a document without title, description or metadata (which draw nothing), as the cache's key."""
+    return str(renderer.document(Markup("\n").join(parts), view="trim", background_href=None, title="", desc="",
+                                 metadata={}, has_raster=False))
+
+
+# Layers kept in this process, by the document that draws them: a pass without text (see _draw) and
+# the images a design starts with. A full-bleed photo as the first element is such a design's one
+# costly draw: cairo's GOOD filter scales it on every render (about 55 ms for a 1.5x photo on a
+# 1080x1350 canvas), much as painting a procedural background would cost every build if
+# generator.procedural did not keep it; SVG icons are parsed and drawn by cairosvg in Python. A
+# document names images by element only, so an entry holds the very images it drew and a hit needs
+# those same objects (decoded images are kept per file: composer.rasters.assets).
+LAYER_MAX_PIXELS = 4_000_000  # larger canvases (print) draw every time
+_LAYERS: LRU[tuple[dict[str, Image.Image], bytes]] = LRU(
+    8, weigh=lambda entry: len(entry[1]), max_weight=48 * 2**20)
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -82,30 +104,45 @@ def _leading_images(layout: Layout) -> int:
     return n
 
 
-def _lead_pixels(layout: Layout, doc: str, images: dict[str, Image.Image]) -> bytes:
-    """The pixels cairo draws for `doc` (the page colour and the leading images), kept for the next render.
-
-    Drawing the rest of the document over these pixels gives the pixels one render of the whole
-    document gives: cairo composites each element onto what is already there, and the page and
-    these images come first either way (tests/render/test_no_wasted_work.py compares the bytes).
-    The key numbers the document's ids in order (a pass's clip paths are c1, the next pass's c5).
-    """
-    c = layout.canvas
-    used = {k: img for k, img in images.items() if f'{PIXELS}{k}"' in doc}
-    key = doc
+def _key(layout: Layout, doc: str) -> tuple:
+    """The document with its ids numbered in order (a pass's clip paths are c1, the next pass's c5), and the canvas."""
     for i, name in enumerate(dict.fromkeys(_ID.findall(doc))):
-        key = key.replace(f'id="{name}"', f'id="\0{i}"').replace(f"#{name})", f"#\0{i})").replace(f'"#{name}"', f'"#\0{i}"')
-    hit = _LEAD.get((key, c.width, c.height, c.dpi))
+        doc = doc.replace(f'id="{name}"', f'id="\0{i}"').replace(f"#{name})", f"#\0{i})").replace(f'"#{name}"', f'"#\0{i}"')
+    c = layout.canvas
+    return doc, c.width, c.height, c.dpi
+
+
+def _used(doc: str, images: dict[str, Image.Image]) -> dict[str, Image.Image]:
+    return {k: img for k, img in images.items() if f'{PIXELS}{k}"' in doc}
+
+
+def _recall(layout: Layout, doc: str, images: dict[str, Image.Image]) -> bytes | None:
+    """cairo's pixels for `doc` from an earlier render in this process, if it drew these very images.
+
+    Drawing the rest of a document over a kept prefix gives the bytes one render of the whole
+    document gives: cairo composites each element onto what is already there
+    (tests/render/test_no_wasted_work.py compares them).
+    """
+    hit = _LAYERS.get(_key(layout, doc))
+    used = _used(doc, images)
     if hit is not None and hit[0].keys() == used.keys() and all(hit[0][k] is img for k, img in used.items()):
         return hit[1]
-    pixels = rasterize(doc, c.width, c.height, dpi=c.dpi, raw=True, images=used).buffer()
-    _LEAD.put((key, c.width, c.height, c.dpi), (used, pixels))
+    return None
+
+
+def _remember(layout: Layout, doc: str, images: dict[str, Image.Image], pixels: bytes) -> bytes:
+    _LAYERS.put(_key(layout, doc), (_used(doc, images), pixels))
     return pixels
 
 
 def clear_cache() -> None:
-    """Forget the kept leading images (a long-running process calls this between unrelated builds)."""
-    _LEAD.clear()
+    """Forget the kept layers (a long-running process calls this between unrelated builds)."""
+    _LAYERS.clear()
+
+
+def trim_cache(keep: int) -> None:
+    """Forget all but the `keep` most recently used layers."""
+    _LAYERS.trim(keep)
 
 
 @dataclass

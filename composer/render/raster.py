@@ -258,6 +258,17 @@ def rasterize(svg: str, width: int, height: int, base: Image.Image | None = None
     return Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
 
 
+def pixels_from(buffer: bytes, width: int, height: int) -> Pixels:
+    """A new canvas holding a copy of `buffer`, cairo's own pixels of an earlier render of this size (`Pixels.buffer`)."""
+    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+    stride = surface.get_stride()
+    if len(buffer) != stride * height:
+        raise ValueError(f"{len(buffer)} bytes are not a {width}x{height} canvas")
+    np.ndarray((stride * height,), np.uint8, surface.get_data())[...] = np.frombuffer(buffer, np.uint8)
+    surface.mark_dirty()
+    return Pixels(surface, width, height, stride)
+
+
 class Pixels:
     """A rendered canvas as cairo left it (BGRA), viewed without copying; keeps its surface alive."""
 

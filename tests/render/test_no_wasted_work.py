@@ -291,7 +291,7 @@ def test_the_images_a_design_starts_with_are_drawn_once_per_process(tmp_path, mo
     assert image_draws == [480 * 600]
     second = composer.build(spec, None, ["png"]).image
     assert image_draws == [480 * 600]
-    monkeypatch.setattr(artwork, "LEAD_MAX_PIXELS", 0)  # off: every render draws the photo itself
+    monkeypatch.setattr(artwork, "LAYER_MAX_PIXELS", 0)  # off: every render draws the photo itself
     plain = composer.build(spec, None, ["png"]).image
     assert image_draws == [480 * 600] * (2 if text_on_top else 3)
     assert first.tobytes() == second.tobytes() == plain.tobytes()
@@ -306,5 +306,33 @@ def test_an_edited_leading_photo_is_drawn_again(tmp_path, monkeypatch, image_dra
     _photo(tmp_path / "photo.png", size=(400, 500))  # the same file name, new pixels
     edited = composer.build(spec, None, ["png"]).image
     assert image_draws == [480 * 600, 400 * 500]
-    monkeypatch.setattr(artwork, "LEAD_MAX_PIXELS", 0)
+    monkeypatch.setattr(artwork, "LAYER_MAX_PIXELS", 0)
     assert edited.tobytes() == composer.build(spec, None, ["png"]).image.tobytes()
+
+
+def test_a_pass_without_text_on_a_flat_page_is_drawn_once_per_process(tmp_path, monkeypatch, image_draws):
+    """The legibility pass's ground (everything but the text) of a flat-colour design is kept: a rebuild that
+    changes only text draws none of it again, and every build gives the bytes a plain render gives."""
+    import composer.render.artwork as artwork
+
+    _photo(tmp_path / "photo.png")
+
+    def spec(text: str) -> Path:
+        path = tmp_path / "flat.yaml"
+        path.write_text(yaml.safe_dump({"version": 1, "canvas": {"width": W, "height": H, "background": "#223344"},
+                                        "elements": [
+            {"type": "text", "id": "t", "text": text, "box": {"x": 20, "y": 20, "width": 280, "height": 80},
+             "font": {"family": "Inter", "size": 32}, "color": "#FFFFFF"},
+            _image(box={"x": 40, "y": 160, "width": 200, "height": 200}),
+            {"type": "rect", "box": {"x": 10, "y": 300, "width": 100, "height": 50}, "fill": "rgba(255,0,0,0.5)"}]}),
+            encoding="utf-8")
+        return path
+
+    first = composer.build(spec("First words"), None, ["png"]).image
+    assert image_draws == [480 * 600]
+    edited = composer.build(spec("Other words"), None, ["png"]).image
+    assert image_draws == [480 * 600]  # the text moved nothing else: the ground came from the kept pixels
+    monkeypatch.setattr(artwork, "LAYER_MAX_PIXELS", 0)
+    assert composer.build(spec("Other words"), None, ["png"]).image.tobytes() == edited.tobytes()
+    assert composer.build(spec("First words"), None, ["png"]).image.tobytes() == first.tobytes()
+    assert first.tobytes() != edited.tobytes()

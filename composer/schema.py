@@ -17,6 +17,7 @@ from composer.core.units import CANVAS_PRESETS
 from composer.layout.resolve import MAX_SIDE
 from composer.schema_docs import describe
 from composer.spec import model as M
+from composer.spec.kinds import INFOGRAPHIC_TAGS
 from composer.spec.loader import available_layouts
 
 __all__ = ["brand_schema", "canvas_presets", "icon_names", "schedulers", "spec_schema", "styles"]
@@ -184,8 +185,7 @@ def _elements(schema: dict) -> None:
     schema.update(walked)
     if not found:
         return
-    order = [tag for cls in typing.get_args(typing.get_args(M.Element)[0])
-             for tag in typing.get_args(cls.model_fields["type"].annotation)]
+    order = [tag for member in typing.get_args(typing.get_args(M.Element)[0]) for tag in _tags(member)]
     mapping = {tag: found[0][tag] for tag in order}
     # A stack sizes its children (spec/model.py StackElement._auto_boxes): inside one, `box` and its width and
     # height may be left out. Elsewhere they are required, so the requirement moves from each element's own
@@ -241,3 +241,11 @@ def _describe(schema: dict, root: str = "Spec") -> None:
             prop["description"] = text
             if example is not None:
                 prop["examples"] = [example]
+
+
+def _tags(member: Any) -> tuple[str, ...]:
+    """The `type` tags of one member of Spec's element union (a model, or an infographic's Deferred)."""
+    deferred = [m for m in typing.get_args(member)[1:] if isinstance(m, M.Deferred)]
+    if deferred:
+        return INFOGRAPHIC_TAGS[deferred[0].name]
+    return typing.get_args(member.model_fields["type"].annotation)

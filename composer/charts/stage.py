@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from composer.core.errors import PlacardError
 from composer.core.jsonvalue import JSONValue
 from composer.layout.resolve import Layout, Placed
-from composer.spec.charts import KIND_OF
+from composer.spec.kinds import KIND_OF
 from composer.spec.yamlload import format_path
 
 if TYPE_CHECKING:  # the chart code itself is imported on first use: posters without charts never load it

@@ -29,7 +29,7 @@ from composer.layout.resolve import Layout, Placed
 from composer.legibility import measure as L
 from composer.legibility.apply import BAND_PAD, CanvasPixels, ink_mask, policy_for
 from composer.legibility.chartlabels import ChartLabels, LabelCheck
-from composer.spec.charts import KIND_OF
+from composer.spec.kinds import KIND_OF
 from composer.spec.loader import LoadedSpec
 from composer.spec.yamlload import format_path
 

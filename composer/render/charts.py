@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from composer.charts import icon_markup
 from composer.charts.stage import label_family, set_chart_label
-from composer.spec.charts import KIND_OF
+from composer.spec.kinds import KIND_OF
 
 
 def _label(renderer, p, family: str, label) -> Markup:

@@ -25,7 +25,7 @@ from composer.core.errors import SpecError
 from composer.layout.resolve import Layout, Placed
 from composer.core.resources import data_dir
 from composer.core.geometry import Box
-from composer.spec.charts import KIND_OF
+from composer.spec.kinds import KIND_OF
 from composer.text.live import live_svg
 
 _ENVS: OrderedDict[tuple, SandboxedEnvironment] = OrderedDict()  # LRU of template environments, one per folder

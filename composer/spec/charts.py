@@ -286,9 +286,4 @@ INFOGRAPHIC_ELEMENTS = (
     StatElement, BarChartElement, LineChartElement, DonutElement, ProgressElement, IconElement,
     IconListElement, TimelineElement, ProcessElement, GraphElement, TableElement, QrElement,
 )
-# spec `type` -> composer.charts kind
-KIND_OF = {
-    "stat": "stat", "bar_chart": "bar", "line_chart": "line", "area_chart": "area", "donut_chart": "donut",
-    "pie_chart": "pie", "progress": "progress", "icon": "icon", "icon_list": "icon_list", "timeline": "timeline",
-    "process": "process", "graph": "graph", "table": "table", "qr": "qr",
-}
+from composer.spec.kinds import KIND_OF  # noqa: E402,F401 - where it lived; the stages import it from kinds

@@ -472,7 +472,8 @@ def _resolve_model(annotation: Any, node: Any) -> Any:
     args = typing.get_args(annotation)
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _resolve_model(args[0], node)
+        deferred = [m for m in args[1:] if isinstance(m, specmod.Deferred)]  # an infographic, imported on first use
+        return deferred[0].model if deferred else _resolve_model(args[0], node)
     if origin in (list, tuple):
         return _resolve_model(args[0], node) if args else None
     models = []

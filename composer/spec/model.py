@@ -2,7 +2,6 @@
 
 
 import functools
-import typing
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -11,49 +10,65 @@ from composer.spec.base import (
     non_negative, BoxSpec, Color, ElementBase, Finite, Gradient, Length, Model, WeightName, _check_length, _yaml_off,
     weight_value,
 )
-from composer.spec.charts import (
-    INFOGRAPHIC_ELEMENTS, BarChartElement, DonutElement, GraphElement, IconElement, IconListElement, LineChartElement,
-    ProcessElement, ProgressElement, QrElement, StatElement, TableElement, TimelineElement,
-)
+from composer.spec.kinds import INFOGRAPHIC_TAGS
+
+if TYPE_CHECKING:  # the models themselves are imported on first use (Deferred)
+    from composer.spec.charts import (
+        BarChartElement, DonutElement, GraphElement, IconElement, IconListElement, LineChartElement, ProcessElement,
+        ProgressElement, QrElement, StatElement, TableElement, TimelineElement,
+    )
 
 from composer.core.limits import MAX_DPI, MAX_ELEMENTS, MAX_TEXT_CHARS, MIN_DPI  # noqa: E402
 from composer.spec import schemacache  # noqa: E402
 
 
 class Deferred:
-    """`Annotated[Model, Deferred(Model)]`: a union member whose validator is built on first use.
+    """`Annotated[Any, Deferred("BarChartElement")]`: a union member whose model is imported and built on first use.
 
     Spec's schema is built when this module is imported, which every cold build pays for. The
     twelve infographic element models are about a third of it and most designs use none, so the
-    union holds, for each of them, a wrap validator over a one-field shell (the `type` literal,
-    which is how the discriminated union finds its tag) that validates with the model's own
-    validator, built the first time such an element appears. The errors keep their locations
-    (pydantic puts a nested ValidationError's errors under the union's path), and the JSON Schema
-    and serialisation use the model's own schema.
+    union holds, for each of them, a wrap validator over a one-field shell (the `type` literal from
+    composer/spec/kinds.py, which is how the discriminated union finds its tag) that validates with
+    the model's own validator. composer/spec/charts.py is imported, and the model's validator built,
+    the first time such an element appears (or the JSON Schema is asked for). The errors keep their
+    locations (pydantic puts a nested ValidationError's errors under the union's path), and the
+    JSON Schema and serialisation use the model's own schema.
     """
 
-    def __init__(self, model: type[Model]) -> None:
-        self.model = model
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def model(self) -> type[Model]:
+        return _infographic(self.name)
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        tags = list(typing.get_args(self.model.model_fields["type"].annotation))
+        tags = list(INFOGRAPHIC_TAGS[self.name])
         shell = core_schema.typed_dict_schema(
             {"type": core_schema.typed_dict_field(core_schema.literal_schema(tags))}, extra_behavior="allow")
         # module-level functions (a partial of one), not closures: the schema can be kept between
         # processes (composer/spec/schemacache.py), which needs every function in it to have a name
         return core_schema.no_info_wrap_validator_function(
-            functools.partial(_validate_deferred, self.model), shell,
+            functools.partial(_validate_deferred, self.name), shell,
             serialization=core_schema.plain_serializer_function_ser_schema(_dump_deferred, info_arg=True))
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         return handler.generate_json_schema.generate_inner(self.model.__pydantic_core_schema__)
 
 
-def _validate_deferred(model: type[Model], value: Any, _shell: Any) -> Any:
+def _infographic(name: str) -> type[Model]:
+    """The infographic element model `name` (composer.spec.charts, imported on first use)."""
+    from composer.spec import charts
+
+    model: type[Model] = getattr(charts, name)
+    return model
+
+
+def _validate_deferred(name: str, value: Any, _shell: Any) -> Any:
     """A Deferred member's validator: the model's own (built on its first use)."""
-    return model.model_validate(value)
+    return _infographic(name).model_validate(value)
 
 
 def _dump_deferred(value: Any, info: Any) -> Any:
@@ -262,7 +277,7 @@ class GroupElement(ElementBase):
     elements: list["Element"] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
 
-if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpack INFOGRAPHIC_ELEMENTS)
+if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpack INFOGRAPHIC_TAGS)
     Element = Union[
         TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
         StackElement, StatElement, BarChartElement, LineChartElement, DonutElement, ProgressElement, IconElement,
@@ -271,7 +286,7 @@ if TYPE_CHECKING:  # the same union spelled out for the checker (it cannot unpac
 else:
     Element = Annotated[
         Union[(TextElement, ImageElement, RectElement, LineElement, IllustrationElement, TemplateElement, GroupElement,
-               StackElement, *(Annotated[cls, Deferred(cls)] for cls in INFOGRAPHIC_ELEMENTS))],
+               StackElement, *(Annotated[Any, Deferred(name)] for name in INFOGRAPHIC_TAGS))],
         Field(discriminator="type"),
     ]
 # GroupElement and StackElement name "Element" before it exists; like every model but Spec they are

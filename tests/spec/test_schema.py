@@ -174,7 +174,10 @@ def test_infographic_models_are_built_on_first_use_and_validate_as_before():
     import sys
 
     code = (
-        "from composer.spec import model, charts\n"
+        "import sys\n"
+        "from composer.spec import model\n"
+        "print('imported', 'composer.spec.charts' in sys.modules)\n"
+        "from composer.spec import charts\n"
         "print(model.Spec.__pydantic_complete__, charts.BarChartElement.__pydantic_complete__)\n"
         "s = model.Spec.model_validate({'elements': [{'type': 'group', 'elements': [\n"
         "    {'type': 'bar_chart', 'box': {'x': 0, 'y': 0, 'width': 10, 'height': 10},\n"
@@ -184,6 +187,19 @@ def test_infographic_models_are_built_on_first_use_and_validate_as_before():
         "print(model.Spec.model_dump(s)['elements'][0]['elements'][0]['series'][0]['values'])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-    assert out[0] == "True False"  # the chart models wait
-    assert out[1] == "BarChartElement [1, 2.5] True"
-    assert out[2] == "[1, 2.5]"
+    assert out[0] == "imported False"  # the chart models are not even imported with Spec
+    assert out[1] == "True False"  # and once imported, they wait to be built
+    assert out[2] == "BarChartElement [1, 2.5] True"
+    assert out[3] == "[1, 2.5]"
+
+
+def test_the_infographic_tag_table_matches_the_models():
+    import typing
+
+    from composer.spec import charts
+    from composer.spec.kinds import INFOGRAPHIC_TAGS, KIND_OF
+
+    assert tuple(INFOGRAPHIC_TAGS) == tuple(cls.__name__ for cls in charts.INFOGRAPHIC_ELEMENTS)
+    for name, tags in INFOGRAPHIC_TAGS.items():
+        assert tags == typing.get_args(getattr(charts, name).model_fields["type"].annotation)
+    assert set(KIND_OF) == {tag for tags in INFOGRAPHIC_TAGS.values() for tag in tags}

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from composer.core.paths import user_cache, write_cache_file
+from composer.core.paths import read_digested, user_cache, write_digested
 
 TARGET = "cairocffi.ffi"
 _NAMES = ("ffi", "ffi_pixbuf")  # what cairocffi.ffi defines and the rest of cairocffi imports
@@ -60,12 +60,12 @@ def load_tables(path: Path) -> dict[str, dict] | None:
 
     The first line is a BLAKE2 digest of the rest, so a truncated or damaged file is a miss.
     """
+    blob = read_digested(path)
+    if blob is None:
+        return None
     try:
-        digest, _, blob = path.read_bytes().partition(b"\n")
-        if digest != hashlib.blake2b(blob, digest_size=16).hexdigest().encode():
-            return None
         data = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError, MemoryError, RecursionError):
+    except (ValueError, EOFError, TypeError, MemoryError, RecursionError):
         return None
     if not (isinstance(data, dict) and set(data) == set(_NAMES) and _plain(data)
             and all(isinstance(v, dict) and all(k in v for k in _REQUIRED) for v in data.values())):
@@ -92,11 +92,8 @@ def _plain(value: object, depth: int = 0) -> bool:
 def save_tables(path: Path, tables: dict[str, dict]) -> None:
     if not _plain(tables):
         raise ValueError("cffi tables with values that are not plain data")
-    blob = marshal.dumps(tables)
-    for stale in path.parent.glob("cairocffi-ffi-*"):  # another cairocffi, cffi or Python's tables (or the old text form)
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    write_cache_file(path, hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
+    # another cairocffi, cffi or Python's tables (or the old text form) are replaced
+    write_digested(path, marshal.dumps(tables), replaces="cairocffi-ffi-*")
 
 
 def emit_tables(module: ModuleType) -> dict[str, dict]:

@@ -118,3 +118,28 @@ def write_cache_file(path: Path, text: str | bytes) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def write_digested(path: Path, blob: bytes, replaces: str | None = None) -> None:
+    """Write `blob` to the cache behind a first line holding its BLAKE2 digest (what `read_digested` checks).
+
+    `replaces` is a glob of files in the same folder that this one supersedes (another version's).
+    """
+    import hashlib
+
+    if replaces is not None:
+        for stale in path.parent.glob(replaces):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    write_cache_file(path, hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
+
+
+def read_digested(path: Path) -> bytes | None:
+    """The blob `write_digested` wrote, or None when the file is missing, truncated or damaged."""
+    import hashlib
+
+    try:
+        digest, _, blob = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None
+    return blob if digest == hashlib.blake2b(blob, digest_size=16).hexdigest().encode() else None

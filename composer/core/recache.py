@@ -103,12 +103,12 @@ def _load() -> dict:
     path = _path()
     if path is None:
         return {}
+    from composer.core.paths import read_digested
+
+    blob = read_digested(path)
     try:
-        digest, _, blob = path.read_bytes().partition(b"\n")
-        if digest != hashlib.blake2b(blob, digest_size=16).hexdigest().encode():
-            return {}
-        data = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
+        data = marshal.loads(blob) if blob is not None else None
+    except (ValueError, EOFError, TypeError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("table"), dict):
         return {}
@@ -124,13 +124,13 @@ def save() -> None:
     path = _path()
     if path is None:
         return
-    from composer.core.paths import write_cache_file
+    from composer.core.paths import write_digested
 
     try:
         blob = marshal.dumps({"version": _VERSION, "table": dict(_table)})
     except ValueError:  # something marshal cannot write slipped in: keep nothing rather than fail the command
         return
-    write_cache_file(path, hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
+    write_digested(path, blob)
 
 
 def uninstall() -> None:

@@ -53,25 +53,25 @@ def _draw(layout: Layout, renderer: SvgRenderer, parts: list[Markup], background
     if background is not None or c.width * c.height > LAYER_MAX_PIXELS:
         return rasterize(document(Markup("\n").join(parts), background is not None), c.width, c.height, background,
                          dpi=c.dpi, raw=True, images=images, base_at=(int(c.bleed), int(c.bleed)))
-    whole = _canonical(renderer, parts) if textless else None
+    whole = _slot(layout, _canonical(renderer, parts), images) if textless else None
     if whole is not None:
-        hit = _recall(layout, whole, images)
+        hit = _recall(whole)
         if hit is not None:
             return pixels_from(hit, c.width, c.height)  # a copy: the final render may draw on these pixels
     lead = _leading_images(layout)
     if lead:
         lead_doc = _canonical(renderer, parts[:lead])
-        base = _recall(layout, lead_doc, images)
+        lead_slot = _slot(layout, lead_doc, images)
+        base = _recall(lead_slot)
         if base is None:
-            base = _remember(layout, lead_doc, images, rasterize(lead_doc, c.width, c.height, dpi=c.dpi, raw=True,
-                                                                  images=images).buffer())
+            base = _remember(lead_slot, rasterize(lead_doc, c.width, c.height, dpi=c.dpi, raw=True, images=images).buffer())
         pixels = rasterize(document(Markup("\n").join(parts[lead:]), True), c.width, c.height, dpi=c.dpi, raw=True,
                            images=images, base_bgra=base)
     else:
         pixels = rasterize(document(Markup("\n").join(parts), False), c.width, c.height, dpi=c.dpi, raw=True,
                            images=images)
     if whole is not None:
-        _remember(layout, whole, images, pixels.buffer())
+        _remember(whole, pixels.buffer())
     return pixels
 
 
@@ -104,34 +104,32 @@ def _leading_images(layout: Layout) -> int:
     return n
 
 
-def _key(layout: Layout, doc: str) -> tuple:
-    """The document with its ids numbered in order (a pass's clip paths are c1, the next pass's c5), and the canvas."""
+def _slot(layout: Layout, doc: str, images: dict[str, Image.Image]) -> tuple[tuple, dict[str, Image.Image]]:
+    """A layer's place in the cache: its key (the document with its ids numbered in order, as a pass's clip
+    paths are c1 and the next pass's c5, and the canvas) and the decoded images the document draws."""
+    used = {k: img for k, img in images.items() if f'{PIXELS}{k}"' in doc}
     for i, name in enumerate(dict.fromkeys(_ID.findall(doc))):
         doc = doc.replace(f'id="{name}"', f'id="\0{i}"').replace(f"#{name})", f"#\0{i})").replace(f'"#{name}"', f'"#\0{i}"')
     c = layout.canvas
-    return doc, c.width, c.height, c.dpi
+    return (doc, c.width, c.height, c.dpi), used
 
 
-def _used(doc: str, images: dict[str, Image.Image]) -> dict[str, Image.Image]:
-    return {k: img for k, img in images.items() if f'{PIXELS}{k}"' in doc}
-
-
-def _recall(layout: Layout, doc: str, images: dict[str, Image.Image]) -> bytes | None:
-    """cairo's pixels for `doc` from an earlier render in this process, if it drew these very images.
+def _recall(slot: tuple[tuple, dict[str, Image.Image]]) -> bytes | None:
+    """cairo's pixels for the slot's document from an earlier render in this process, if it drew these very images.
 
     Drawing the rest of a document over a kept prefix gives the bytes one render of the whole
     document gives: cairo composites each element onto what is already there
     (tests/render/test_no_wasted_work.py compares them).
     """
-    hit = _LAYERS.get(_key(layout, doc))
-    used = _used(doc, images)
+    key, used = slot
+    hit = _LAYERS.get(key)
     if hit is not None and hit[0].keys() == used.keys() and all(hit[0][k] is img for k, img in used.items()):
         return hit[1]
     return None
 
 
-def _remember(layout: Layout, doc: str, images: dict[str, Image.Image], pixels: bytes) -> bytes:
-    _LAYERS.put(_key(layout, doc), (_used(doc, images), pixels))
+def _remember(slot: tuple[tuple, dict[str, Image.Image]], pixels: bytes) -> bytes:
+    _LAYERS.put(slot[0], (slot[1], pixels))
     return pixels
 
 

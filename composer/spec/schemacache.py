@@ -107,36 +107,29 @@ def _getattr(obj: Any, name: str) -> Any:
 
 
 def _load(path: Path) -> dict | None:
-    try:
-        digest, _, blob = path.read_bytes().partition(b"\n")
-        if digest != hashlib.blake2b(blob, digest_size=16).hexdigest().encode():
-            return None
-        schema = _Unpickler(io.BytesIO(blob)).load()
-    except Exception:  # noqa: BLE001 - missing, damaged or foreign: build the usual way
-        return None
+    from composer.core.paths import read_digested
+
+    blob = read_digested(path)
+    schema = _unpickle(blob) if blob is not None else None
     return schema if isinstance(schema, dict) and schema.get("type") in ("model", "definitions") else None
 
 
+def _unpickle(blob: bytes) -> object | None:
+    try:
+        return _Unpickler(io.BytesIO(blob)).load()
+    except Exception:  # noqa: BLE001 - damaged or foreign: build the usual way
+        return None
+
+
 def _save(path: Path, schema: dict) -> None:
-    from composer.core.paths import write_cache_file
+    from composer.core.paths import write_digested
 
     try:
         blob = pickle.dumps(schema, protocol=5)
-        if _load_blob(blob) is None:  # what the next process could not read back is not kept
-            return
     except Exception:  # noqa: BLE001 - a schema that will not pickle is built every time, as before
         return
-    for stale in path.parent.glob("spec-schema-*.pickle"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    write_cache_file(path, hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
-
-
-def _load_blob(blob: bytes) -> object | None:
-    try:
-        return _Unpickler(io.BytesIO(blob)).load()
-    except Exception:  # noqa: BLE001
-        return None
+    if _unpickle(blob) is not None:  # what the next process could not read back is not kept
+        write_digested(path, blob, replaces="spec-schema-*.pickle")
 
 
 def _complete_from(cls: Any, schema: dict) -> bool:

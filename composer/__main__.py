@@ -347,6 +347,8 @@ def cli() -> None:
     interpreter's last collections walk every object again (about 110 ms after a build); frozen,
     they are skipped. atexit handlers and finalizers still run: only the collector's walks go.
     Regular expressions compile from the opcodes the last process kept (composer/core/recache.py).
+    urllib.request and importlib.metadata, which cairosvg and pydantic import for paths a build
+    never takes, are imported only when used (composer/core/standins.py).
 
     Pydantic's plugins are off in the process (PYDANTIC_DISABLE_PLUGINS=__all__, unless the
     variable is set already): looking for them reads the metadata of every installed
@@ -359,9 +361,10 @@ def cli() -> None:
     the cap again before torch loads its own BLAS.
     """
     global _GC_PAUSED
-    from composer.core import recache
+    from composer.core import recache, standins
 
     recache.install()  # compiled regular expressions from the last process (see the module)
+    standins.install()  # urllib.request and importlib.metadata only if used (see the module)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "OPENBLAS_NUM_THREADS" not in os.environ and not {"train-lora", "lora-info"} & set(sys.argv[1:]):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads OpenBLAS: no idle threads spinning

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-from urllib.request import url2pathname
 
 import cairosvg
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -175,6 +174,8 @@ def safe_url_fetcher(allowed_dirs: Sequence[Path]) -> Callable[[str, str], bytes
         if scheme == "data":
             mime, data = decode_data_uri(url)
         elif scheme == "file" and parsed.netloc in ("", "localhost"):
+            from urllib.request import url2pathname  # here: urllib.request costs a cold build ~10 ms (core/standins.py)
+
             path = Path(url2pathname(parsed.path)).resolve()
             if not _inside(path, roots) or not path.is_file():
                 raise AssetError(f"SVG reference outside the allowed folders refused: {url[:200]!r}")

@@ -346,7 +346,8 @@ def cli() -> None:
     (`work_begins`) and young garbage is collected every 20,000 allocations, not 700. At exit the
     interpreter's last collections walk every object again (about 110 ms after a build); frozen,
     they are skipped. atexit handlers and finalizers still run: only the collector's walks go.
-    Regular expressions compile from the opcodes the last process kept (composer/core/recache.py).
+    Regular expressions compile from the opcodes the last process kept (composer/core/recache.py),
+    and the methods dataclasses and namedtuples generate from the code it kept (codecache.py).
     urllib.request and importlib.metadata, which cairosvg and pydantic import for paths a build
     never takes, are imported only when used (composer/core/standins.py).
 
@@ -361,9 +362,10 @@ def cli() -> None:
     the cap again before torch loads its own BLAS.
     """
     global _GC_PAUSED
-    from composer.core import recache, standins
+    from composer.core import codecache, recache, standins
 
     recache.install()  # compiled regular expressions from the last process (see the module)
+    codecache.install()  # and the code of generated dataclass and namedtuple methods
     standins.install()  # urllib.request and importlib.metadata only if used (see the module)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "OPENBLAS_NUM_THREADS" not in os.environ and not {"train-lora", "lora-info"} & set(sys.argv[1:]):
@@ -378,6 +380,7 @@ def cli() -> None:
         work_begins()
     gc.freeze()
     recache.save()
+    codecache.save()
     _exit(code)
 
 

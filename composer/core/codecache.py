@@ -1,19 +1,21 @@
-"""Compiled code of the methods that dataclasses and namedtuples generate, kept between CLI processes.
+"""Code that Python compiles from text at import time, kept between CLI processes.
 
 `@dataclass` writes the source of each class' `__init__`, `__repr__`, `__eq__` (and more) as text
 and hands it to `exec`, which compiles it; `collections.namedtuple` does the same with `eval` for
-its `__new__`. A cold `placard build` creates about 95 dataclasses while it imports Placard and its
-libraries: about 420 compiles, 45-50 ms of a 0.6 s process (measured by timing
-dataclasses._create_fn). Python keeps compiled modules in `__pycache__`, but not code that is
+its `__new__`, and `typing.ForwardRef` compiles every annotation written as a string (pydantic-core's
+schema types and numpy's typing modules have hundreds). A cold `placard build` creates about 95
+dataclasses while it imports Placard and its libraries: about 420 compiles, 45-50 ms of a 0.6 s
+process (measured by timing dataclasses._create_fn), and typing compiles about 850 forward
+references, another ~13 ms. Python keeps compiled modules in `__pycache__`, but not code that is
 compiled from a string at run time, and the text is the same in every process. Hence this module,
 which does for that code what `__pycache__` does for modules (and composer/core/recache.py for
 regular expressions):
 
-- `install()` (called by the CLI only, composer/__main__.py) gives the `dataclasses` and
-  `collections` modules their own `exec` and `eval`, a module global that the builtin's name
-  resolves to first. A string whose code the last process kept runs from that code object; any
+- `install()` (called by the CLI only, composer/__main__.py) gives the `dataclasses`,
+  `collections` and `typing` modules their own `exec`, `eval` and `compile`, a module global that
+  the builtin's name resolves to first (typing's serves only its forward references' "<string>"). A string whose code the last process kept runs from that code object; any
   other string is compiled the way the builtin compiles it (`compile(text, "<string>", mode,
-  dont_inherit=True)`: neither module uses a `__future__` import) and kept. What is not a string
+  dont_inherit=True)`: none of the three uses a `__future__` import) and kept. What is not a string
   goes to the builtin as it is.
 - `save()` (at the end of a CLI command) writes the table to the user cache when it grew: one
   marshal file behind a BLAKE2 digest, keyed by the interpreter's version and its bytecode magic
@@ -37,17 +39,34 @@ from typing import Any
 MAX_ENTRIES = 4000  # a long-running command that makes dataclasses from data keeps a bounded table
 _VERSION = f"{sys.version}|{MAGIC_NUMBER.hex()}|{marshal.version}"
 # the modules whose code generation goes through the table, and the builtin each calls
-PATCHED = (("dataclasses", "exec"), ("collections", "eval"))
+PATCHED = (("dataclasses", "exec"), ("collections", "eval"), ("typing", "compile"))
 
-_table: dict[tuple[str, str], types.CodeType] = {}  # (mode, source text) -> its code
+# (mode, source text) -> its code, or the code as marshal bytes until it is first asked for (a cold
+# process reads ~650 entries and needs most of them, but unmarshalling them one by one on demand
+# keeps the load itself to a read and a digest)
+_table: dict[tuple[str, str], types.CodeType | bytes] = {}
 _grew = False
 _installed = False
+
+
+def _unmarshal(blob: bytes) -> types.CodeType | None:
+    try:
+        code = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, types.CodeType) else None
 
 
 def _code(source: str, mode: str) -> types.CodeType:
     global _grew
     key = (mode, source)
-    code = _table.get(key)
+    kept = _table.get(key)
+    code = kept if kept is None or isinstance(kept, types.CodeType) else _unmarshal(kept)
+    if code is not kept:  # decoded now (or damaged: compiled below)
+        if code is None:
+            del _table[key]
+        else:
+            _table[key] = code
     if code is None:
         code = compile(source, "<string>", mode, dont_inherit=True)
         if len(_table) < MAX_ENTRIES:
@@ -66,7 +85,14 @@ def _eval(source: Any, globals: dict | None = None, locals: Any = None, /) -> An
     return builtins.eval(_code(source, "eval") if type(source) is str else source, globals, locals)
 
 
-_STAND_INS = {"exec": _exec, "eval": _eval}
+def _compile(source: Any, filename: str, mode: str, flags: int = 0, dont_inherit: bool = False, optimize: int = -1) -> Any:
+    """`compile`, from the table for what typing compiles: a forward reference's text as "<string>"."""
+    if type(source) is str and filename == "<string>" and mode == "eval" and not flags and optimize == -1:
+        return _code(source, "eval")
+    return builtins.compile(source, filename, mode, flags, dont_inherit, optimize)
+
+
+_STAND_INS = {"exec": _exec, "eval": _eval, "compile": _compile}
 
 
 def install() -> None:
@@ -115,8 +141,8 @@ def _load() -> dict:
     if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("table"), dict):
         return {}
     return {key: code for key, code in data["table"].items()
-            if isinstance(key, tuple) and len(key) == 2 and key[0] in _STAND_INS and type(key[1]) is str
-            and isinstance(code, types.CodeType)}
+            if isinstance(key, tuple) and len(key) == 2 and key[0] in ("exec", "eval") and type(key[1]) is str
+            and type(code) is bytes}
 
 
 def save() -> None:
@@ -130,4 +156,5 @@ def save() -> None:
         return
     from composer.core.paths import write_digested
 
-    write_digested(path, marshal.dumps({"version": _VERSION, "table": dict(_table)}))
+    table = {key: code if type(code) is bytes else marshal.dumps(code) for key, code in _table.items()}
+    write_digested(path, marshal.dumps({"version": _VERSION, "table": table}))

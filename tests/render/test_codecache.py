@@ -1,4 +1,7 @@
-"""Generated dataclass and namedtuple methods compiled from code kept between CLI processes (composer/core/codecache.py)."""
+"""Generated dataclass and namedtuple methods and typing's forward references, from code kept between CLI processes.
+
+composer/core/codecache.py.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -45,6 +49,18 @@ def _classes():
     return Box, Key, Point
 
 
+def _forward_refs():
+    """typing compiles a string annotation when it makes its ForwardRef (a TypedDict's fields, here)."""
+
+    class Movie(typing.TypedDict):
+        title: "str"
+        year: "int | None"
+        cast: "list[dict[str, Movie]]"
+
+    return [typing.ForwardRef("dict[str, list[int]]").__forward_code__,
+            *(ref.__forward_code__ for ref in Movie.__annotations__.values())]
+
+
 METHODS = ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__", "__delattr__", "__new__")
 
 
@@ -60,11 +76,14 @@ def _codes(classes):
 
 
 def test_kept_code_is_the_code_the_builtins_compile(cache, monkeypatch):
-    real = _codes(_classes())  # exec and eval as Python has them
-    assert len(real) >= 8
+    real = _codes(_classes())  # exec, eval and compile as Python has them
+    real_refs = _forward_refs()
+    assert len(real) >= 8 and len(real_refs) == 4
     codecache.install()
     assert dataclasses.exec is codecache._exec and collections.eval is codecache._eval
+    assert typing.compile is codecache._compile
     first = _codes(_classes())
+    assert _forward_refs() == real_refs
     codecache.save()
     assert first == real  # code objects compare bytecode, constants, names, line table; plus file and qualname
     (kept,) = cache.glob("code-*.bin")
@@ -78,7 +97,7 @@ def test_kept_code_is_the_code_the_builtins_compile(cache, monkeypatch):
 
     monkeypatch.setattr(codecache, "compile", no_compile, raising=False)
     Box, Key, Point = classes = _classes()
-    assert _codes(classes) == real
+    assert _codes(classes) == real and _forward_refs() == real_refs
     assert Box(2) == Box(2, 1.5, []) and repr(Box(3, tags=["a"])) == "_classes.<locals>.Box(x=3, y=1.5, tags=['a'])"
     assert Key("a") < Key("b") and hash(Key("a", 1)) == hash(Key("a", 1))
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -103,12 +122,21 @@ def test_code_objects_and_other_calls_go_to_the_builtins_untouched(cache):
     codecache._exec(compile("a = 6 * 7", "<t>", "exec"), ns)
     assert ns["a"] == 42 and codecache._eval("a + 1", ns) == 43
     assert ("exec", "a = 6 * 7") not in codecache._table and ("eval", "a + 1") in codecache._table
+    # typing's compile: only its forward references' "<string>" evals; errors are the builtin's
+    assert codecache._compile("x = 1", "<string>", "exec").co_filename == "<string>"
+    assert codecache._compile("b * 2", "other.py", "eval").co_filename == "other.py"
+    assert ("exec", "x = 1") not in codecache._table and ("eval", "b * 2") not in codecache._table
+    with pytest.raises(SyntaxError):
+        typing.ForwardRef("not an expression!")
+    # kept entries are marshal bytes until first used; a damaged one is compiled again
+    codecache._table[("eval", "6 * 9")] = b"\x00garbage"
+    assert codecache._eval("6 * 9") == 54 and codecache._table[("eval", "6 * 9")].co_consts
 
 
 def test_turning_it_off(cache, monkeypatch):
     monkeypatch.setenv("PLACARD_CODE_CACHE", "0")
     codecache.install()
-    assert "exec" not in vars(dataclasses) and "eval" not in vars(collections)
+    assert "exec" not in vars(dataclasses) and "eval" not in vars(collections) and "compile" not in vars(typing)
 
 
 def test_the_cli_keeps_the_code_for_the_next_process(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
@@ -155,6 +154,8 @@ def layout_path(name: str, base: Path, location: Location | None, allowed: tuple
     except (OSError, ValueError):  # a NUL byte or an over-long name is no preset either
         pass
     names = available_layouts()
+    import difflib  # here: only a mistake needs it (a cold build skips the import)
+
     hint = difflib.get_close_matches(name, names, n=1)
     did = f"did you mean {hint[0]!r}? " if hint else ""
     raise SpecError(
@@ -228,6 +229,8 @@ def _merge_layout(data: dict, positions: Positions, base: Path, omitted: list[st
                 omitted.append(slot)
             continue
         if slot not in declared:
+            import difflib  # here: only a mistake needs it (a cold build skips the import)
+
             hint = difflib.get_close_matches(str(slot), declared, n=1)
             did = f"did you mean {hint[0]!r}? " if hint else ""
             raise SpecError(
@@ -502,6 +505,8 @@ def _to_spec_error(exc: ValidationError, data: dict, positions: Positions) -> Sp
         key = path[-1]
         model = _model_at(path[:-1], data)
         allowed = [n for n in model.model_fields] if model else []
+        import difflib  # here: only a mistake needs it (a cold build skips the import)
+
         hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         did = f"did you mean {hint[0]!r}? " if hint else ""
         msg = f"unknown key {key!r}; {did}allowed: {', '.join(allowed)}"

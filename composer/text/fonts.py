@@ -9,7 +9,6 @@ colour emoji.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import subprocess
@@ -459,6 +458,8 @@ class FontLibrary:
     def _unknown_message(self, family: str) -> str:
         local = self.families(include_system=False)
         system = [f for f in self.families() if f not in local]
+        import difflib  # here: only a mistake needs it (a cold build skips the import)
+
         close = difflib.get_close_matches(family, local + system, n=1, cutoff=0.6)
         if not close:
             close = [f for f in local + system if _norm(family) in _norm(f)][:1]

@@ -362,10 +362,11 @@ def cli() -> None:
     the cap again before torch loads its own BLAS.
     """
     global _GC_PAUSED
-    from composer.core import codecache, recache, standins
+    from composer.core import codecache, outlinecache, recache, standins
 
     recache.install()  # compiled regular expressions from the last process (see the module)
     codecache.install()  # and the code of generated dataclass and namedtuple methods
+    outlinecache.install()  # and the glyph outlines it set
     standins.install()  # urllib.request and importlib.metadata only if used (see the module)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "OPENBLAS_NUM_THREADS" not in os.environ and not {"train-lora", "lora-info"} & set(sys.argv[1:]):
@@ -381,6 +382,7 @@ def cli() -> None:
     gc.freeze()
     recache.save()
     codecache.save()
+    outlinecache.save()
     _exit(code)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import uharfbuzz as hb
 
-from composer.core import glyphpaths
+from composer.core import glyphpaths, outlinecache
 from composer.core.errors import FontError
 from composer.core.limits import MAX_FONT_INDEX_ENTRIES
 from composer.core.lru import LRU
@@ -220,7 +220,11 @@ class FontFace:
         hit = self._paths.get(key)
         if hit is not None:
             return hit
-        hit = self._paths[key] = encode_outline(self.outline(gid), 100.0 * size / self.upem)
+        hit = outlinecache.recall(self, gid, size)  # from an earlier process (CLI only; see the module)
+        if hit is None:
+            hit = encode_outline(self.outline(gid), 100.0 * size / self.upem)
+            outlinecache.keep(self, gid, size, hit)
+        self._paths[key] = hit
         return hit
 
 

@@ -28,8 +28,15 @@ library module itself runs, a stand-in holds the heavy module's place in `sys.mo
   `import urllib.request` gets the real module. When the heavy module is loaded already, the
   library module is imported as usual.
 
+One library module imports a whole module it reads only in functions a build may not call:
+PIL.Image imports PIL.ExifTags, a 350-member IntEnum (6-9 ms to create), which Pillow reads only
+for an image with EXIF data (ImageOps.exif_transpose, getexif). The finder gives it a lazy
+module: the import binds it at once, and its code runs when a name is first read from it, under a
+lock (importlib.util.LazyLoader does the same but is not thread-safe before Python 3.12, and
+campaigns build in threads).
+
 So behaviour is unchanged: an http URL handed to cairosvg's own fetcher, or a pydantic plugin in a
-process that enables them, still works (tests/core/test_standins.py); only the import waits until
+process that enables them, still works (tests/render/test_standins.py); only the import waits until
 it is needed. Nothing is imported early: a command that never imports cairosvg pays nothing.
 PLACARD_STANDINS=0 turns this off.
 """
@@ -39,6 +46,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
 import types
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +57,8 @@ DEFERRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("pydantic.plugin._loader", "importlib.metadata", ("entry_points",)),
     ("uniseg", "importlib.metadata", ("PackageNotFoundError", "version")),
 )
+# modules whose code runs when a name is first read from them
+LAZY = ("PIL.ExifTags",)
 
 
 def _real(name: str) -> types.ModuleType:
@@ -140,20 +150,58 @@ class _Loader:
         return getattr(self.loader, name)
 
 
+_LAZY_LOCK = threading.RLock()
+_PENDING: dict[str, Any] = {}  # lazy module name -> its real loader, until a name is first read
+
+
+class _LazyModule(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:  # a name not in the module yet: run its code first
+        with _LAZY_LOCK:
+            loader = _PENDING.pop(self.__name__, None)
+            if loader is not None:
+                self.__class__ = types.ModuleType  # type: ignore[assignment]  # plain from now on
+                try:
+                    loader.exec_module(self)
+                except BaseException:
+                    sys.modules.pop(self.__name__, None)  # as a failed import leaves it
+                    raise
+        return types.ModuleType.__getattribute__(self, name)
+
+
+class _LazyLoader:
+    """The module's own loader, run when a name is first read from the module (see _LazyModule)."""
+
+    def __init__(self, loader: Any):
+        self.loader = loader
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return _LazyModule(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        if isinstance(module, _LazyModule):
+            _PENDING[module.__name__] = self.loader
+        else:  # importlib.reload of a module that has run: run it again
+            self.loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)
+
+
 class _Finder:
-    """First on sys.meta_path: finds a DEFERRED library module through the other finders and wraps its loader."""
+    """First on sys.meta_path: finds a DEFERRED or LAZY module through the other finders and wraps its loader."""
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         entry = _BY_LIBRARY.get(fullname)
-        if entry is None or entry[0] in sys.modules:
+        if (entry is None or entry[0] in sys.modules) and fullname not in LAZY:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
                 continue
             spec = finder.find_spec(fullname, path, target)
             if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _Loader(spec.loader, *entry)  # type: ignore[assignment]  # a Loader in all but name
+                if spec.loader is not None and hasattr(spec.loader, "exec_module") and hasattr(spec.loader, "create_module"):
+                    # a Loader in all but name
+                    spec.loader = _LazyLoader(spec.loader) if entry is None else _Loader(spec.loader, *entry)  # type: ignore[assignment]
                 return spec
         return None
 

@@ -92,6 +92,7 @@ def test_a_cli_build_imports_none_of_them(tmp_path):
     code = (
         "import atexit, sys\n"
         f"atexit.register(lambda: print('loaded', [m for m in {HEAVY!r} if m in sys.modules]))\n"
+        "atexit.register(lambda: print('exif tags', type(sys.modules['PIL.ExifTags']).__name__))\n"
         "import composer.__main__ as m\n"
         f"sys.argv = ['placard', 'build', 'samples/launch-poster.yaml', '--format', 'png', '-o', {str(tmp_path)!r}]\n"
         "m.cli()\n"
@@ -100,4 +101,39 @@ def test_a_cli_build_imports_none_of_them(tmp_path):
                          env={k: v for k, v in os.environ.items() if k not in ("PLACARD_STANDINS", "PYDANTIC_DISABLE_PLUGINS")})
     assert out.returncode == 0, out.stderr
     assert _expected_loaded() in out.stdout
+    assert "exif tags _LazyModule" in out.stdout  # bound by PIL.Image, never read by this build
     assert (tmp_path / "launch-poster.png").is_file()
+
+
+def test_pillows_exif_tags_load_when_first_read_even_from_many_threads(tmp_path):
+    """PIL.ExifTags is bound by PIL.Image's import but runs only when read; eight threads reading it at once all
+    see the whole module."""
+    photo = tmp_path / "rotated.jpg"
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90°
+    Image.new("RGB", (40, 20), "red").save(photo, exif=exif)
+    out = _run(f"""
+        import sys, threading
+        from composer.core import standins
+        standins.install()
+        from PIL import Image, ImageOps
+        import PIL.ExifTags as tags
+        print("lazy", type(sys.modules["PIL.ExifTags"]).__name__)
+        seen = []
+        go = threading.Barrier(8)
+        def read():
+            go.wait()
+            seen.append((tags.Base.Orientation.value, tags.TAGS[0x0112], tags.GPS.GPSLatitude.value))
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        print("threads", len(set(seen)), seen[0])
+        print("loaded", type(sys.modules["PIL.ExifTags"]).__name__, Image.ExifTags is tags)
+        print("transposed", ImageOps.exif_transpose(Image.open({str(photo)!r})).size)
+    """)
+    assert "lazy _LazyModule" in out
+    assert "threads 1 (274, 'Orientation', 2)" in out
+    assert "loaded module True" in out
+    assert "transposed (20, 40)" in out

@@ -6,8 +6,8 @@ pydantic-core turns that dict into the validator in Rust (under 1 ms). No librar
 step's result, hence this module: `complete(Spec)` (the last line of composer/spec/model.py)
 
 - looks for a kept schema under a key made of the Python, pydantic, pydantic-core and
-  annotated-types versions and the bytes of composer/spec and composer/core, all the code the
-  models import;
+  annotated-types versions and the size and mtime of every file in composer/spec and composer/core
+  (as `__pycache__` checks a module's source), all the code the models import;
 - on a hit, completes the model through pydantic's own `model_rebuild`, with schema generation
   answered by the kept dict, so everything else pydantic sets on a model is set as usual;
 - on a miss, or with anything unexpected, builds it the usual way and keeps the result.
@@ -74,9 +74,10 @@ def _path() -> Path | None:
     versions = f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}|{getattr(annotated_types, '__version__', '')}"
     digest = hashlib.blake2b(versions.encode(), digest_size=16)
     root = Path(__file__).resolve().parent.parent
-    try:
+    try:  # each file by size and mtime, as __pycache__ checks a module's source (reading them all cost ~2 ms)
         for file in (root / "__init__.py", *sorted((root / "core").glob("*.py")), *sorted((root / "spec").glob("*.py"))):
-            digest.update(f"{file.relative_to(root)}\0".encode() + file.read_bytes())
+            st = file.stat()
+            digest.update(f"{file.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     except OSError:
         return None
     return user_cache(f"spec-schema-{digest.hexdigest()}.pickle")

@@ -28,10 +28,11 @@ library module itself runs, a stand-in holds the heavy module's place in `sys.mo
   `import urllib.request` gets the real module. When the heavy module is loaded already, the
   library module is imported as usual.
 
-One library module imports a whole module it reads only in functions a build may not call:
+Two modules are imported whole where they are read only in functions a build may not call:
 PIL.Image imports PIL.ExifTags, a 350-member IntEnum (6-9 ms to create), which Pillow reads only
-for an image with EXIF data (ImageOps.exif_transpose, getexif). The finder gives it a lazy
-module: the import binds it at once, and its code runs when a name is first read from it, under a
+for an image with EXIF data (ImageOps.exif_transpose, getexif); cairosvg.image and Placard's
+paint stage import PIL.ImageOps (with ImagePalette and the GIMP palette readers, ~3 ms) for raster
+images only. The finder gives each a lazy module: the import binds it at once, and its code runs when a name is first read from it, under a
 lock (importlib.util.LazyLoader does the same but is not thread-safe before Python 3.12, and
 campaigns build in threads).
 
@@ -58,7 +59,7 @@ DEFERRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("uniseg", "importlib.metadata", ("PackageNotFoundError", "version")),
 )
 # modules whose code runs when a name is first read from them
-LAZY = ("PIL.ExifTags",)
+LAZY = ("PIL.ExifTags", "PIL.ImageOps")
 
 
 def _real(name: str) -> types.ModuleType:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bidi import get_display
 
 # characters rule X9 removes: they get no level of their own (BidiCharacterTest marks them "x")
 X9_REMOVED = {"RLE", "LRE", "RLO", "LRO", "PDF", "BN"}
@@ -24,6 +23,8 @@ _PARA_LEVEL = re.compile(r"ParagraphInfo \{.*?level: Level\(\s*(\d+)", re.S)
 
 def _resolve(text: str, base: int | None) -> tuple[list[int], int]:
     """Byte levels mapped to characters, and the paragraph level, from unicode-bidi."""
+    from bidi import get_display  # here: only text with right-to-left characters or controls gets this far
+
     info = get_display(text, base_dir=None if base is None else "RL"[base == 0], debug=True)
     block = _LEVELS.search(info)
     byte_levels = [int(v) for v in _LEVEL.findall(block.group(1))] if block else []

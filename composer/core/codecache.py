@@ -128,19 +128,9 @@ def _path() -> Path | None:
 
 
 def _load() -> dict:
-    path = _path()
-    if path is None:
-        return {}
-    from composer.core.paths import read_digested
+    from composer.core.paths import read_kept_table
 
-    blob = read_digested(path)
-    try:
-        data = marshal.loads(blob) if blob is not None else None
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("table"), dict):
-        return {}
-    return {key: code for key, code in data["table"].items()
+    return {key: code for key, code in read_kept_table(_path(), _VERSION).items()
             if isinstance(key, tuple) and len(key) == 2 and key[0] in ("exec", "eval") and type(key[1]) is str
             and type(code) is bytes}
 
@@ -152,9 +142,8 @@ def save() -> None:
         return
     _grew = False
     path = _path()
-    if path is None:
-        return
-    from composer.core.paths import write_digested
+    if path is not None:
+        from composer.core.paths import write_kept_table
 
-    table = {key: code if type(code) is bytes else marshal.dumps(code) for key, code in _table.items()}
-    write_digested(path, marshal.dumps({"version": _VERSION, "table": table}))
+        table = {key: code if type(code) is bytes else marshal.dumps(code) for key, code in _table.items()}
+        write_kept_table(path, _VERSION, table)

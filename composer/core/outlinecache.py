@@ -84,7 +84,7 @@ def _table(face: Any) -> _Table:
 
 
 def _open(face: Any) -> _Table:
-    from composer.core.paths import read_digested, user_cache
+    from composer.core.paths import read_kept_table, user_cache
 
     try:
         st = Path(face.path).stat()
@@ -95,13 +95,7 @@ def _open(face: Any) -> _Table:
     path = user_cache(f"outlines/{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}.bin")
     if path is None:
         return _Table()
-    blob = read_digested(path)
-    try:
-        data = marshal.loads(blob) if blob is not None else None
-    except (ValueError, EOFError, TypeError):
-        data = None
-    entries = data.get("entries") if isinstance(data, dict) and data.get("key") == key else None
-    return _Table(path, key, entries if isinstance(entries, dict) else None)
+    return _Table(path, key, read_kept_table(path, key))
 
 
 def recall(face: Any, gid: int, size: float) -> Value | None:
@@ -151,7 +145,7 @@ def keep(face: Any, gid: int, size: float, value: Value) -> None:
 
 def save() -> None:
     """Write every table that grew to the user cache, and prune the folder to the KEPT newest tables."""
-    from composer.core.paths import write_digested
+    from composer.core.paths import write_kept_table
 
     wrote = None
     for table in _tables.values():
@@ -161,8 +155,7 @@ def save() -> None:
         entries = table.entries
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in table.used}
-        data = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in entries.items()}
-        write_digested(table.path, marshal.dumps({"key": table.key, "entries": data}))
+        write_kept_table(table.path, table.key, {k: v if type(v) is bytes else marshal.dumps(v) for k, v in entries.items()})
         wrote = table.path.parent
     if wrote is not None:
         try:

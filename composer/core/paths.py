@@ -134,6 +134,33 @@ def write_digested(path: Path, blob: bytes, replaces: str | None = None) -> None
     write_cache_file(path, hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
 
 
+def read_kept_table(path: Path | None, version: str) -> dict:
+    """The table `write_kept_table` wrote at `path` under `version`; {} when it is missing, damaged or another version's."""
+    if path is None:
+        return {}
+    import marshal
+
+    blob = read_digested(path)
+    try:
+        data = marshal.loads(blob) if blob is not None else None
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version or not isinstance(data.get("table"), dict):
+        return {}
+    return data["table"]
+
+
+def write_kept_table(path: Path, version: str, table: dict) -> None:
+    """Keep `table` (plain values marshal writes) at `path` under `version`, behind a digest (`read_kept_table`)."""
+    import marshal
+
+    try:
+        blob = marshal.dumps({"version": version, "table": table})
+    except ValueError:  # something marshal cannot write slipped in: keep nothing rather than fail the command
+        return
+    write_digested(path, blob)
+
+
 def read_digested(path: Path) -> bytes | None:
     """The blob `write_digested` wrote, or None when the file is missing, truncated or damaged."""
     import hashlib

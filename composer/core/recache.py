@@ -100,19 +100,9 @@ def install() -> None:
 
 
 def _load() -> dict:
-    path = _path()
-    if path is None:
-        return {}
-    from composer.core.paths import read_digested
+    from composer.core.paths import read_kept_table
 
-    blob = read_digested(path)
-    try:
-        data = marshal.loads(blob) if blob is not None else None
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("table"), dict):
-        return {}
-    return data["table"]
+    return read_kept_table(_path(), _VERSION)
 
 
 def save() -> None:
@@ -122,15 +112,10 @@ def save() -> None:
         return
     _grew = False
     path = _path()
-    if path is None:
-        return
-    from composer.core.paths import write_digested
+    if path is not None:
+        from composer.core.paths import write_kept_table
 
-    try:
-        blob = marshal.dumps({"version": _VERSION, "table": dict(_table)})
-    except ValueError:  # something marshal cannot write slipped in: keep nothing rather than fail the command
-        return
-    write_digested(path, blob)
+        write_kept_table(path, _VERSION, dict(_table))
 
 
 def uninstall() -> None:

@@ -75,8 +75,8 @@ class BoxSpec(Model):
     Inside a stack, width and height may be `auto` (the stack sizes the element).
     """
 
-    x: Length = 0
-    y: Length = 0
+    x: Length = 0.0
+    y: Length = 0.0
     width: Length
     height: Length
 

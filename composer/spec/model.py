@@ -232,7 +232,7 @@ class StackElement(ElementBase):
     type: Literal["stack"]
     box: BoxSpec | None = None
     direction: Literal["column", "row"] = "column"
-    gap: Length = 0
+    gap: Length = 0.0
     padding: Union[Length, list[Length]] = Field(default=0, description="one length, [vertical, horizontal] or [top, right, bottom, left]")
     align: Literal["start", "center", "end", "stretch"] = "stretch"
     justify: Literal["start", "center", "end", "space-between", "space-around", "space-evenly"] = "start"
@@ -305,7 +305,7 @@ class CanvasSpec(Model):
     height: Length | None = None
     orientation: Literal["portrait", "landscape"] | None = None
     dpi: Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)] | None = None
-    bleed: Length = 0
+    bleed: Length = 0.0
     background: Color | None = None
 
     _v = field_validator("width", "height", "bleed", mode="before")(_optional_length)

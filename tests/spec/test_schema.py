@@ -203,3 +203,18 @@ def test_the_infographic_tag_table_matches_the_models():
     for name, tags in INFOGRAPHIC_TAGS.items():
         assert tags == typing.get_args(getattr(charts, name).model_fields["type"].annotation)
     assert set(KIND_OF) == {tag for tags in INFOGRAPHIC_TAGS.values() for tag in tags}
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("samples/*.yaml")), ids=lambda p: p.name)
+def test_a_validated_spec_dumps_without_serializer_warnings(path, recwarn):
+    """Every default a spec leaves out has the type its field declares: a length's default 0 as an int made
+    pydantic warn "Expected `str`" on every model_dump of a spec that has no bleed."""
+    import warnings
+
+    import composer
+
+    loaded = composer.validate(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded.spec.model_dump()
+        loaded.spec.model_dump(mode="json")

@@ -11,8 +11,14 @@ The cause is not found yet. These helpers let those two tests tell such an in-se
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
+from PIL import Image
 
 import composer
 from composer.core import glyphpaths, svgpaths
@@ -44,3 +50,31 @@ def after_clearing(stem: str, expected: dict[str, str]) -> tuple[bool, str]:
         ok = all(expected.get(name) == value for name, value in digests(stem).items())
         seen.append(f"{label} cleared: {'matches' if ok else 'differs'}")
     return ok, f"{stem}: " + "; ".join(seen)
+
+
+def pixel_difference(stem: str) -> str:
+    """How this process's PNG of samples/STEM differs from a fresh process's: the pixels (how many, by how much,
+    where) or only the file's other bytes. Both files are kept under $PLACARD_KEEP_DIFF (default: the temp dir)."""
+    keep = Path(os.environ.get("PLACARD_KEEP_DIFF") or tempfile.gettempdir()) / "placard-diff"
+    (keep / "session").mkdir(parents=True, exist_ok=True)
+    (keep / "fresh").mkdir(parents=True, exist_ok=True)
+    spec = ROOT / "samples" / f"{stem}.yaml"
+    composer.build(spec, keep / "session", formats=["png"])
+    subprocess.run([sys.executable, "-m", "composer", "build", str(spec), "--format", "png", "--out", str(keep / "fresh")],
+                   check=True, capture_output=True, cwd=ROOT)
+    return f"{stem}: " + compare_png(keep / "session" / f"{stem}.png", keep / "fresh" / f"{stem}.png")
+
+
+def compare_png(a_path: Path, b_path: Path) -> str:
+    """Where two PNGs' pixels differ (how many, by how much, within which box), or that only other bytes do."""
+    a = np.asarray(Image.open(a_path).convert("RGB"), np.int16)
+    b = np.asarray(Image.open(b_path).convert("RGB"), np.int16)
+    if a.shape != b.shape:
+        return f"sizes differ {a.shape} vs {b.shape} ({a_path}, {b_path})"
+    d = np.abs(a - b).max(axis=2)
+    if not d.any():
+        same = a_path.read_bytes() == b_path.read_bytes()
+        return f"same pixels, {'same bytes' if same else 'other bytes differ'} ({a_path}, {b_path})"
+    ys, xs = np.nonzero(d)
+    return (f"{len(ys)} pixels differ, by up to {int(d.max())} levels, within x {xs.min()}-{xs.max()}, "
+            f"y {ys.min()}-{ys.max()} ({a_path}, {b_path})")

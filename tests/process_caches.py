@@ -1,11 +1,16 @@
-"""Process-wide caches, for the tests that compare output bytes across builds in one process.
+"""For the tests that compare output bytes across builds in one long process: who is right when they differ.
 
-One fresh-clone CI run saw samples/process.png differ from the record in the gallery test, and
-another saw samples/stats-3up.png differ between serial and threaded builds in the threads test;
-their SVGs were identical each time, and a fresh process always gave the recorded bytes. Both are
-designs without a background raster, whose grounds the layer cache keeps (composer/render/artwork.py).
-The cause is not found yet. These helpers let those two tests tell such an in-session difference
-(a clean rebuild gives the right bytes) from a real change of output, and say which cache held it.
+Some fresh-clone CI runs (about one in three) saw one sample's PNG differ within the test session:
+samples/process.png and samples/flyer-a4.png against the record in the gallery test,
+samples/stats-3up.png between serial and threaded builds in the threads test. Each time the SVG was
+identical and a fresh process gave the recorded bytes, and in the flyer-a4 case clearing the layer,
+SVG-tree, image-source and glyph-path caches did not help. It has not been reproduced outside a
+full CI run (loops of the whole suite, of the builds alone, shuffled, threaded, with perturbed
+malloc, all passed), and the cause is not found.
+
+So a fresh process is the referee: a difference that a fresh process does not share is reported as
+a known xfail with what differs (which pixels, by how much; which cache clearing, if any, put it
+right), and anything else fails.
 """
 
 from __future__ import annotations
@@ -39,6 +44,15 @@ def digests(stem: str) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as d:
         files = composer.build(ROOT / "samples" / f"{stem}.yaml", d, formats=["png", "svg"]).files
         return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.suffix in (".png", ".svg")}
+
+
+def fresh_digests(stem: str) -> dict[str, str]:
+    """sha256 of samples/STEM's PNG and SVG, built by `python -m composer` in a new process."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([sys.executable, "-m", "composer", "build", str(ROOT / "samples" / f"{stem}.yaml"),
+                        "--format", "png,svg", "--out", d], check=True, capture_output=True, cwd=ROOT)
+        return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in Path(d).iterdir()
+                if f.suffix in (".png", ".svg")}
 
 
 def after_clearing(stem: str, expected: dict[str, str]) -> tuple[bool, str]:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from ctrl_c import as_in_a_terminal
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +45,8 @@ def batch(tmp_path: Path) -> Path:
 def start(folder: Path) -> subprocess.Popen:
     env = {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     return subprocess.Popen([sys.executable, "-m", "composer", "build", "cards.yaml", "-o", "out", "-j", "2"], cwd=folder,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
 
 
 def wait_for_outputs(out: Path, n: int, proc: subprocess.Popen, timeout: float = 240) -> None:

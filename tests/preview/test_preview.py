@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from ctrl_c import as_in_a_terminal
+
 pytest.importorskip("starlette")
 pytest.importorskip("watchfiles")
 pytest.importorskip("httpx")
@@ -406,7 +408,8 @@ def test_traversal_and_absolute_paths_are_refused_by_the_real_server(live_server
 def _preview(spec: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "composer", "preview", str(spec), "--no-open", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+                            preexec_fn=as_in_a_terminal)
 
 
 def test_cli_prints_the_url_first_falls_back_from_a_busy_port_and_exits_cleanly_on_ctrl_c(spec: Path):

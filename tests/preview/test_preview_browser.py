@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from ctrl_c import as_in_a_terminal
 from PIL import Image, ImageChops
 
 for _module in ("starlette", "uvicorn", "watchfiles"):  # the server the test starts needs the preview extra
@@ -60,7 +62,8 @@ def test_edit_break_fix_and_boxes_in_chromium(site: Path, tmp_path: Path):
     sync_playwright = _playwright()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "composer", "preview", site.name, "--port", "0", "--no-open"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=site.parent)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=site.parent,
+                            preexec_fn=as_in_a_terminal)
     original = site.read_text("utf-8")
     try:
         url = proc.stdout.readline().strip().removeprefix("Preview: ")

@@ -47,12 +47,17 @@ def digests(stem: str) -> dict[str, str]:
 
 
 def fresh_digests(stem: str) -> dict[str, str]:
-    """sha256 of samples/STEM's PNG and SVG, built by `python -m composer` in a new process."""
-    with tempfile.TemporaryDirectory() as d:
-        subprocess.run([sys.executable, "-m", "composer", "build", str(ROOT / "samples" / f"{stem}.yaml"),
-                        "--format", "png,svg", "--out", d], check=True, capture_output=True, cwd=ROOT)
-        return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in Path(d).iterdir()
-                if f.suffix in (".png", ".svg")}
+    """sha256 of samples/STEM's PNG and SVG, built by `python -m composer` in a new process; the files are kept
+    in the fresh/ folder that `pixel_difference` compares with."""
+    out = _keep() / "fresh"
+    subprocess.run([sys.executable, "-m", "composer", "build", str(ROOT / "samples" / f"{stem}.yaml"),
+                    "--format", "png,svg", "--out", str(out)], check=True, capture_output=True, cwd=ROOT)
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in (out / f"{stem}.png", out / f"{stem}.svg")}
+
+
+def _keep() -> Path:
+    """Where the diagnostics keep their files: $PLACARD_KEEP_DIFF (default: the temp dir)/placard-diff."""
+    return Path(os.environ.get("PLACARD_KEEP_DIFF") or tempfile.gettempdir()) / "placard-diff"
 
 
 def after_clearing(stem: str, expected: dict[str, str]) -> tuple[bool, str]:
@@ -67,16 +72,10 @@ def after_clearing(stem: str, expected: dict[str, str]) -> tuple[bool, str]:
 
 
 def pixel_difference(stem: str) -> str:
-    """How this process's PNG of samples/STEM differs from a fresh process's: the pixels (how many, by how much,
-    where) or only the file's other bytes. Both files are kept under $PLACARD_KEEP_DIFF (default: the temp dir)."""
-    keep = Path(os.environ.get("PLACARD_KEEP_DIFF") or tempfile.gettempdir()) / "placard-diff"
-    (keep / "session").mkdir(parents=True, exist_ok=True)
-    (keep / "fresh").mkdir(parents=True, exist_ok=True)
-    spec = ROOT / "samples" / f"{stem}.yaml"
-    composer.build(spec, keep / "session", formats=["png"])
-    subprocess.run([sys.executable, "-m", "composer", "build", str(spec), "--format", "png", "--out", str(keep / "fresh")],
-                   check=True, capture_output=True, cwd=ROOT)
-    return f"{stem}: " + compare_png(keep / "session" / f"{stem}.png", keep / "fresh" / f"{stem}.png")
+    """How this process's PNG of samples/STEM differs from the fresh process's that `fresh_digests` kept: the pixels
+    (how many, by how much, where) or only the file's other bytes. Both files are kept under `_keep()`."""
+    composer.build(ROOT / "samples" / f"{stem}.yaml", _keep() / "session", formats=["png"])
+    return f"{stem}: " + compare_png(_keep() / "session" / f"{stem}.png", _keep() / "fresh" / f"{stem}.png")
 
 
 def compare_png(a_path: Path, b_path: Path) -> str:

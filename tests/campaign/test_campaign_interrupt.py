@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from ctrl_c import as_in_a_terminal
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUT = """

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
 from ctrl_c import as_in_a_terminal
-from PIL import Image, ImageChops
 
 for _module in ("starlette", "uvicorn", "watchfiles"):  # the server the test starts needs the preview extra
     pytest.importorskip(_module, reason="the live preview needs the preview extra: pip install -e '.[preview]'")

@@ -31,7 +31,7 @@ def test_eight_threads_write_the_serial_bytes(tmp_path):
     differ = [n for n in SAMPLES if threaded[n] != serial[n]]
     if differ:
         # A fresh process is the referee (tests/process_caches.py): a known in-session difference, or a real one
-        report = "\n".join([line for n in differ for side in (serial[n], threaded[n]) for _, line in [after_clearing(n, side)]]
+        report = "\n".join([after_clearing(n, side)[1] for n in differ for side in (serial[n], threaded[n])]
                            + [f"{n}: " + compare_png(tmp_path / "serial" / n / f"{n}.png", tmp_path / "threads" / n / f"{n}.png")
                               for n in differ])
         fresh = {n: fresh_digests(n) for n in differ}

@@ -206,7 +206,7 @@ def test_the_infographic_tag_table_matches_the_models():
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("samples/*.yaml")), ids=lambda p: p.name)
-def test_a_validated_spec_dumps_without_serializer_warnings(path, recwarn):
+def test_a_validated_spec_dumps_without_serializer_warnings(path):
     """Every default a spec leaves out has the type its field declares: a length's default 0 as an int made
     pydantic warn "Expected `str`" on every model_dump of a spec that has no bleed."""
     import warnings
